@@ -1,0 +1,3 @@
+module floorgo
+
+go 1.22

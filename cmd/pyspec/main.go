@@ -1,0 +1,123 @@
+// Command pyspec compiles a YAML module spec and its Go implementation into
+// an importable CPython extension module.
+//
+//	pyspec validate SPEC               check the spec; exit 1 with every problem
+//	pyspec generate SPEC -o DIR        write the glue sources only
+//	pyspec compile SPEC -o DIR [--python PATH] [--work DIR]
+//	pyspec schema                      print the spec's JSON Schema
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/pyspec/pyspec/codegen"
+	"github.com/pyspec/pyspec/schema"
+	"github.com/pyspec/pyspec/spec"
+)
+
+const usage = `usage:
+  pyspec validate SPEC
+  pyspec generate SPEC -o DIR
+  pyspec compile SPEC -o DIR [--python PATH] [--work DIR]
+  pyspec schema
+
+Exit status: 0 success, 1 the spec or the build has problems, 2 usage error.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet("pyspec "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "", "output directory")
+	python := fs.String("python", codegen.DefaultPython(), "interpreter to build for (default $PYSPEC_PYTHON, else python3)")
+	work := fs.String("work", "", "directory for the glue sources and build (default: in the user cache)")
+	// Flags may follow the spec path: parse around it.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch cmd {
+	case "schema":
+		stdout.Write(schema.JSON)
+		return 0
+	case "validate", "generate", "compile":
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "pyspec: unknown command %q\n%s", cmd, usage)
+		return 2
+	}
+	if len(positional) != 1 {
+		fmt.Fprintf(stderr, "pyspec %s: expected one spec file\n%s", cmd, usage)
+		return 2
+	}
+	if cmd != "validate" && *out == "" {
+		fmt.Fprintf(stderr, "pyspec %s: -o DIR is required\n", cmd)
+		return 2
+	}
+	m, err := spec.Load(positional[0])
+	if err != nil {
+		var ds spec.Diagnostics
+		if errors.As(err, &ds) {
+			for _, d := range ds {
+				fmt.Fprintln(stderr, d)
+			}
+		} else {
+			fmt.Fprintf(stderr, "pyspec: %v\n", err)
+		}
+		return 1
+	}
+	switch cmd {
+	case "validate":
+		return 0
+	case "generate":
+		files, err := codegen.Generate(m)
+		if err == nil {
+			err = codegen.WriteFiles(*out, files)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "pyspec: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	py, err := codegen.InspectPython(*python)
+	if err != nil {
+		fmt.Fprintf(stderr, "pyspec: %v\n", err)
+		return 1
+	}
+	dir := *work
+	if dir == "" {
+		if dir, err = codegen.WorkDir(m); err != nil {
+			fmt.Fprintf(stderr, "pyspec: %v\n", err)
+			return 1
+		}
+	}
+	target, err := codegen.Build(m, py, dir, *out)
+	if err != nil {
+		fmt.Fprintf(stderr, "pyspec: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, target)
+	return 0
+}

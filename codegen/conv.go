@@ -1,0 +1,184 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pyspec/pyspec/spec"
+)
+
+// The spellings the templates place: every conversion between Python, C
+// and Go is chosen here, once per type, so the templates hold no decisions.
+
+// elemCode is the pyspec.h element code of a scalar, str or bytes type.
+func elemCode(t *spec.Type) string {
+	switch t.Kind {
+	case spec.KindStr:
+		return "PYSPEC_T_STR"
+	case spec.KindBytes:
+		return "PYSPEC_T_BYTES"
+	}
+	return "PYSPEC_T_" + strings.ToUpper(t.Spec)
+}
+
+// baseType is the type a parameter's value has once None is ruled out.
+func baseType(t *spec.Type) *spec.Type {
+	if t.Kind == spec.KindOptional {
+		return t.Elem
+	}
+	return t
+}
+
+// cConv is the C statement converting PyObject* src into the C field dst,
+// for parameter index i of signature sig; it evaluates to < 0 on failure.
+func cConv(t *spec.Type, src, dst, sig string, i int) string {
+	t = baseType(t)
+	switch t.Kind {
+	case spec.KindList:
+		tupleOnly := 0
+		if t.Homogeneous {
+			tupleOnly = 1
+		}
+		return fmt.Sprintf("pyspec_conv_list(%s, &%s, %s, %d, &%s, %d)", src, dst, elemCode(t.Elem), tupleOnly, sig, i)
+	case spec.KindBuffer:
+		elem := "-1"
+		if t.Elem != nil {
+			elem = elemCode(t.Elem)
+		}
+		return fmt.Sprintf("pyspec_conv_buffer(%s, &%s, %s, %s, &%s, %d)", src, dst, t.FlagsC, elem, sig, i)
+	}
+	return fmt.Sprintf("pyspec_conv_%s(%s, &%s, &%s, %d)", t.ID(), src, dst, sig, i)
+}
+
+// cRelease is the C call releasing a converted argument, or "".
+func cRelease(t *spec.Type, field string) string {
+	switch baseType(t).Kind {
+	case spec.KindList:
+		return "pyspec_list_release(&" + field + ")"
+	case spec.KindBuffer:
+		return "pyspec_view_release(&" + field + ")"
+	}
+	return ""
+}
+
+// cDefault is the C statements giving field the parameter's default.
+func cDefault(p *spec.Param, field, present string) string {
+	d := p.Default
+	switch {
+	case d.IsNone:
+		return present + " = 0;"
+	case p.Type.Kind == spec.KindOptional:
+		return present + " = 1; " + cDefaultValue(p.Type.Elem, d, field)
+	}
+	return cDefaultValue(p.Type, d, field)
+}
+
+func cDefaultValue(t *spec.Type, d *spec.Default, field string) string {
+	switch t.Kind {
+	case spec.KindStr, spec.KindBytes:
+		return fmt.Sprintf("%s.ptr = %s; %s.len = %d;", field, d.C, field, d.CLen)
+	case spec.KindList:
+		return fmt.Sprintf("%s.items = NULL; %s.len = 0; %s.keep = NULL;", field, field, field)
+	}
+	return fmt.Sprintf("%s = %s;", field, d.C)
+}
+
+// goFromC is the Go expression of an argument's value from its C field.
+func goFromC(t *spec.Type, field, present string) string {
+	if t.Kind == spec.KindOptional {
+		return fmt.Sprintf("opt(%s, %s)", present, goFromC(t.Elem, field, ""))
+	}
+	switch t.Kind {
+	case spec.KindBool:
+		return "goBool(" + field + ")"
+	case spec.KindInt, spec.KindFloat:
+		return t.Spec + "(" + field + ")"
+	case spec.KindStr:
+		return "goString(&" + field + ")"
+	case spec.KindBytes:
+		return "goBytes(&" + field + ")"
+	case spec.KindList:
+		switch t.Elem.Kind {
+		case spec.KindStr:
+			return "goStringList(&" + field + ")"
+		case spec.KindBytes:
+			return "goBytesList(&" + field + ")"
+		}
+		return "goList[" + t.Elem.GoType() + "](&" + field + ")"
+	case spec.KindBuffer:
+		if t.Elem != nil {
+			return "goView[" + t.Elem.GoType() + "](&" + field + ")"
+		}
+		return "goBuffer(&" + field + ")"
+	}
+	panic("codegen: no Go conversion for " + t.Spec)
+}
+
+// resultInC reports whether a lone result travels as a C scalar (converted
+// to Python by C) rather than as a PyObject* built by the Go glue.
+func resultInC(t *spec.Type) bool { return t.IsScalar() }
+
+// cResultType is the C field type of a result.
+func cResultType(t *spec.Type, alone bool) string {
+	if alone && resultInC(t) {
+		return t.CType()
+	}
+	return "PyObject*"
+}
+
+// goToC is the Go expression storing Go value v into a result field.
+func goToC(t *spec.Type, v string, alone bool) string {
+	if alone && resultInC(t) {
+		if t.Kind == spec.KindBool {
+			return "cBool(" + v + ")"
+		}
+		return "C." + t.CType() + "(" + v + ")"
+	}
+	return goToPy(t, v)
+}
+
+// goToPy is the Go expression building a Python object from Go value v.
+func goToPy(t *spec.Type, v string) string {
+	switch t.Kind {
+	case spec.KindBool:
+		return "pyBool(" + v + ")"
+	case spec.KindInt:
+		if t.Signed {
+			return "pyInt(" + v + ")"
+		}
+		return "pyUint(" + v + ")"
+	case spec.KindFloat:
+		return "pyFloat(" + v + ")"
+	case spec.KindStr:
+		return "pyStr(" + v + ")"
+	case spec.KindBytes:
+		return "pyBytes(" + v + ")"
+	case spec.KindList:
+		switch t.Elem.Kind {
+		case spec.KindStr:
+			return "pyStrList(" + v + ")"
+		case spec.KindBytes:
+			return "pyBytesList(" + v + ")"
+		}
+		return "pyList(" + v + ", C." + elemCode(t.Elem) + ")"
+	case spec.KindOptional:
+		return "pyOpt(" + v + ", func(x " + t.Elem.GoType() + ") *C.PyObject { return " + goToPy(t.Elem, "x") + " })"
+	}
+	panic("codegen: no Python conversion for " + t.Spec)
+}
+
+// cToPy is the C expression of the Python object for a lone result field.
+func cToPy(t *spec.Type, field string) string {
+	if !resultInC(t) {
+		return field
+	}
+	switch {
+	case t.Kind == spec.KindBool:
+		return "pyspec_from_bool(" + field + ")"
+	case t.Kind == spec.KindFloat:
+		return "pyspec_from_float64(" + field + ")"
+	case t.Signed:
+		return "pyspec_from_int64(" + field + ")"
+	}
+	return "pyspec_from_uint64(" + field + ")"
+}

@@ -1,0 +1,61 @@
+// Package buffers implements the example module of the same name: the Go
+// side of examples/buffers/module.yaml.
+package buffers
+
+import "github.com/pyspec/pyspec/runtime"
+
+// Sum adds up the elements of a C-contiguous int64 buffer (requested with ND).
+func Sum(buf runtime.View[int64]) (int64, error) {
+	var total int64
+	for _, v := range buf.Slice() {
+		total += v
+	}
+	return total, nil
+}
+
+// Reverse reverses a writable int64 buffer in place.
+func Reverse(buf runtime.View[int64]) error {
+	s := buf.Slice()
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+	return nil
+}
+
+// ColumnSums returns the column sums of a 2-D float64 buffer, following its
+// strides, so any memory layout works.
+func ColumnSums(m runtime.View[float64]) ([]float64, error) {
+	if m.NDim() != 2 {
+		return nil, runtime.ValueError("column_sums expects a 2-D buffer, got %d dimensions", m.NDim())
+	}
+	rows, cols := m.Shape()[0], m.Shape()[1]
+	sums := make([]float64, cols)
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			sums[j] += m.At(i, j)
+		}
+	}
+	return sums, nil
+}
+
+// ConstantBuffer exports length copies of one int64 as a read-only buffer.
+type ConstantBuffer struct {
+	values []int64
+}
+
+// NewConstantBuffer is the constructor behind ConstantBuffer(elem, length).
+func NewConstantBuffer(elem int64, length uint32) (*ConstantBuffer, error) {
+	values := make([]int64, length)
+	for i := range values {
+		values[i] = elem
+	}
+	return &ConstantBuffer{values: values}, nil
+}
+
+// Buffer exports the values, refusing writable requests as Pydust's example does.
+func (c *ConstantBuffer) Buffer(flags runtime.Flags) (runtime.Export, error) {
+	if flags.Writable() {
+		return runtime.Export{}, runtime.BufferError("request for writable buffer is rejected")
+	}
+	return runtime.ExportSlice(c.values, true)
+}

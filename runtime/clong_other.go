@@ -1,0 +1,5 @@
+//go:build !windows
+
+package runtime
+
+type clong = int64

@@ -1,0 +1,112 @@
+// Package runtime is the Go library shared by every pyspec-generated module and
+// by the Go code of module authors: buffer views and exports, and the errors
+// that become Python exceptions.
+//
+// It holds no CPython code of its own: the generated glue translates between
+// CPython's structures and the types defined here, so this package is plain Go
+// and can be tested without an interpreter.
+package runtime
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ExcKind names the built-in Python exception class an Error is raised as.
+type ExcKind uint8
+
+// The built-in exception classes a Go error can become. RuntimeError is the
+// class of errors that carry no kind of their own.
+const (
+	KindRuntimeError ExcKind = iota
+	KindValueError
+	KindTypeError
+	KindBufferError
+	KindOverflowError
+	KindIndexError
+	KindKeyError
+	KindNotImplementedError
+)
+
+var kindNames = [...]string{
+	KindRuntimeError:        "RuntimeError",
+	KindValueError:          "ValueError",
+	KindTypeError:           "TypeError",
+	KindBufferError:         "BufferError",
+	KindOverflowError:       "OverflowError",
+	KindIndexError:          "IndexError",
+	KindKeyError:            "KeyError",
+	KindNotImplementedError: "NotImplementedError",
+}
+
+// String returns the Python name of the exception class.
+func (k ExcKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("ExcKind(%d)", uint8(k))
+}
+
+// Error is a Go error that is raised in Python as a chosen exception class.
+// Wrapping it (fmt.Errorf("...: %w", err)) keeps the class; the Python message
+// is the text of the outermost error.
+type Error struct {
+	Kind ExcKind
+	err  error
+}
+
+func (e *Error) Error() string { return e.err.Error() }
+func (e *Error) Unwrap() error { return e.err }
+
+func newError(kind ExcKind, format string, args []any) error {
+	return &Error{Kind: kind, err: fmt.Errorf(format, args...)}
+}
+
+// ValueError returns an error raised in Python as ValueError. The arguments
+// are those of fmt.Errorf, so %w wraps another error.
+func ValueError(format string, args ...any) error { return newError(KindValueError, format, args) }
+
+// TypeError returns an error raised in Python as TypeError.
+func TypeError(format string, args ...any) error { return newError(KindTypeError, format, args) }
+
+// BufferError returns an error raised in Python as BufferError.
+func BufferError(format string, args ...any) error { return newError(KindBufferError, format, args) }
+
+// OverflowError returns an error raised in Python as OverflowError.
+func OverflowError(format string, args ...any) error {
+	return newError(KindOverflowError, format, args)
+}
+
+// RuntimeError returns an error raised in Python as RuntimeError.
+func RuntimeError(format string, args ...any) error {
+	return newError(KindRuntimeError, format, args)
+}
+
+// IndexError returns an error raised in Python as IndexError.
+func IndexError(format string, args ...any) error { return newError(KindIndexError, format, args) }
+
+// KeyError returns an error raised in Python as KeyError.
+func KeyError(format string, args ...any) error { return newError(KindKeyError, format, args) }
+
+// NotImplementedError returns an error raised in Python as NotImplementedError.
+func NotImplementedError(format string, args ...any) error {
+	return newError(KindNotImplementedError, format, args)
+}
+
+// Classify tells which exception class err is raised as, and with which
+// message. An error with no *Error in its chain is a RuntimeError.
+func Classify(err error) (ExcKind, string) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind, err.Error()
+	}
+	return KindRuntimeError, err.Error()
+}
+
+// PanicError turns a value recovered from a panic in the Go function named
+// fn into the error that the glue raises in Python.
+func PanicError(fn string, recovered any) error {
+	// %v rather than %w: a panic is a bug in the Go code, whatever value it
+	// carries, so it is never raised as the class of a wrapped error.
+	return &Error{Kind: KindRuntimeError, err: fmt.Errorf("Go panic in %s: %v", fn, recovered)}
+}

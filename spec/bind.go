@@ -1,0 +1,255 @@
+package spec
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// goSource is what binding needs to know of the author's Go package: its
+// top-level functions, methods and types, read with go/parser.
+type goSource struct {
+	funcs   map[string]*ast.FuncDecl
+	methods map[string]map[string]*ast.FuncDecl // receiver type -> name
+	types   map[string]*ast.TypeSpec
+}
+
+// bind locates the author's Go package and checks that every function,
+// type, constructor and method the spec needs is there with the right
+// number of parameters and results. Where the Go function also returns an
+// error is learnt here.
+func (l *loader) bind(m *Module) {
+	root := &yaml.Node{Line: 1, Column: 1}
+	if err := locatePackage(&m.Go); err != nil {
+		l.errorf(root, "%v", err)
+		return
+	}
+	src, name, err := readGoPackage(m.Go.Dir)
+	if err != nil {
+		l.errorf(root, "%v", err)
+		return
+	}
+	m.Go.Name = name
+	at := func(p Pos) *yaml.Node { return &yaml.Node{Line: p.Line, Column: p.Col} }
+	pkgDesc := fmt.Sprintf("package %s (%s)", m.Go.ImportPath, m.Go.Dir)
+
+	for _, s := range m.Structs {
+		ts, ok := src.types[s.GoName]
+		st, isStruct := (*ast.StructType)(nil), false
+		if ok {
+			st, isStruct = ts.Type.(*ast.StructType)
+		}
+		if !isStruct {
+			l.errorf(at(s.Params0Pos()), "struct %s: Go struct type %s not found in %s", s.Name, s.GoName, pkgDesc)
+			continue
+		}
+		fields := map[string]bool{}
+		for _, f := range st.Fields.List {
+			for _, n := range f.Names {
+				fields[n.Name] = true
+			}
+		}
+		for _, p := range s.Params {
+			if !fields[p.GoName] {
+				l.errorf(at(p.Pos), "struct %s: Go struct %s has no field %s (%s) for parameter %q", s.Name, s.GoName, p.GoName, p.Type.GoType(), p.Name)
+			}
+		}
+	}
+
+	for _, f := range m.Functions {
+		var results []string
+		for _, r := range f.Results {
+			results = append(results, r.GoType())
+		}
+		want := GoSignature(f.GoName, "", f.Sig, results, true)
+		decl := src.funcs[f.GoName]
+		if decl == nil {
+			l.errorf(at(f.Pos), "function %s: Go function %s not found in %s; expected %s", f.Name, f.GoName, pkgDesc, want)
+			continue
+		}
+		f.ReturnsError, err = checkShape(decl, f.Sig, len(f.Results))
+		if err != nil {
+			l.errorf(at(f.Pos), "function %s: Go function %s %v; expected %s", f.Name, f.GoName, err, want)
+		}
+	}
+
+	for _, c := range m.Classes {
+		if _, ok := src.types[c.GoName]; !ok {
+			l.errorf(at(c.Pos), "class %s: Go type %s not found in %s", c.Name, c.GoName, pkgDesc)
+			continue
+		}
+		if c.Init != nil {
+			want := GoSignature(c.Init.GoName, "", c.Init.Sig, []string{"*" + c.GoName}, true)
+			decl := src.funcs[c.Init.GoName]
+			if decl == nil {
+				l.errorf(at(c.Pos), "class %s: Go constructor %s not found in %s; expected %s", c.Name, c.Init.GoName, pkgDesc, want)
+			} else if c.Init.ReturnsError, err = checkShape(decl, c.Init.Sig, 1); err != nil {
+				l.errorf(at(c.Pos), "class %s: Go constructor %s %v; expected %s", c.Name, c.Init.GoName, err, want)
+			}
+		}
+		if c.Buffer != nil {
+			recv := "c *" + c.GoName
+			want := "func (" + recv + ") Buffer(flags runtime.Flags) (runtime.Export, error)"
+			decl := src.methods[c.GoName][c.Buffer.GoMethod]
+			if decl == nil || decl.Type.Params.NumFields() != 1 || decl.Type.Results.NumFields() != 2 {
+				l.errorf(at(c.Pos), "class %s: buffer export needs the Go method %s", c.Name, want)
+			}
+			if c.Buffer.ReleaseGoMethod != "" {
+				decl := src.methods[c.GoName][c.Buffer.ReleaseGoMethod]
+				if decl == nil || decl.Type.Params.NumFields() != 0 || decl.Type.Results.NumFields() != 0 {
+					l.errorf(at(c.Pos), "class %s: buffer release needs the Go method func (%s) ReleaseBuffer()", c.Name, recv)
+				}
+			}
+		}
+	}
+}
+
+// Params0Pos is where a struct's problems are reported: its first parameter.
+func (s *Struct) Params0Pos() Pos {
+	if len(s.Params) > 0 {
+		return s.Params[0].Pos
+	}
+	return Pos{1, 1}
+}
+
+// checkShape compares a Go function's parameter and result counts with the
+// spec, and tells whether its last result is an error.
+func checkShape(decl *ast.FuncDecl, sig *Signature, nresults int) (returnsError bool, err error) {
+	nparams := len(sig.Params)
+	if sig.Struct != nil {
+		nparams = 1
+	}
+	if got := decl.Type.Params.NumFields(); got != nparams {
+		return false, fmt.Errorf("takes %d parameters, the spec gives %d", got, nparams)
+	}
+	var res []ast.Expr
+	if decl.Type.Results != nil {
+		for _, f := range decl.Type.Results.List {
+			for range max(1, len(f.Names)) {
+				res = append(res, f.Type)
+			}
+		}
+	}
+	if n := len(res); n > 0 {
+		if id, ok := res[n-1].(*ast.Ident); ok && id.Name == "error" {
+			returnsError = true
+			res = res[:n-1]
+		}
+	}
+	if len(res) != nresults {
+		return false, fmt.Errorf("returns %d values (besides an error), the spec gives %d", len(res), nresults)
+	}
+	return returnsError, nil
+}
+
+var moduleRE = regexp.MustCompile(`(?m)^module\s+("?)([^\s"]+)"?\s*$`)
+
+// locatePackage finds the module that holds g.Dir and the package's import
+// path within it.
+func locatePackage(g *GoPackage) error {
+	if st, err := os.Stat(g.Dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("the Go package directory %s does not exist (go.package is relative to the spec)", g.Dir)
+	}
+	for dir := g.Dir; ; dir = filepath.Dir(dir) {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			m := moduleRE.FindSubmatch(data)
+			if m == nil {
+				return fmt.Errorf("%s has no module line", filepath.Join(dir, "go.mod"))
+			}
+			g.ModuleRoot, g.ModulePath = dir, string(m[2])
+			rel, err := filepath.Rel(dir, g.Dir)
+			if err != nil {
+				return err
+			}
+			g.ImportPath = g.ModulePath
+			if rel != "." {
+				g.ImportPath += "/" + filepath.ToSlash(rel)
+			}
+			return nil
+		}
+		if filepath.Dir(dir) == dir {
+			return fmt.Errorf("no go.mod found in %s or any parent directory: the Go package must be in a module", g.Dir)
+		}
+	}
+}
+
+func readGoPackage(dir string) (*goSource, string, error) {
+	fset := token.NewFileSet()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	src := &goSource{funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, types: map[string]*ast.TypeSpec{}}
+	names := map[string]bool{}
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, "", fmt.Errorf("reading the Go package: %v", err)
+		}
+		names[f.Name.Name] = true
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					src.funcs[d.Name.Name] = d
+					continue
+				}
+				recv := receiverName(d.Recv.List[0].Type)
+				if src.methods[recv] == nil {
+					src.methods[recv] = map[string]*ast.FuncDecl{}
+				}
+				src.methods[recv][d.Name.Name] = d
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					if ts, ok := s.(*ast.TypeSpec); ok {
+						src.types[ts.Name.Name] = ts
+					}
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil, "", fmt.Errorf("no Go files in %s", dir)
+	}
+	if len(names) > 1 {
+		var list []string
+		for n := range names {
+			list = append(list, n)
+		}
+		sort.Strings(list)
+		return nil, "", fmt.Errorf("%s holds several Go packages: %s", dir, strings.Join(list, ", "))
+	}
+	var name string
+	for n := range names {
+		name = n
+	}
+	if name == "main" {
+		return nil, "", fmt.Errorf("the Go package in %s is package main; the implementation must be an importable package", dir)
+	}
+	return src, name, nil
+}
+
+func receiverName(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.StarExpr:
+		return receiverName(t.X)
+	case *ast.Ident:
+		return t.Name
+	case *ast.IndexExpr:
+		return receiverName(t.X)
+	}
+	return ""
+}

@@ -1,0 +1,459 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/pyspec/pyspec/runtime"
+	"gopkg.in/yaml.v3"
+)
+
+// get returns the value node of key in mapping n, or nil.
+func get(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// pairs returns the key and value nodes of mapping n, in order.
+func pairs(n *yaml.Node) (keys, vals []*yaml.Node) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		keys = append(keys, n.Content[i])
+		vals = append(vals, n.Content[i+1])
+	}
+	return keys, vals
+}
+
+func str(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Value
+}
+
+func pos(n *yaml.Node) Pos { return Pos{n.Line, n.Column} }
+
+var pythonKeywords = map[string]bool{
+	"False": true, "None": true, "True": true, "and": true, "as": true, "assert": true,
+	"async": true, "await": true, "break": true, "class": true, "continue": true, "def": true,
+	"del": true, "elif": true, "else": true, "except": true, "finally": true, "for": true,
+	"from": true, "global": true, "if": true, "import": true, "in": true, "is": true,
+	"lambda": true, "nonlocal": true, "not": true, "or": true, "pass": true, "raise": true,
+	"return": true, "try": true, "while": true, "with": true, "yield": true,
+}
+
+func (l *loader) checkName(n *yaml.Node, what string) {
+	if pythonKeywords[n.Value] {
+		l.errorf(n, "%s %q is a Python keyword", what, n.Value)
+	}
+}
+
+// CamelCase turns a Python name into the exported Go name pyspec binds it
+// to: column_sums -> ColumnSums, sum -> Sum.
+func CamelCase(name string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range name {
+		if r == '_' {
+			up = true
+			continue
+		}
+		if up && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		up = false
+		b.WriteRune(r)
+	}
+	s := b.String()
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		s = "X" + s
+	}
+	return s
+}
+
+func (l *loader) build(root *yaml.Node) *Module {
+	abs, err := filepath.Abs(l.file)
+	if err != nil {
+		abs = l.file
+	}
+	m := &Module{Name: str(get(root, "module")), Doc: str(get(root, "doc")), SpecPath: abs}
+	l.checkName(get(root, "module"), "module name")
+	pkg := "."
+	if p := get(get(root, "go"), "package"); p != nil {
+		pkg = p.Value
+	}
+	m.Go.Dir = filepath.Clean(filepath.Join(filepath.Dir(abs), pkg))
+
+	structs := map[string]*Struct{}
+	keys, vals := pairs(get(root, "structs"))
+	for i, k := range keys {
+		s := &Struct{Name: k.Value, GoName: CamelCase(k.Value), Doc: str(get(vals[i], "doc"))}
+		s.Params = l.params(get(vals[i], "args"), k.Value)
+		structs[s.Name] = s
+		m.Structs = append(m.Structs, s)
+	}
+
+	names := map[string]*yaml.Node{}
+	claim := func(k *yaml.Node) {
+		if prev, dup := names[k.Value]; dup {
+			l.errorf(k, "%q is already defined at line %d; functions and classes share the module namespace", k.Value, prev.Line)
+		}
+		names[k.Value] = k
+	}
+
+	keys, vals = pairs(get(root, "functions"))
+	for i, k := range keys {
+		claim(k)
+		l.checkName(k, "function name")
+		v := vals[i]
+		f := &Function{
+			Name:   k.Value,
+			Doc:    str(get(v, "doc")),
+			GoName: CamelCase(k.Value),
+			CName:  m.Name + "_" + k.Value,
+			Pos:    pos(k),
+		}
+		if g := get(v, "go"); g != nil {
+			f.GoName = g.Value
+		}
+		if ng := get(v, "nogil"); ng != nil {
+			f.NoGIL = ng.Value == "true"
+		}
+		f.Sig = l.signature(get(v, "args"), structs, f.Name+"()")
+		if r := get(v, "returns"); r != nil {
+			t, err := parseType(r.Value, ctxReturn)
+			switch {
+			case err != nil:
+				l.errorf(r, "functions.%s.returns: %v", f.Name, err)
+			case t.Kind == KindTuple:
+				f.Results = t.Items
+			default:
+				f.Results = []*Type{t}
+			}
+		}
+		m.Functions = append(m.Functions, f)
+	}
+
+	keys, vals = pairs(get(root, "classes"))
+	for i, k := range keys {
+		claim(k)
+		v := vals[i]
+		c := &Class{Name: k.Value, Doc: str(get(v, "doc")), GoName: k.Value, CName: m.Name + "_" + k.Value, Pos: pos(k)}
+		if c.GoName[0] < 'A' || c.GoName[0] > 'Z' {
+			c.GoName = CamelCase(c.GoName)
+		}
+		if g := get(v, "go"); g != nil {
+			c.GoName = g.Value
+		}
+		if in := get(v, "init"); in != nil {
+			c.Init = &Init{Doc: str(get(in, "doc")), GoName: "New" + c.GoName}
+			if g := get(in, "go"); g != nil {
+				c.Init.GoName = g.Value
+			}
+			c.Init.Sig = l.signature(get(in, "args"), structs, c.Name+"()")
+		}
+		if b := get(v, "buffer"); b != nil {
+			c.Buffer = &Export{GoMethod: "Buffer"}
+			if r := get(b, "release"); r != nil && r.Value == "true" {
+				c.Buffer.ReleaseGoMethod = "ReleaseBuffer"
+			}
+		}
+		m.Classes = append(m.Classes, c)
+	}
+	return m
+}
+
+// signature resolves `args:`, either inline parameters or a struct name.
+func (l *loader) signature(n *yaml.Node, structs map[string]*Struct, owner string) *Signature {
+	sig := &Signature{}
+	switch {
+	case n == nil:
+	case n.Kind == yaml.ScalarNode:
+		s, ok := structs[n.Value]
+		if !ok {
+			l.errorf(n, "%s: args names struct %q, which is not declared under `structs:`", owner, n.Value)
+			return sig
+		}
+		sig.Struct = s
+		sig.Params = s.Params
+	default:
+		sig.Params = l.params(n, owner)
+	}
+	for _, p := range sig.Params {
+		switch p.Kind {
+		case PositionalOnly:
+			sig.NPosOnly++
+			sig.NPos++
+		case PositionalOrKeyword:
+			sig.NPos++
+		}
+	}
+	return sig
+}
+
+var kindNames = map[string]ParamKind{
+	"positional_or_keyword": PositionalOrKeyword,
+	"positional_only":       PositionalOnly,
+	"keyword_only":          KeywordOnly,
+}
+
+// params resolves a parameter mapping and checks the order rules of a
+// Python signature.
+func (l *loader) params(n *yaml.Node, owner string) []*Param {
+	var out []*Param
+	keys, vals := pairs(n)
+	var lastDefault *Param
+	for i, k := range keys {
+		l.checkName(k, "parameter name")
+		p := l.param(k, vals[i], owner)
+		if p == nil {
+			continue
+		}
+		if prev := out; len(prev) > 0 && prev[len(prev)-1].Kind > p.Kind &&
+			!(prev[len(prev)-1].Kind == PositionalOnly && p.Kind == PositionalOrKeyword) {
+			l.errorf(k, "%s: parameter %q (%s) must come before %q (%s): positional-only first, keyword-only last",
+				owner, p.Name, kindWord(p.Kind), prev[len(prev)-1].Name, kindWord(prev[len(prev)-1].Kind))
+		}
+		if p.Kind == PositionalOnly && len(out) > 0 && out[len(out)-1].Kind == PositionalOrKeyword {
+			l.errorf(k, "%s: positional-only parameter %q must come before the positional-or-keyword ones", owner, p.Name)
+		}
+		if p.Kind != KeywordOnly {
+			if p.Default != nil {
+				lastDefault = p
+			} else if lastDefault != nil {
+				l.errorf(k, "%s: parameter %q has no default but follows %q, which has one", owner, p.Name, lastDefault.Name)
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func kindWord(k ParamKind) string {
+	return [...]string{"positional-or-keyword", "positional-only", "keyword-only"}[k]
+}
+
+func (l *loader) param(k, v *yaml.Node, owner string) *Param {
+	p := &Param{Name: k.Value, GoName: CamelCase(k.Value), Pos: pos(k)}
+	typeNode := v
+	if v.Kind == yaml.MappingNode {
+		typeNode = get(v, "type")
+		p.Doc = str(get(v, "doc"))
+		if kn := get(v, "kind"); kn != nil {
+			p.Kind = kindNames[kn.Value]
+		}
+	}
+	t, err := parseType(typeNode.Value, ctxArg)
+	if err != nil {
+		l.errorf(typeNode, "%s: parameter %q: %v", owner, p.Name, err)
+		return nil
+	}
+	p.Type = t
+	if v.Kind == yaml.MappingNode {
+		elem, flags := get(v, "elem"), get(v, "flags")
+		if t.Kind != KindBuffer {
+			for _, bad := range []*yaml.Node{elem, flags} {
+				if bad != nil {
+					l.errorf(bad, "%s: parameter %q: elem and flags apply to buffers only, not %s", owner, p.Name, t.Spec)
+				}
+			}
+		} else {
+			p.Type = l.bufferType(elem, flags)
+		}
+		if d := get(v, "default"); d != nil {
+			def, err := makeDefault(p.Type, d)
+			if err != nil {
+				l.errorf(d, "%s: parameter %q: %v", owner, p.Name, err)
+			}
+			p.Default = def
+		}
+	} else if t.Kind == KindBuffer {
+		p.Type = l.bufferType(nil, nil)
+	}
+	return p
+}
+
+// bufferType resolves a buffer parameter's request. ND is the default: it
+// guarantees a C-contiguous view; FORMAT is added when elem is declared, so
+// the glue can check the element type.
+func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
+	t := &Type{Kind: KindBuffer, Spec: "buffer", Flags: runtime.ND}
+	if flags != nil {
+		t.Flags = 0
+		names := []*yaml.Node{flags}
+		if flags.Kind == yaml.SequenceNode {
+			names = flags.Content
+		}
+		for _, n := range names {
+			t.Flags |= runtime.FlagNames[n.Value]
+		}
+	}
+	if elem != nil {
+		t.Elem = scalarTypes[elem.Value]
+		t.Flags |= runtime.FORMAT
+		t.Spec = "buffer[" + elem.Value + "]"
+	}
+	parts := strings.Split(t.Flags.String(), "|")
+	for i, p := range parts {
+		parts[i] = "PyBUF_" + p
+	}
+	t.FlagsC = strings.Join(parts, " | ")
+	return t
+}
+
+// makeDefault checks a default value against its type and spells it.
+func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
+	if n.Kind != yaml.ScalarNode && !(n.Kind == yaml.SequenceNode && len(n.Content) == 0) {
+		return nil, fmt.Errorf("a default must be a plain value (or [] for a list)")
+	}
+	if n.Tag == "!!null" {
+		if t.Kind != KindOptional {
+			return nil, fmt.Errorf("default is null but %s is not optional (write %s | None)", t.Spec, t.Spec)
+		}
+		return &Default{Python: "None", IsNone: true}, nil
+	}
+	if t.Kind == KindOptional {
+		return makeDefault(t.Elem, n)
+	}
+	switch t.Kind {
+	case KindBool:
+		if n.Tag != "!!bool" {
+			return nil, fmt.Errorf("default %q is not a bool (true or false)", n.Value)
+		}
+		var b bool
+		_ = n.Decode(&b)
+		if b {
+			return &Default{Python: "True", C: "1"}, nil
+		}
+		return &Default{Python: "False", C: "0"}, nil
+	case KindInt:
+		if n.Tag != "!!int" {
+			return nil, fmt.Errorf("default %q is not an integer", n.Value)
+		}
+		if t.Signed {
+			v, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits)
+			if err != nil {
+				return nil, fmt.Errorf("default %s is out of range for %s", n.Value, t.Spec)
+			}
+			c := fmt.Sprintf("INT64_C(%d)", v)
+			if v == math.MinInt64 {
+				c = "INT64_MIN"
+			}
+			return &Default{Python: strconv.FormatInt(v, 10), C: c}, nil
+		}
+		v, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits)
+		if err != nil {
+			return nil, fmt.Errorf("default %s is out of range for %s", n.Value, t.Spec)
+		}
+		return &Default{Python: strconv.FormatUint(v, 10), C: fmt.Sprintf("UINT64_C(%d)", v)}, nil
+	case KindFloat:
+		if n.Tag != "!!float" && n.Tag != "!!int" {
+			return nil, fmt.Errorf("default %q is not a number", n.Value)
+		}
+		var f float64
+		if err := n.Decode(&f); err != nil {
+			return nil, fmt.Errorf("default %q is not a number", n.Value)
+		}
+		return floatDefault(f, t.Bits)
+	case KindStr, KindBytes:
+		if n.Tag != "!!str" {
+			return nil, fmt.Errorf("default %s for %s must be a quoted string", n.Value, t.Spec)
+		}
+		py := pyRepr(n.Value)
+		if t.Kind == KindBytes {
+			py = "b" + py
+		}
+		return &Default{Python: py, C: cString(n.Value), CLen: len(n.Value)}, nil
+	case KindList:
+		if n.Kind == yaml.SequenceNode {
+			if t.Homogeneous {
+				return &Default{Python: "()"}, nil
+			}
+			return &Default{Python: "[]"}, nil
+		}
+		return nil, fmt.Errorf("a list default can only be []")
+	}
+	return nil, fmt.Errorf("%s parameters cannot have a default", t.Spec)
+}
+
+func floatDefault(f float64, bits int) (*Default, error) {
+	switch {
+	case math.IsNaN(f):
+		return &Default{Python: "nan", C: "NAN"}, nil
+	case math.IsInf(f, 1):
+		return &Default{Python: "inf", C: "INFINITY"}, nil
+	case math.IsInf(f, -1):
+		return &Default{Python: "-inf", C: "(-INFINITY)"}, nil
+	case bits == 32 && math.Abs(f) > math.MaxFloat32:
+		return nil, fmt.Errorf("default %v is out of range for float32", f)
+	}
+	py := strconv.FormatFloat(f, 'g', -1, 64)
+	if !strings.ContainsAny(py, ".eE") {
+		py += ".0"
+	}
+	c := strconv.FormatFloat(f, 'g', 17, 64)
+	if !strings.ContainsAny(c, ".eE") {
+		c += ".0"
+	}
+	return &Default{Python: py, C: c}, nil
+}
+
+// cString spells s as a C string literal, escaping every byte that is not
+// plain printable ASCII.
+func cString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c >= 0x20 && c < 0x7f && c != '?':
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "\\%03o", c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// pyRepr spells s as Python's repr would for ordinary text.
+func pyRepr(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch r {
+		case '\'', '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				fmt.Fprintf(&b, `\x%02x`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}

@@ -1,0 +1,370 @@
+package spec
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/pyspec/pyspec/schema"
+	"github.com/santhosh-tekuri/jsonschema/v5"
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads, validates and resolves the spec at path, binding it to its Go
+// package. The error is Diagnostics when the spec has problems (all of them,
+// each positioned), or an I/O error.
+func Load(path string) (*Module, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse is Load on spec text already read; path names it in diagnostics and
+// anchors relative paths.
+func Parse(path string, data []byte) (*Module, error) {
+	l := &loader{file: path}
+	root := l.parseYAML(data)
+	if root == nil {
+		return nil, l.diags.sorted()
+	}
+	l.checkSchema(root)
+	if len(l.diags) > 0 {
+		// The model builder assumes a schema-valid tree.
+		return nil, l.diags.sorted()
+	}
+	m := l.build(root)
+	if len(l.diags) == 0 {
+		l.bind(m)
+	}
+	if len(l.diags) > 0 {
+		return nil, l.diags.sorted()
+	}
+	return m, nil
+}
+
+type loader struct {
+	file  string
+	diags Diagnostics
+}
+
+func (l *loader) errorf(n *yaml.Node, format string, args ...any) {
+	d := Diagnostic{File: l.file, Line: 1, Col: 1, Message: fmt.Sprintf(format, args...)}
+	if n != nil {
+		d.Line, d.Col = n.Line, n.Column
+	}
+	l.diags = append(l.diags, d)
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseYAML returns the document's top-level mapping, or nil after
+// recording why there is none.
+func (l *loader) parseYAML(data []byte) *yaml.Node {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		for _, msg := range strings.Split(strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n"), "\n") {
+			msg = strings.TrimSpace(msg)
+			line := 1
+			if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+				line, _ = strconv.Atoi(m[1])
+				msg = m[2]
+			} else {
+				msg = strings.TrimPrefix(msg, "yaml: ")
+			}
+			// yaml.v3 gives no column for syntax errors: point at the
+			// line's first non-blank character.
+			l.diags = append(l.diags, Diagnostic{File: l.file, Line: line, Col: firstColumn(data, line), Message: "YAML: " + msg})
+		}
+		return nil
+	}
+	if len(doc.Content) == 0 {
+		l.diags = append(l.diags, Diagnostic{File: l.file, Line: 1, Col: 1, Message: "the spec is empty; it needs at least `module: <name>`"})
+		return nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		l.errorf(root, "the spec must be a mapping with `module:`, `functions:` and `classes:`")
+		return nil
+	}
+	l.checkKeys(root)
+	if len(l.diags) > 0 {
+		return nil
+	}
+	return root
+}
+
+func firstColumn(data []byte, line int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return 1
+	}
+	s := lines[line-1]
+	return len(s) - len(bytes.TrimLeft(s, " \t")) + 1
+}
+
+// checkKeys reports duplicate and non-string keys, which YAML allows and a
+// spec does not, and anchors/aliases, which would hide where a value is.
+func (l *loader) checkKeys(n *yaml.Node) {
+	if n.Kind == yaml.AliasNode {
+		l.errorf(n, "aliases (*%s) are not supported in a spec; write the value out", n.Value)
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+				l.errorf(k, "keys must be plain names")
+				continue
+			}
+			if prev, dup := seen[k.Value]; dup {
+				l.errorf(k, "duplicate key %q (first at line %d)", k.Value, prev.Line)
+			}
+			seen[k.Value] = k
+		}
+	}
+	for _, c := range n.Content {
+		l.checkKeys(c)
+	}
+}
+
+// toJSON converts a node to the value a JSON Schema validator takes.
+func toJSON(n *yaml.Node) any {
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			m[n.Content[i].Value] = toJSON(n.Content[i+1])
+		}
+		return m
+	case yaml.SequenceNode:
+		s := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			s[i] = toJSON(c)
+		}
+		return s
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return nil
+		case "!!bool", "!!int", "!!float":
+			var v any
+			if err := n.Decode(&v); err == nil {
+				switch x := v.(type) {
+				case int:
+					return float64(x)
+				case int64:
+					return float64(x)
+				case uint64:
+					return float64(x)
+				}
+				return v
+			}
+		}
+		return n.Value
+	}
+	return nil
+}
+
+var (
+	compiledSchema     *jsonschema.Schema
+	compiledSchemaErr  error
+	compiledSchemaOnce sync.Once
+)
+
+// Schema is the compiled JSON Schema of the spec.
+func Schema() (*jsonschema.Schema, error) {
+	compiledSchemaOnce.Do(func() {
+		c := jsonschema.NewCompiler()
+		c.Draft = jsonschema.Draft2020
+		if err := c.AddResource(schema.URL, bytes.NewReader(schema.JSON)); err != nil {
+			compiledSchemaErr = err
+			return
+		}
+		compiledSchema, compiledSchemaErr = c.Compile(schema.URL)
+	})
+	return compiledSchema, compiledSchemaErr
+}
+
+func (l *loader) checkSchema(root *yaml.Node) {
+	sch, err := Schema()
+	if err != nil {
+		l.errorf(nil, "internal error: the embedded schema does not compile: %v", err)
+		return
+	}
+	err = sch.Validate(toJSON(root))
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		if err != nil {
+			l.errorf(root, "%v", err)
+		}
+		return
+	}
+	for _, e := range schemaLeaves(ve) {
+		l.schemaDiag(root, e)
+	}
+}
+
+// schemaLeaves flattens a validation error to its root causes. Of the
+// branches of a failed oneOf, those that failed only because the value has
+// another type are dropped: for a parameter written as a mapping, the
+// "expected string" of the shorthand branch says nothing useful.
+func schemaLeaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(e.Causes) == 0 {
+		return []*jsonschema.ValidationError{e}
+	}
+	causes := e.Causes
+	if strings.HasSuffix(e.KeywordLocation, "/oneOf") || strings.HasSuffix(e.KeywordLocation, "/anyOf") {
+		var kept []*jsonschema.ValidationError
+		for _, c := range causes {
+			if !onlyTypeMismatch(c, e.InstanceLocation) {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) == 0 {
+			return []*jsonschema.ValidationError{{
+				KeywordLocation: e.KeywordLocation, InstanceLocation: e.InstanceLocation,
+				Message: "has the wrong type: " + typeAlternatives(causes),
+			}}
+		}
+		causes = kept
+	}
+	var out []*jsonschema.ValidationError
+	for _, c := range causes {
+		out = append(out, schemaLeaves(c)...)
+	}
+	return out
+}
+
+func onlyTypeMismatch(e *jsonschema.ValidationError, at string) bool {
+	if len(e.Causes) == 0 {
+		return e.InstanceLocation == at && strings.HasSuffix(e.KeywordLocation, "/type")
+	}
+	for _, c := range e.Causes {
+		if !onlyTypeMismatch(c, at) {
+			return false
+		}
+	}
+	return true
+}
+
+var expectedRE = regexp.MustCompile(`expected (.*), but got (\w+)`)
+
+func typeAlternatives(causes []*jsonschema.ValidationError) string {
+	var want []string
+	got := ""
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if m := expectedRE.FindStringSubmatch(e.Message); m != nil {
+			want = append(want, m[1])
+			got = m[2]
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	for _, c := range causes {
+		walk(c)
+	}
+	return fmt.Sprintf("expected %s, not %s", strings.Join(want, " or "), got)
+}
+
+var quotedRE = regexp.MustCompile(`'([^']*)'`)
+
+func (l *loader) schemaDiag(root *yaml.Node, e *jsonschema.ValidationError) {
+	key, val := lookup(root, e.InstanceLocation)
+	where := describePointer(e.InstanceLocation)
+	kw := e.KeywordLocation[strings.LastIndex(e.KeywordLocation, "/")+1:]
+	switch {
+	case strings.Contains(e.KeywordLocation, "/propertyNames"):
+		l.errorf(key, "%q is not a valid name: use letters, digits and _, not starting with a digit", unescapePointer(e.InstanceLocation))
+	case kw == "additionalProperties":
+		for _, m := range quotedRE.FindAllStringSubmatch(e.Message, -1) {
+			k, _ := lookup(val, "/"+escapePointer(m[1]))
+			l.errorf(k, "unknown key %q in %s", m[1], where)
+		}
+	case kw == "required":
+		l.errorf(key, "%s is missing %s", where, strings.ReplaceAll(strings.TrimPrefix(e.Message, "missing properties: "), "'", "`"))
+	case kw == "pattern" && strings.Contains(e.KeywordLocation, "goIdentifier"):
+		l.errorf(val, "%s: %q is not an exported Go identifier", where, nodeValue(val))
+	case kw == "pattern":
+		l.errorf(val, "%s: %q is not a valid name: use letters, digits and _, not starting with a digit", where, nodeValue(val))
+	case kw == "enum":
+		l.errorf(val, "%s: %q is not one of the allowed values: %s", where, nodeValue(val), strings.TrimPrefix(e.Message, "value must be one of "))
+	default:
+		l.errorf(val, "%s: %s", where, e.Message)
+	}
+}
+
+func nodeValue(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Value
+}
+
+// lookup finds the key and value nodes a JSON pointer names; for the root it
+// returns the root twice.
+func lookup(root *yaml.Node, pointer string) (key, val *yaml.Node) {
+	key, val = root, root
+	if pointer == "" {
+		return
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		tok = unescapeToken(tok)
+		switch val.Kind {
+		case yaml.MappingNode:
+			found := false
+			for i := 0; i+1 < len(val.Content); i += 2 {
+				if val.Content[i].Value == tok {
+					key, val = val.Content[i], val.Content[i+1]
+					found = true
+					break
+				}
+			}
+			if !found {
+				return
+			}
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(val.Content) {
+				return
+			}
+			key, val = val.Content[i], val.Content[i]
+		default:
+			return
+		}
+	}
+	return
+}
+
+func unescapeToken(t string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+}
+
+func escapePointer(t string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
+}
+
+func unescapePointer(p string) string {
+	return unescapeToken(p[strings.LastIndex(p, "/")+1:])
+}
+
+// describePointer spells a JSON pointer as a dotted path for messages:
+// /functions/sum/args -> functions.sum.args; the root is "the spec".
+func describePointer(p string) string {
+	if p == "" {
+		return "the spec"
+	}
+	toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, t := range toks {
+		toks[i] = unescapeToken(t)
+	}
+	return strings.Join(toks, ".")
+}

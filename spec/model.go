@@ -1,0 +1,158 @@
+// Package spec reads a pyspec module spec (YAML), validates it against the
+// JSON Schema and the semantic rules, binds it to the author's Go package,
+// and produces the resolved model that code generation renders. Every
+// problem is reported with the file, line and column of its YAML node.
+package spec
+
+import "github.com/pyspec/pyspec/runtime"
+
+// Module is a resolved spec: everything the templates need, decided.
+type Module struct {
+	Name      string // Python import name
+	Doc       string
+	SpecPath  string // absolute path of module.yaml
+	Go        GoPackage
+	Structs   []*Struct
+	Functions []*Function
+	Classes   []*Class
+}
+
+// GoPackage locates the author's Go package.
+type GoPackage struct {
+	Dir        string // absolute directory of the package
+	ImportPath string
+	Name       string // package clause name
+	ModuleRoot string // directory holding its go.mod
+	ModulePath string
+}
+
+// Struct is an argument struct: a parameter list shared by several callables.
+type Struct struct {
+	Name   string // Python-facing name (also the Go type name)
+	GoName string
+	Doc    string
+	Params []*Param
+}
+
+// Function is a module-level function.
+type Function struct {
+	Name         string // Python name
+	Doc          string
+	GoName       string // the author's Go function
+	Sig          *Signature
+	Results      []*Type // empty: returns None; several: a tuple
+	ReturnsError bool    // the Go function's last result is an error
+	NoGIL        bool
+	CName        string // prefix of every C and exported Go symbol of this function
+	Pos          Pos
+}
+
+// ReturnType is the Python-facing return type: nil for None, the single
+// result, or a tuple of the results.
+func (f *Function) ReturnType() *Type {
+	switch len(f.Results) {
+	case 0:
+		return nil
+	case 1:
+		return f.Results[0]
+	}
+	return &Type{Kind: KindTuple, Items: f.Results}
+}
+
+// Class is a Python class backed by a Go type.
+type Class struct {
+	Name   string
+	Doc    string
+	GoName string // the author's Go type; instances hold a *GoName
+	CName  string
+	Init   *Init   // nil: not instantiable from Python
+	Buffer *Export // nil: no buffer protocol
+	Pos    Pos
+}
+
+// Init is a class constructor: a Go function returning (*T[, error]).
+type Init struct {
+	Doc          string
+	GoName       string
+	Sig          *Signature
+	ReturnsError bool
+}
+
+// Export is a class's buffer export.
+type Export struct {
+	GoMethod        string // Buffer(flags runtime.Flags) (runtime.Export, error)
+	ReleaseGoMethod string // "" when there is no release hook
+}
+
+// Signature is a parameter list, as Python sees it.
+type Signature struct {
+	Params   []*Param
+	NPosOnly int     // positional-only parameters come first
+	NPos     int     // positional-only plus positional-or-keyword
+	Struct   *Struct // non-nil: the Go function takes this struct
+}
+
+// ParamKind is how a parameter may be passed.
+type ParamKind int
+
+const (
+	PositionalOrKeyword ParamKind = iota
+	PositionalOnly
+	KeywordOnly
+)
+
+// Param is one parameter.
+type Param struct {
+	Name    string // Python name
+	GoName  string // Go field (struct args) or local variable name
+	Doc     string
+	Kind    ParamKind
+	Type    *Type
+	Default *Default // nil: required
+	Pos     Pos
+}
+
+// Default is a parameter's default value, spelled for C.
+type Default struct {
+	Python string // as Python shows it, e.g. "3", "'abc'", "None"
+	C      string // C expression of the converted value ("" for None)
+	CLen   int    // byte length, for str and bytes
+	IsNone bool
+}
+
+// Pos is a place in the spec file.
+type Pos struct{ Line, Col int }
+
+// TypeKind classifies types.
+type TypeKind int
+
+const (
+	KindBool TypeKind = iota
+	KindInt
+	KindFloat
+	KindStr
+	KindBytes
+	KindBuffer
+	KindList
+	KindTuple // fixed tuple: return values only
+	KindOptional
+)
+
+// Type is a resolved type with its Go and C spellings decided.
+type Type struct {
+	Kind   TypeKind
+	Spec   string // as written in the spec, normalised, e.g. "list[int64]"
+	Bits   int    // ints and floats
+	Signed bool   // ints
+	Elem   *Type  // list, optional, and buffer element (nil: untyped buffer)
+	Items  []*Type
+	// Homogeneous is set for tuple[T, ...] (a Go slice accepting only tuples).
+	Homogeneous bool
+	Flags       runtime.Flags // buffer request
+	FlagsC      string        // the request as a C expression
+}
+
+// IsScalar reports whether t is a bool, int or float.
+func (t *Type) IsScalar() bool {
+	return t.Kind == KindBool || t.Kind == KindInt || t.Kind == KindFloat
+}

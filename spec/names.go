@@ -1,0 +1,105 @@
+package spec
+
+import "strings"
+
+// GoType is the Go type the author's code uses for t, with the pyspec
+// runtime package referred to as "runtime".
+func (t *Type) GoType() string {
+	switch t.Kind {
+	case KindBool:
+		return "bool"
+	case KindInt, KindFloat:
+		return t.Spec
+	case KindStr:
+		return "string"
+	case KindBytes:
+		return "[]byte"
+	case KindList:
+		return "[]" + t.Elem.GoType()
+	case KindOptional:
+		return "*" + t.Elem.GoType()
+	case KindBuffer:
+		if t.Elem != nil {
+			return "runtime.View[" + t.Elem.GoType() + "]"
+		}
+		return "runtime.Buffer"
+	case KindTuple:
+		parts := make([]string, len(t.Items))
+		for i, it := range t.Items {
+			parts[i] = it.GoType()
+		}
+		return "(" + strings.Join(parts, ", ") + ")"
+	}
+	return "?"
+}
+
+// ID is a short name of t usable in C and Go identifiers: int64, str,
+// list_float64, ...
+func (t *Type) ID() string {
+	switch t.Kind {
+	case KindList:
+		return "list_" + t.Elem.ID()
+	case KindOptional:
+		return "opt_" + t.Elem.ID()
+	case KindBuffer:
+		return "buffer"
+	case KindTuple:
+		return "tuple"
+	}
+	return t.Spec
+}
+
+// CType is the C type that holds a converted argument of type t.
+func (t *Type) CType() string {
+	switch t.Kind {
+	case KindBool:
+		return "int"
+	case KindInt:
+		return t.Spec + "_t"
+	case KindFloat:
+		if t.Bits == 32 {
+			return "float"
+		}
+		return "double"
+	case KindStr, KindBytes:
+		return "pyspec_bytes"
+	case KindList:
+		return "pyspec_list"
+	case KindBuffer:
+		return "pyspec_view"
+	case KindOptional:
+		return t.Elem.CType()
+	}
+	return "PyObject*"
+}
+
+// GoSignature spells the Go function the spec expects, for messages:
+// func Sum(buf runtime.View[int64]) (int64, error).
+func GoSignature(name, recv string, sig *Signature, results []string, withError bool) string {
+	var params []string
+	if sig != nil {
+		if sig.Struct != nil {
+			params = []string{"args " + sig.Struct.GoName}
+		} else {
+			for _, p := range sig.Params {
+				params = append(params, p.Name+" "+p.Type.GoType())
+			}
+		}
+	}
+	if withError {
+		results = append(results, "error")
+	}
+	s := "func "
+	if recv != "" {
+		s += "(" + recv + ") "
+	}
+	s += name + "(" + strings.Join(params, ", ") + ")"
+	switch len(results) {
+	case 0:
+	case 1:
+		s += " " + results[0]
+	default:
+		s += " (" + strings.Join(results, ", ") + ")"
+	}
+	return s
+}
