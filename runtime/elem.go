@@ -68,7 +68,7 @@ var littleEndianHost = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 // optional byte-order prefix and one type code. ok is false for anything it
 // does not describe as one plain number (structs, counts, pointers).
 func parseFormat(format string) (info elemInfo, ok bool) {
-	native := true  // native sizes
+	native := true // native sizes
 	nativeOrder := true
 	switch {
 	case format == "":

@@ -1,0 +1,203 @@
+"""The author's tests of the buffers example (run by tests/e2e_test.go
+against the compiled module)."""
+
+import sys
+
+import numpy as np
+import pytest
+
+import buffers
+
+_testbuffer = pytest.importorskip("_testbuffer")
+
+
+def test_sum():
+    arr = np.array([1, 2, 3, 4, 5], dtype=np.int64)
+    assert buffers.sum(arr) == 15
+
+
+def test_sum_accepts_any_int64_exporter():
+    import array
+
+    assert buffers.sum(array.array("q", [1, 2, 3])) == 6
+    assert buffers.sum(memoryview(np.arange(10, dtype=np.int64))) == 45
+    assert buffers.sum(np.array([], dtype=np.int64)) == 0
+    assert buffers.sum(np.arange(12, dtype=np.int64).reshape(3, 4)) == 66
+    assert buffers.sum(buf=np.arange(4, dtype=np.int64)) == 6
+
+
+@pytest.mark.parametrize("dtype,fmt", [(np.float64, "float64"), (np.int32, "int32"), (np.uint64, "uint64")])
+def test_sum_rejects_wrong_element_type(dtype, fmt):
+    with pytest.raises(TypeError, match=rf"sum\(\) argument 'buf' must be a buffer of int64, not {fmt}"):
+        buffers.sum(np.arange(3, dtype=dtype))
+
+
+def test_sum_rejects_bytes_and_big_endian():
+    with pytest.raises(TypeError, match="must be a buffer of int64"):
+        buffers.sum(b"12345678")
+    with pytest.raises(TypeError, match="must be a buffer of int64"):
+        buffers.sum(np.arange(3, dtype=">i8"))
+
+
+def test_sum_rejects_non_contiguous_under_nd():
+    with pytest.raises((ValueError, BufferError), match=r"sum\(\) argument 'buf'"):
+        buffers.sum(np.arange(10, dtype=np.int64)[::2])
+
+
+@pytest.mark.parametrize("bad", [[1, 2, 3], None, 5, "abc"])
+def test_sum_rejects_non_buffers(bad):
+    with pytest.raises(TypeError, match=r"sum\(\) argument 'buf' must be a buffer"):
+        buffers.sum(bad)
+
+
+def test_argument_errors_are_cpython_worded():
+    a = np.arange(3, dtype=np.int64)
+    with pytest.raises(TypeError, match=r"sum\(\) missing 1 required positional argument: 'buf'"):
+        buffers.sum()
+    with pytest.raises(TypeError, match=r"sum\(\) takes 1 positional argument but 2 were given"):
+        buffers.sum(a, a)
+    with pytest.raises(TypeError, match=r"sum\(\) got an unexpected keyword argument 'x'"):
+        buffers.sum(a, x=1)
+    with pytest.raises(TypeError, match=r"sum\(\) got multiple values for argument 'buf'"):
+        buffers.sum(a, buf=a)
+
+
+def test_sum_with_testbuffer_layouts():
+    items = list(range(12))
+    nd = _testbuffer.ndarray(items, shape=[3, 4], format="q")
+    assert buffers.sum(nd) == 66
+    nd = _testbuffer.ndarray(items, shape=[12], format="<q")
+    assert buffers.sum(nd) == 66
+    nd = _testbuffer.ndarray(items, shape=[12], format="l")
+    assert buffers.sum(nd) == 66
+
+
+def test_buffer_released_on_every_path():
+    a = np.arange(5, dtype=np.int64)
+    buffers.sum(a)
+    a.resize(10, refcheck=False)  # fails with BufferError if a view is still held
+    f = np.arange(5, dtype=np.float64)
+    with pytest.raises(TypeError):
+        buffers.sum(f)
+    f.resize(10, refcheck=False)
+
+
+def test_refcounts_unchanged():
+    a = np.arange(5, dtype=np.int64)
+    before = sys.getrefcount(a)
+    for _ in range(100):
+        buffers.sum(a)
+    assert sys.getrefcount(a) == before
+
+
+def test_reverse_in_place():
+    a = np.arange(6, dtype=np.int64)
+    assert buffers.reverse(a) is None
+    assert a.tolist() == [5, 4, 3, 2, 1, 0]
+    b = bytearray(np.arange(3, dtype=np.int64).tobytes())
+    buffers.reverse(memoryview(b).cast("q"))
+    assert np.frombuffer(b, dtype=np.int64).tolist() == [2, 1, 0]
+
+
+def test_reverse_rejects_read_only():
+    with pytest.raises(BufferError, match=r"reverse\(\) argument 'buf' must be a writable buffer"):
+        buffers.reverse(np.arange(8, dtype=np.uint8).tobytes())
+    ro = np.arange(4, dtype=np.int64)
+    ro.setflags(write=False)
+    with pytest.raises(BufferError, match="must be a writable buffer"):
+        buffers.reverse(ro)
+    assert ro.tolist() == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda m: m,
+        lambda m: np.asfortranarray(m),
+        lambda m: m.T.copy().T,
+        lambda m: m[:, ::2],
+        lambda m: m[::2, 1:],
+        lambda m: m.T,
+    ],
+    ids=["C", "F", "F-copy", "col-slice", "row-slice", "transposed"],
+)
+def test_column_sums_any_layout(view):
+    m = view(np.arange(20, dtype=np.float64).reshape(4, 5))
+    assert buffers.column_sums(m) == pytest.approx(m.sum(axis=0).tolist())
+
+
+def test_column_sums_errors():
+    with pytest.raises(ValueError, match="expects a 2-D buffer"):
+        buffers.column_sums(np.arange(3.0))
+    with pytest.raises(TypeError, match="must be a buffer of float64, not int64"):
+        buffers.column_sums(np.zeros((2, 2), dtype=np.int64))
+
+
+def test_constant_buffer_memoryview():
+    c = buffers.ConstantBuffer(7, 5)
+    mv = memoryview(c)
+    assert mv.readonly
+    assert mv.format == "q"
+    assert mv.itemsize == 8
+    assert mv.shape == (5,)
+    assert mv.tolist() == [7] * 5
+    mv.release()
+
+
+def test_constant_buffer_numpy_zero_copy():
+    c = buffers.ConstantBuffer(-3, 4)
+    arr = np.asarray(c)
+    assert arr.dtype == np.int64
+    assert arr.tolist() == [-3] * 4
+    assert not arr.flags.writeable
+    with pytest.raises(ValueError):
+        arr[0] = 1
+    # The array keeps the exporter alive.
+    del c
+    assert arr.sum() == -12
+    assert buffers.sum(arr) == -12
+
+
+def test_constant_buffer_rejects_writable_request():
+    c = buffers.ConstantBuffer(1, 3)
+    with pytest.raises(BufferError, match="request for writable buffer is rejected"):
+        _testbuffer.ndarray(c, getbuf=_testbuffer.PyBUF_WRITABLE)
+    with pytest.raises(BufferError, match="must be a writable buffer"):
+        buffers.reverse(c)
+
+
+def test_constant_buffer_flags():
+    c = buffers.ConstantBuffer(2, 3)
+    simple = _testbuffer.ndarray(c, getbuf=_testbuffer.PyBUF_SIMPLE)
+    assert simple.tobytes() == np.full(3, 2, dtype=np.int64).tobytes()
+    full = _testbuffer.ndarray(c, getbuf=_testbuffer.PyBUF_FULL_RO)
+    assert full.tolist() == [2, 2, 2]
+    assert full.strides == (8,)
+
+
+def test_constant_buffer_empty_and_errors():
+    assert memoryview(buffers.ConstantBuffer(1, 0)).tolist() == []
+    with pytest.raises(OverflowError, match=r"ConstantBuffer\(\) argument 'length' out of range for uint32"):
+        buffers.ConstantBuffer(1, -1)
+    with pytest.raises(TypeError, match=r"ConstantBuffer\(\) argument 'elem' must be int, not str"):
+        buffers.ConstantBuffer("x", 1)
+    with pytest.raises(TypeError, match=r"ConstantBuffer\(\) missing 1 required positional argument: 'length'"):
+        buffers.ConstantBuffer(1)
+
+
+def test_exports_survive_gc_and_many_views():
+    import gc
+
+    views = [memoryview(buffers.ConstantBuffer(i, 1000)) for i in range(50)]
+    gc.collect()
+    for i, v in enumerate(views):
+        assert v[999] == i
+        v.release()
+
+
+def test_docstrings_and_signatures():
+    import inspect
+
+    assert "int64 buffer" in buffers.sum.__doc__
+    assert str(inspect.signature(buffers.sum)) == "(buf)"
+    assert str(inspect.signature(buffers.ConstantBuffer)) == "(elem, length)"

@@ -1,0 +1,121 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"unsafe"
+)
+
+func TestFlags(t *testing.T) {
+	for _, tc := range []struct {
+		f    Flags
+		want string
+	}{
+		{SIMPLE, "SIMPLE"}, {ND | FORMAT, "ND|FORMAT"}, {STRIDED, "STRIDES|WRITABLE"},
+		{FULL_RO, "INDIRECT|FORMAT"}, {C_CONTIGUOUS | WRITABLE, "C_CONTIGUOUS|WRITABLE"},
+	} {
+		if got := tc.f.String(); got != tc.want {
+			t.Errorf("%#x.String() = %s, want %s", int(tc.f), got, tc.want)
+		}
+	}
+	if !CONTIG.Writable() || CONTIG_RO.Writable() || !RECORDS.Has(STRIDES|FORMAT) {
+		t.Error("flag predicates are wrong")
+	}
+}
+
+func TestClassify(t *testing.T) {
+	err := fmt.Errorf("loading: %w", ValueError("bad value %d", 3))
+	kind, msg := Classify(err)
+	if kind != KindValueError || msg != "loading: bad value 3" {
+		t.Errorf("Classify = %v, %q", kind, msg)
+	}
+	if kind, _ := Classify(errors.New("plain")); kind != KindRuntimeError {
+		t.Errorf("plain error is %v", kind)
+	}
+	if kind, msg := Classify(PanicError("m.F", ValueError("x"))); kind != KindRuntimeError || msg != "Go panic in m.F: x" {
+		t.Errorf("panic = %v %q", kind, msg)
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for _, tc := range []struct {
+		format string
+		name   string
+		ok     bool
+	}{
+		{"q", "int64", true}, {"l", "int64", true}, {"<q", "int64", true}, {"=l", "int32", true},
+		{"@d", "float64", true}, {"f", "float32", true}, {"B", "uint8", true}, {"", "uint8", true},
+		{"?", "bool", true}, {">q", "", false}, {"!i", "", false}, {">b", "int8", true},
+		{"T{q}", "", false}, {"2q", "", false}, {"=n", "", false},
+	} {
+		info, ok := parseFormat(tc.format)
+		if ok != tc.ok || (ok && info.Name() != tc.name) {
+			t.Errorf("parseFormat(%q) = %v %v, want %s %v", tc.format, info.Name(), ok, tc.name, tc.ok)
+		}
+	}
+}
+
+func makeTestBuffer(data []int64, format string, shape, strides []int) Buffer {
+	f := append([]byte(format), 0)
+	return MakeBuffer(unsafe.Pointer(&data[0]), len(data)*8, 8, len(shape), false, &f[0], &shape[0], &strides[0], nil)
+}
+
+func TestBufferViews(t *testing.T) {
+	data := []int64{0, 1, 2, 3, 4, 5}
+	c := makeTestBuffer(data, "q", []int{2, 3}, []int{24, 8})
+	if !c.IsCContiguous() || c.IsFContiguous() || c.NumElems() != 6 || c.Format() != "q" {
+		t.Fatalf("C view: %+v", c)
+	}
+	v := View[int64]{c}
+	if v.At(1, 2) != 5 || len(v.Slice()) != 6 {
+		t.Fatal("C view indexing")
+	}
+	// The transpose: a Fortran-ordered 3x2 view of the same memory.
+	tr := View[int64]{makeTestBuffer(data, "<q", []int{3, 2}, []int{8, 24})}
+	if tr.IsCContiguous() || !tr.IsFContiguous() || tr.At(2, 1) != 5 || tr.Format() != "<q" {
+		t.Fatal("transposed view")
+	}
+	// Every other column: strided, not contiguous.
+	st := View[int64]{makeTestBuffer(data, "q", []int{2, 2}, []int{24, 16})}
+	if st.IsCContiguous() || st.IsFContiguous() || st.At(1, 1) != 5 {
+		t.Fatal("strided view")
+	}
+	mustPanic(t, "Slice of strided", func() { st.Slice() })
+	mustPanic(t, "index out of range", func() { v.At(2, 0) })
+	mustPanic(t, "wrong index count", func() { v.At(1) })
+	v.Set(9, 0, 0)
+	if data[0] != 9 {
+		t.Fatal("Set did not write through")
+	}
+	if err := CheckElem[int64](c); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckElem[float64](c); err == nil || err.Error() != "must be a buffer of float64, not int64 (format 'q')" {
+		t.Fatalf("CheckElem = %v", err)
+	}
+}
+
+func mustPanic(t *testing.T, what string, f func()) {
+	t.Helper()
+	defer func() {
+		if recover() == nil {
+			t.Errorf("%s did not panic", what)
+		}
+	}()
+	f()
+}
+
+func TestExportSlice(t *testing.T) {
+	e, err := ExportSlice([]float32{1, 2, 3, 4, 5, 6}, true, 2, 3)
+	if err != nil || e.Format() != "f" || e.ItemSize() != 4 || e.Len() != 24 || !e.Readonly() || len(e.Shape()) != 2 {
+		t.Fatalf("export = %+v, %v", e, err)
+	}
+	if _, err := ExportSlice([]int64{1, 2, 3}, false, 2, 2); err == nil {
+		t.Fatal("a shape not matching the data was accepted")
+	}
+	tok := PinExport(e)
+	ReleaseExport(tok)
+	empty, _ := ExportSlice([]uint8{}, false)
+	ReleaseExport(PinExport(empty))
+}

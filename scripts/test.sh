@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: Go unit tests, golden files, and the end-to-end tests
+# that compile every example and run its pytest suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYSPEC_PYTHON="${PYSPEC_PYTHON:-/usr/bin/python3}"
+bash scripts/setup.sh
+test -z "$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+go vet ./...
+go test -count=1 ./...
+bash bench/run --quick --python "$PYSPEC_PYTHON"
