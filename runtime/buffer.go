@@ -9,123 +9,97 @@ import (
 // the buffer protocol: numpy arrays, bytes, bytearray, array.array,
 // memoryview and any other exporter. Nothing is copied: the memory belongs to
 // the exporter and is valid only until the Go function that received the view
-// returns. Keep no slice, pointer or string obtained from it after that.
+// returns. Keep no slice or pointer obtained from it after that.
 type Buffer struct {
-	data       unsafe.Pointer
-	nbytes     int
-	itemsize   int
-	readonly   bool
-	format     string
-	shape      []int
-	strides    []int
-	suboffsets []int
+	d *CView
 }
 
-// MakeBuffer describes memory the glue obtained from PyObject_GetBuffer. shape
-// and strides point to ndim entries each (the glue fills them in when the
-// request did not ask the exporter for them); suboffsets may be nil; format
-// is NUL-terminated or nil (meaning unsigned bytes, "B").
-func MakeBuffer(data unsafe.Pointer, nbytes, itemsize, ndim int, readonly bool,
-	format *byte, shape, strides, suboffsets *int) Buffer {
-	b := Buffer{data: data, nbytes: nbytes, itemsize: itemsize, readonly: readonly, format: "B"}
-	if format != nil {
-		b.format = cFormat(format)
-	}
-	if ndim > 0 {
-		b.shape = unsafe.Slice(shape, ndim)
-		b.strides = unsafe.Slice(strides, ndim)
-		if suboffsets != nil {
-			b.suboffsets = unsafe.Slice(suboffsets, ndim)
-		}
-	}
-	return b
+// CView describes an acquired buffer. The generated glue fills it in C (its
+// layout is pyspec.h's pyspec_desc) and Buffer reads it in place, so making a
+// view costs nothing per call.
+type CView struct {
+	Data       unsafe.Pointer
+	Len        int
+	ItemSize   int
+	Shape      *int // NDim entries
+	Strides    *int // NDim entries
+	Suboffsets *int // nil, or NDim entries
+	Format     *byte
+	NDim       int32
+	Readonly   int32
+	Contiguous int32 // 1: C order, 2: Fortran order, 3: both, 0: neither
+	_          int32
 }
+
+// BufferOf wraps a descriptor; for the glue.
+func BufferOf(d *CView) Buffer { return Buffer{d} }
 
 // Data is the address of the first byte of the buffer.
-func (b Buffer) Data() unsafe.Pointer { return b.data }
+func (b Buffer) Data() unsafe.Pointer { return b.d.Data }
 
 // Len is the length of the buffer in bytes (Py_buffer.len).
-func (b Buffer) Len() int { return b.nbytes }
+func (b Buffer) Len() int { return b.d.Len }
 
 // ItemSize is the size of one element in bytes.
-func (b Buffer) ItemSize() int { return b.itemsize }
+func (b Buffer) ItemSize() int { return b.d.ItemSize }
 
 // NDim is the number of dimensions; 0 for a scalar.
-func (b Buffer) NDim() int { return len(b.shape) }
+func (b Buffer) NDim() int { return int(b.d.NDim) }
 
 // Shape is the number of elements along each dimension.
-func (b Buffer) Shape() []int { return b.shape }
+func (b Buffer) Shape() []int { return unsafe.Slice(b.d.Shape, b.d.NDim) }
 
 // Strides is the distance in bytes between neighbours along each dimension.
-func (b Buffer) Strides() []int { return b.strides }
+func (b Buffer) Strides() []int { return unsafe.Slice(b.d.Strides, b.d.NDim) }
 
 // Suboffsets is nil unless the exporter uses PIL-style indirect arrays
 // (possible only when the request includes INDIRECT).
-func (b Buffer) Suboffsets() []int { return b.suboffsets }
+func (b Buffer) Suboffsets() []int {
+	if b.d.Suboffsets == nil {
+		return nil
+	}
+	return unsafe.Slice(b.d.Suboffsets, b.d.NDim)
+}
 
 // Readonly reports whether the exporter forbids writes.
-func (b Buffer) Readonly() bool { return b.readonly }
+func (b Buffer) Readonly() bool { return b.d.Readonly != 0 }
 
-// Format is the element format in struct-module syntax, e.g. "q" or "<d".
-func (b Buffer) Format() string { return b.format }
+// Format is the element format in struct-module syntax, e.g. "q" or "<d";
+// "B" when the exporter gave none. Common formats cost no allocation.
+func (b Buffer) Format() string {
+	if b.d.Format == nil {
+		return "B"
+	}
+	return cFormat(b.d.Format)
+}
 
 // NumElems is the number of elements (the product of the shape).
 func (b Buffer) NumElems() int {
-	if b.itemsize == 0 {
+	if b.d.ItemSize == 0 {
 		return 0
 	}
-	return b.nbytes / b.itemsize
+	return b.d.Len / b.d.ItemSize
 }
 
 // IsCContiguous reports whether elements are laid out in row-major order
 // with no gaps.
-func (b Buffer) IsCContiguous() bool {
-	if b.suboffsets != nil {
-		return false
-	}
-	want := b.itemsize
-	for i := len(b.shape) - 1; i >= 0; i-- {
-		if b.shape[i] == 0 {
-			return true
-		}
-		if b.shape[i] != 1 && b.strides[i] != want {
-			return false
-		}
-		want *= b.shape[i]
-	}
-	return true
-}
+func (b Buffer) IsCContiguous() bool { return b.d.Contiguous&1 != 0 }
 
 // IsFContiguous reports whether elements are laid out in column-major order
 // with no gaps.
-func (b Buffer) IsFContiguous() bool {
-	if b.suboffsets != nil {
-		return false
-	}
-	want := b.itemsize
-	for i := range b.shape {
-		if b.shape[i] == 0 {
-			return true
-		}
-		if b.shape[i] != 1 && b.strides[i] != want {
-			return false
-		}
-		want *= b.shape[i]
-	}
-	return true
-}
+func (b Buffer) IsFContiguous() bool { return b.d.Contiguous&2 != 0 }
 
 // Bytes is the whole memory of a contiguous buffer (C or Fortran order). It
 // panics for a strided or indirect one: request a contiguous layout in the
 // spec (ND, C_CONTIGUOUS, ANY_CONTIGUOUS) or index with Ptr.
 func (b Buffer) Bytes() []byte {
 	b.mustBeContiguous()
-	return unsafe.Slice((*byte)(b.data), b.nbytes)
+	return unsafe.Slice((*byte)(b.d.Data), b.d.Len)
 }
 
 func (b Buffer) mustBeContiguous() {
-	if !b.IsCContiguous() && !b.IsFContiguous() {
-		panic(fmt.Sprintf("pyspec/runtime: whole-memory access to a non-contiguous buffer (shape %v, strides %v); request a contiguous layout or index elements", b.shape, b.strides))
+	if b.d.Contiguous == 0 {
+		panic(fmt.Sprintf("pyspec/runtime: whole-memory access to a non-contiguous buffer (shape %v, strides %v); request a contiguous layout or index elements", b.Shape(), b.Strides()))
 	}
 }
 
@@ -133,17 +107,18 @@ func (b Buffer) mustBeContiguous() {
 // dimension, following strides and suboffsets. It panics when an index is
 // out of range.
 func (b Buffer) Ptr(index ...int) unsafe.Pointer {
-	if len(index) != len(b.shape) {
-		panic(fmt.Sprintf("pyspec/runtime: %d indices for a %d-dimensional buffer", len(index), len(b.shape)))
+	shape, strides, sub := b.Shape(), b.Strides(), b.Suboffsets()
+	if len(index) != len(shape) {
+		panic(fmt.Sprintf("pyspec/runtime: %d indices for a %d-dimensional buffer", len(index), len(shape)))
 	}
-	p := b.data
+	p := b.d.Data
 	for i, x := range index {
-		if x < 0 || x >= b.shape[i] {
-			panic(fmt.Sprintf("pyspec/runtime: index %d out of range for dimension %d of size %d", x, i, b.shape[i]))
+		if x < 0 || x >= shape[i] {
+			panic(fmt.Sprintf("pyspec/runtime: index %d out of range for dimension %d of size %d", x, i, shape[i]))
 		}
-		p = unsafe.Add(p, x*b.strides[i])
-		if b.suboffsets != nil && b.suboffsets[i] >= 0 {
-			p = unsafe.Add(*(*unsafe.Pointer)(p), b.suboffsets[i])
+		p = unsafe.Add(p, x*strides[i])
+		if sub != nil && sub[i] >= 0 {
+			p = unsafe.Add(*(*unsafe.Pointer)(p), sub[i])
 		}
 	}
 	return p
@@ -160,7 +135,7 @@ type View[T Elem] struct {
 // a strided or indirect buffer; use At/Set for those.
 func (v View[T]) Slice() []T {
 	v.mustBeContiguous()
-	return unsafe.Slice((*T)(v.data), v.NumElems())
+	return unsafe.Slice((*T)(v.d.Data), v.NumElems())
 }
 
 // At is the element at the given index (one index per dimension).
@@ -168,7 +143,7 @@ func (v View[T]) At(index ...int) T { return *(*T)(v.Ptr(index...)) }
 
 // Set stores x at the given index. It panics when the buffer is read-only.
 func (v View[T]) Set(x T, index ...int) {
-	if v.readonly {
+	if v.Readonly() {
 		panic("pyspec/runtime: Set on a read-only buffer")
 	}
 	*(*T)(v.Ptr(index...)) = x

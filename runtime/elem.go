@@ -152,12 +152,13 @@ func describeFormat(format string) string {
 // T's size. The error is a TypeError whose text completes "argument 'x' ...".
 func CheckElem[T Elem](b Buffer) error {
 	want := infoOf[T]()
-	got, ok := parseFormat(b.format)
-	if !ok || got != want || b.itemsize != want.size {
+	format := b.Format()
+	got, ok := parseFormat(format)
+	if !ok || got != want || b.ItemSize() != want.size {
 		if ok && got == want {
-			return TypeError("must be a buffer of %s, got item size %d for format '%s'", want.Name(), b.itemsize, b.format)
+			return TypeError("must be a buffer of %s, got item size %d for format '%s'", want.Name(), b.ItemSize(), format)
 		}
-		return TypeError("must be a buffer of %s, not %s", want.Name(), describeFormat(b.format))
+		return TypeError("must be a buffer of %s, not %s", want.Name(), describeFormat(format))
 	}
 	return nil
 }

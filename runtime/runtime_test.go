@@ -56,9 +56,29 @@ func TestParseFormat(t *testing.T) {
 	}
 }
 
+// makeTestBuffer describes data as the glue would, computing contiguity as
+// pyspec_rt.c does.
 func makeTestBuffer(data []int64, format string, shape, strides []int) Buffer {
 	f := append([]byte(format), 0)
-	return MakeBuffer(unsafe.Pointer(&data[0]), len(data)*8, 8, len(shape), false, &f[0], &shape[0], &strides[0], nil)
+	d := &CView{Data: unsafe.Pointer(&data[0]), Len: len(data) * 8, ItemSize: 8, NDim: int32(len(shape)),
+		Format: &f[0], Shape: &shape[0], Strides: &strides[0]}
+	c, fo := 8, 8
+	cOK, fOK := true, true
+	for i := len(shape) - 1; i >= 0; i-- {
+		cOK = cOK && (shape[i] == 1 || strides[i] == c)
+		c *= shape[i]
+	}
+	for i := range shape {
+		fOK = fOK && (shape[i] == 1 || strides[i] == fo)
+		fo *= shape[i]
+	}
+	if cOK {
+		d.Contiguous |= 1
+	}
+	if fOK {
+		d.Contiguous |= 2
+	}
+	return BufferOf(d)
 }
 
 func TestBufferViews(t *testing.T) {

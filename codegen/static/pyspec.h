@@ -49,14 +49,26 @@ typedef struct {
 	PyObject* keep;
 } pyspec_list;
 
-// A buffer acquired for one call; shape and strides are always set (filled
-// in here when the request did not ask the exporter for them).
+// What Go sees of an acquired buffer; the layout of runtime.CView (the
+// glue checks at compile time that the sizes agree).
 typedef struct {
-	Py_buffer view;
-	Py_ssize_t* shape;
-	Py_ssize_t* strides;
+	void* buf;
+	Py_ssize_t len;
 	Py_ssize_t itemsize; // 1 for a flat view (no ND, no FORMAT)
-	int ndim;
+	Py_ssize_t* shape;   // always set: filled in when the request had no ND
+	Py_ssize_t* strides; // always set: filled in for C-contiguous views
+	Py_ssize_t* suboffsets;
+	const char* format;
+	int32_t ndim;
+	int32_t readonly;
+	int32_t contiguous; // 1: C order, 2: Fortran order, 3: both, 0: neither
+	int32_t unused;
+} pyspec_desc;
+
+// A buffer acquired for one call.
+typedef struct {
+	pyspec_desc desc;
+	Py_buffer view;
 	int acquired;
 	Py_ssize_t fill[PyBUF_MAX_NDIM + 1];
 } pyspec_view;

@@ -457,29 +457,43 @@ int pyspec_conv_buffer(PyObject* o, pyspec_view* out, int flags, int elem, const
 		return -1;
 	}
 	out->acquired = 1;
-	out->itemsize = v->itemsize;
-	out->ndim = v->ndim;
+	pyspec_desc* d = &out->desc;
+	d->buf = v->buf;
+	d->len = v->len;
+	d->itemsize = v->itemsize;
+	d->ndim = v->ndim;
+	d->readonly = v->readonly;
+	d->format = v->format;
+	d->suboffsets = v->suboffsets;
 	// Without ND the view is flat: one dimension, of bytes unless FORMAT
 	// was asked for too (the exporter's own fields stay as it set them).
 	if (v->shape == NULL) {
-		if (!(flags & PyBUF_FORMAT) || out->itemsize <= 0) out->itemsize = 1;
-		out->fill[0] = v->len / out->itemsize;
-		out->shape = out->fill;
-		out->ndim = 1;
+		if (!(flags & PyBUF_FORMAT) || d->itemsize <= 0) d->itemsize = 1;
+		out->fill[0] = v->len / d->itemsize;
+		d->shape = out->fill;
+		d->ndim = 1;
 	} else {
-		out->shape = v->shape;
+		d->shape = v->shape;
 	}
 	if (v->strides == NULL) {
 		// C-contiguous: fill strides from the shape.
 		Py_ssize_t* s = out->fill + 1;
-		Py_ssize_t step = out->itemsize;
-		for (int d = out->ndim - 1; d >= 0; d--) {
-			s[d] = step;
-			step *= out->shape[d];
+		Py_ssize_t step = d->itemsize;
+		for (int k = d->ndim - 1; k >= 0; k--) {
+			s[k] = step;
+			step *= d->shape[k];
 		}
-		out->strides = s;
+		d->strides = s;
+		d->contiguous = d->ndim <= 1 ? 3 : 1;
 	} else {
-		out->strides = v->strides;
+		d->strides = v->strides;
+		d->contiguous = 0;
+		if (d->suboffsets == NULL) {
+			Py_buffer probe = *v;
+			probe.itemsize = d->itemsize;
+			if (PyBuffer_IsContiguous(&probe, 'C')) d->contiguous |= 1;
+			if (PyBuffer_IsContiguous(&probe, 'F')) d->contiguous |= 2;
+		}
 	}
 	return 0;
 }

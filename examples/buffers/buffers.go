@@ -4,13 +4,22 @@ package buffers
 
 import "github.com/pyspec/pyspec/runtime"
 
-// Sum adds up the elements of a C-contiguous int64 buffer (requested with ND).
+// Sum adds up the elements of a C-contiguous int64 buffer (requested with
+// ND). Four accumulators let the CPU overlap the additions.
 func Sum(buf runtime.View[int64]) (int64, error) {
-	var total int64
-	for _, v := range buf.Slice() {
-		total += v
+	s := buf.Slice()
+	var a, b, c, d int64
+	for len(s) >= 4 {
+		a += s[0]
+		b += s[1]
+		c += s[2]
+		d += s[3]
+		s = s[4:]
 	}
-	return total, nil
+	for _, v := range s {
+		a += v
+	}
+	return a + b + c + d, nil
 }
 
 // Reverse reverses a writable int64 buffer in place.
