@@ -414,8 +414,12 @@ static int prefix_error(const pyspec_sig* sig, int i) {
 
 int pyspec_conv_buffer(PyObject* o, pyspec_view* out, int flags, int elem, const pyspec_sig* sig, int i) {
 	out->acquired = 0;
-	if (!PyObject_CheckBuffer(o)) return type_error(o, "a buffer (bytes, bytearray, memoryview, numpy array, ...)", sig, i, -1);
 	if (PyObject_GetBuffer(o, &out->view, flags) < 0) {
+		// Checked only on failure, to keep the common path short.
+		if (!PyObject_CheckBuffer(o)) {
+			PyErr_Clear();
+			return type_error(o, "a buffer (bytes, bytearray, memoryview, numpy array, ...)", sig, i, -1);
+		}
 		if ((flags & PyBUF_WRITABLE) && PyErr_ExceptionMatches(PyExc_Exception)) {
 			// Exporters word a read-only refusal differently (BufferError,
 			// ValueError); ask again without WRITABLE to tell for sure.
