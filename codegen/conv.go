@@ -167,9 +167,9 @@ func goToPy(t *spec.Type, v string) string {
 	panic("codegen: no Python conversion for " + t.Spec)
 }
 
-// cToPy is the C expression of the Python object for a lone result field.
-func cToPy(t *spec.Type, field string) string {
-	if !resultInC(t) {
+// cToPy is the C expression of the Python object held by a result field.
+func cToPy(t *spec.Type, field string, alone bool) string {
+	if !alone || !resultInC(t) {
 		return field
 	}
 	switch {

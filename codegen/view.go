@@ -213,10 +213,7 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 	for i, t := range results {
 		r := &resultView{Field: fmt.Sprintf("r%d", i), GoVar: fmt.Sprintf("v%d", i), CType: cResultType(t, alone)}
 		r.GoToC = goToC(t, r.GoVar, alone)
-		r.CToPy = cToPy(t, "r."+r.Field)
-		if !alone {
-			r.CToPy = "r." + r.Field
-		}
+		r.CToPy = cToPy(t, "r."+r.Field, alone)
 		c.Results = append(c.Results, r)
 	}
 	return c

@@ -105,12 +105,12 @@ func parseFormat(format string) (info elemInfo, ok bool) {
 	case 'l':
 		c, size = classSigned, 4
 		if native {
-			size = int(unsafe.Sizeof(cLong(0)))
+			size = int(unsafe.Sizeof(clong(0)))
 		}
 	case 'L':
 		c, size = classUnsigned, 4
 		if native {
-			size = int(unsafe.Sizeof(cLong(0)))
+			size = int(unsafe.Sizeof(clong(0)))
 		}
 	case 'q':
 		c, size = classSigned, 8

@@ -2,10 +2,6 @@ package runtime
 
 import "reflect"
 
-// cLong has the size of C's long on the platforms Go supports cgo on with
-// Python: 8 bytes on LP64 (Linux, macOS), 4 on LLP64 (Windows).
-type cLong = clong
-
 // infoOfUnderlying classifies a named element type by its underlying kind.
 // It runs once per type in an error path or at export, never per element.
 func infoOfUnderlying(v any, size int) elemInfo {

@@ -48,7 +48,7 @@ func (l *loader) bind(m *Module) {
 			st, isStruct = ts.Type.(*ast.StructType)
 		}
 		if !isStruct {
-			l.errorf(at(s.Params0Pos()), "struct %s: Go struct type %s not found in %s", s.Name, s.GoName, pkgDesc)
+			l.errorf(at(s.Pos), "struct %s: Go struct type %s not found in %s", s.Name, s.GoName, pkgDesc)
 			continue
 		}
 		fields := map[string]bool{}
@@ -110,14 +110,6 @@ func (l *loader) bind(m *Module) {
 			}
 		}
 	}
-}
-
-// Params0Pos is where a struct's problems are reported: its first parameter.
-func (s *Struct) Params0Pos() Pos {
-	if len(s.Params) > 0 {
-		return s.Params[0].Pos
-	}
-	return Pos{1, 1}
 }
 
 // checkShape compares a Go function's parameter and result counts with the

@@ -99,7 +99,7 @@ func (l *loader) build(root *yaml.Node) *Module {
 	structs := map[string]*Struct{}
 	keys, vals := pairs(get(root, "structs"))
 	for i, k := range keys {
-		s := &Struct{Name: k.Value, GoName: CamelCase(k.Value), Doc: str(get(vals[i], "doc"))}
+		s := &Struct{Name: k.Value, GoName: CamelCase(k.Value), Doc: str(get(vals[i], "doc")), Pos: pos(k)}
 		s.Params = l.params(get(vals[i], "args"), k.Value)
 		structs[s.Name] = s
 		m.Structs = append(m.Structs, s)

@@ -32,6 +32,7 @@ type Struct struct {
 	GoName string
 	Doc    string
 	Params []*Param
+	Pos    Pos
 }
 
 // Function is a module-level function.

@@ -14,7 +14,7 @@ import (
 // python is the interpreter the tests build for and run: $PYSPEC_PYTHON,
 // else Debian's /usr/bin/python3 (which has numpy and pytest here), else
 // python3 on PATH.
-func python(t *testing.T) string {
+func python() string {
 	if p := os.Getenv("PYSPEC_PYTHON"); p != "" {
 		return p
 	}
@@ -35,7 +35,7 @@ func buildPyspec(t *testing.T) string {
 }
 
 func TestExamples(t *testing.T) {
-	py := python(t)
+	py := python()
 	if out, err := exec.Command(py, "-c", "import numpy, pytest").CombinedOutput(); err != nil {
 		t.Fatalf("%s lacks numpy or pytest (run the README's test command, which installs them): %v\n%s", py, err, out)
 	}
@@ -71,7 +71,7 @@ func TestExamples(t *testing.T) {
 // TestCompileReportsGoErrors checks that a Go compile error in the author's
 // package reaches the user instead of being swallowed.
 func TestCompileReportsGoErrors(t *testing.T) {
-	py := python(t)
+	py := python()
 	bin := buildPyspec(t)
 	dir := t.TempDir()
 	root, _ := filepath.Abs("..")
