@@ -23,6 +23,9 @@ type Python struct {
 	Include   string
 	ExtSuffix string
 	Version   string
+	// Stdlib lists the standard library's module names: an extension
+	// named like one of them could never be imported.
+	Stdlib map[string]bool
 }
 
 // InspectPython asks exe for its include directory and extension suffix.
@@ -30,7 +33,8 @@ func InspectPython(exe string) (*Python, error) {
 	const probe = `import sys, sysconfig, json
 print(json.dumps({"include": sysconfig.get_paths()["include"],
   "ext_suffix": sysconfig.get_config_var("EXT_SUFFIX"),
-  "version": "%d.%d" % sys.version_info[:2]}))`
+  "version": "%d.%d" % sys.version_info[:2],
+  "stdlib": sorted(set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names))}))`
 	out, err := exec.Command(exe, "-c", probe).Output()
 	if err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -39,9 +43,10 @@ print(json.dumps({"include": sysconfig.get_paths()["include"],
 		return nil, fmt.Errorf("python %s: %v", exe, err)
 	}
 	var info struct {
-		Include   string `json:"include"`
-		ExtSuffix string `json:"ext_suffix"`
-		Version   string `json:"version"`
+		Include   string   `json:"include"`
+		ExtSuffix string   `json:"ext_suffix"`
+		Version   string   `json:"version"`
+		Stdlib    []string `json:"stdlib"`
 	}
 	if err := json.Unmarshal(out, &info); err != nil {
 		return nil, fmt.Errorf("python %s: unexpected sysconfig answer %q", exe, out)
@@ -52,7 +57,11 @@ print(json.dumps({"include": sysconfig.get_paths()["include"],
 	if info.ExtSuffix == "" {
 		return nil, fmt.Errorf("python %s reports no EXT_SUFFIX", exe)
 	}
-	return &Python{Exe: exe, Include: info.Include, ExtSuffix: info.ExtSuffix, Version: info.Version}, nil
+	py := &Python{Exe: exe, Include: info.Include, ExtSuffix: info.ExtSuffix, Version: info.Version, Stdlib: map[string]bool{}}
+	for _, name := range info.Stdlib {
+		py.Stdlib[name] = true
+	}
+	return py, nil
 }
 
 // DefaultPython is the interpreter pyspec builds for when none is named:
@@ -91,6 +100,10 @@ func WriteFiles(dir string, files Files) error {
 // Build generates the glue of m into work and builds outDir/<module><EXT_SUFFIX>
 // for py. It returns the path of the extension.
 func Build(m *spec.Module, py *Python, work, outDir string) (string, error) {
+	if py.Stdlib[m.Name] {
+		return "", fmt.Errorf("%s: module name %q is a standard-library module of Python %s: `import %s` would load that one; choose another name",
+			m.SpecPath, m.Name, py.Version, m.Name)
+	}
 	files, err := Generate(m)
 	if err != nil {
 		return "", err

@@ -61,12 +61,18 @@ func cRelease(t *spec.Type, field string) string {
 	return ""
 }
 
+// cZero is the C statement clearing the value field of an absent optional:
+// the Go glue converts it whether or not it is present.
+func cZero(t *spec.Type, field string) string {
+	return fmt.Sprintf("%s = (%s){0};", field, t.CType())
+}
+
 // cDefault is the C statements giving field the parameter's default.
 func cDefault(p *spec.Param, field, present string) string {
 	d := p.Default
 	switch {
 	case d.IsNone:
-		return present + " = 0;"
+		return present + " = 0; " + cZero(p.Type, field)
 	case p.Type.Kind == spec.KindOptional:
 		return present + " = 1; " + cDefaultValue(p.Type.Elem, d, field)
 	}

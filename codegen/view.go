@@ -71,19 +71,19 @@ func (c *callView) ResultObjects() bool {
 }
 
 type paramView struct {
-	Index      int
-	Name       string
-	Kind       string // PYSPEC_POS_OR_KW ...
-	Required   bool
-	CType      string
-	Field      string // C field in the args struct
-	Present    string // C field telling None from a value ("" unless optional)
-	Conv       string
-	Release    string
-	Default    string
-	Optional   bool
-	GoExpr     string
-	AcceptNone bool
+	Index    int
+	Name     string
+	Kind     string // PYSPEC_POS_OR_KW ...
+	Required bool
+	CType    string
+	Field    string // C field in the args struct
+	Present  string // C field telling None from a value ("" unless optional)
+	Conv     string
+	Release  string
+	Default  string
+	Optional bool
+	Zero     string // clears the value of an absent optional
+	GoExpr   string
 }
 
 type resultView struct {
@@ -190,6 +190,7 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 		}
 		if pv.Optional {
 			pv.Present = "has_" + p.Name
+			pv.Zero = cZero(p.Type, "a."+pv.Field)
 		}
 		pv.Conv = cConv(p.Type, fmt.Sprintf("argv[%d]", i), "a."+pv.Field, sigVar, i)
 		pv.Release = cRelease(p.Type, "a."+pv.Field)

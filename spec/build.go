@@ -94,7 +94,11 @@ func (l *loader) build(root *yaml.Node) *Module {
 	if p := get(get(root, "go"), "package"); p != nil {
 		pkg = p.Value
 	}
-	m.Go.Dir = filepath.Clean(filepath.Join(filepath.Dir(abs), pkg))
+	if filepath.IsAbs(pkg) {
+		m.Go.Dir = filepath.Clean(pkg)
+	} else {
+		m.Go.Dir = filepath.Clean(filepath.Join(filepath.Dir(abs), pkg))
+	}
 
 	structs := map[string]*Struct{}
 	keys, vals := pairs(get(root, "structs"))

@@ -77,6 +77,9 @@ func (l *loader) parseYAML(data []byte) *yaml.Node {
 			} else {
 				msg = strings.TrimPrefix(msg, "yaml: ")
 			}
+			if strings.Contains(msg, "did not find expected ',' or '}'") {
+				msg += " (inside {...}, quote a type that has brackets or commas: xs: \"list[int64]\", or use block style)"
+			}
 			// yaml.v3 gives no column for syntax errors: point at the
 			// line's first non-blank character.
 			l.diags = append(l.diags, Diagnostic{File: l.file, Line: line, Col: firstColumn(data, line), Message: "YAML: " + msg})

@@ -190,3 +190,10 @@ func TestParameterOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestFlowMappingHint(t *testing.T) {
+	_, err := Parse("f.yaml", []byte("module: m\nfunctions:\n  f:\n    args: {xs: list[int64]}\n"))
+	if err == nil || !strings.Contains(err.Error(), `quote a type that has brackets`) {
+		t.Fatalf("got %v", err)
+	}
+}
