@@ -135,7 +135,9 @@ type View[T Elem] struct {
 // a strided or indirect buffer; use At/Set for those.
 func (v View[T]) Slice() []T {
 	v.mustBeContiguous()
-	return unsafe.Slice((*T)(v.d.Data), v.NumElems())
+	// The item size is T's (the glue checked it): a constant divisor.
+	var zero T
+	return unsafe.Slice((*T)(v.d.Data), v.d.Len/int(unsafe.Sizeof(zero)))
 }
 
 // At is the element at the given index (one index per dimension).

@@ -92,8 +92,106 @@ int pyspec_conv_str(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int i
 int pyspec_conv_bytes(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int i);
 int pyspec_conv_list(PyObject* o, pyspec_list* out, int code, int tuple_only, const pyspec_sig* sig, int i);
 void pyspec_list_release(pyspec_list* l);
-int pyspec_conv_buffer(PyObject* o, pyspec_view* out, int flags, int elem, const pyspec_sig* sig, int i);
-void pyspec_view_release(pyspec_view* v);
+int pyspec_buffer_refused(PyObject* o, int flags, const pyspec_sig* sig, int i);
+int pyspec_buffer_unusable(pyspec_view* out, int elem, const pyspec_sig* sig, int i);
+void pyspec_view_contiguity(pyspec_view* out);
+
+// Element sizes by code (pyspec_bytes for str and bytes).
+static const size_t pyspec_elem_sizes[] = {
+	[PYSPEC_T_BOOL] = 1, [PYSPEC_T_INT8] = 1, [PYSPEC_T_INT16] = 2, [PYSPEC_T_INT32] = 4, [PYSPEC_T_INT64] = 8,
+	[PYSPEC_T_UINT8] = 1, [PYSPEC_T_UINT16] = 2, [PYSPEC_T_UINT32] = 4, [PYSPEC_T_UINT64] = 8,
+	[PYSPEC_T_FLOAT32] = 4, [PYSPEC_T_FLOAT64] = 8, [PYSPEC_T_STR] = sizeof(pyspec_bytes), [PYSPEC_T_BYTES] = sizeof(pyspec_bytes),
+};
+
+// format_code reads a one-element struct-module format ("q", "<d", "=I")
+// and returns the element code it describes in native byte order, or -1.
+static inline int pyspec_format_code(const char* f) {
+	int native = 1, swapped = 0;
+	const int little = PY_LITTLE_ENDIAN;
+	if (f == NULL) f = "B";
+	switch (*f) {
+	case '@': f++; break;
+	case '=': native = 0; f++; break;
+	case '<': native = 0; swapped = !little; f++; break;
+	case '>': case '!': native = 0; swapped = little; f++; break;
+	}
+	if (f[0] == 0 || f[1] != 0) return -1;
+	int code;
+	size_t size;
+	switch (f[0]) {
+	case '?': return PYSPEC_T_BOOL;
+	case 'b': return PYSPEC_T_INT8;
+	case 'B': return PYSPEC_T_UINT8;
+	case 'h': code = PYSPEC_T_INT16; size = 2; break;
+	case 'H': code = PYSPEC_T_UINT16; size = 2; break;
+	case 'i': code = PYSPEC_T_INT32; size = 4; break;
+	case 'I': code = PYSPEC_T_UINT32; size = 4; break;
+	case 'l': size = native ? sizeof(long) : 4; code = size == 8 ? PYSPEC_T_INT64 : PYSPEC_T_INT32; break;
+	case 'L': size = native ? sizeof(long) : 4; code = size == 8 ? PYSPEC_T_UINT64 : PYSPEC_T_UINT32; break;
+	case 'q': code = PYSPEC_T_INT64; size = 8; break;
+	case 'Q': code = PYSPEC_T_UINT64; size = 8; break;
+	case 'n': if (!native) return -1; code = sizeof(Py_ssize_t) == 8 ? PYSPEC_T_INT64 : PYSPEC_T_INT32; size = sizeof(Py_ssize_t); break;
+	case 'N': if (!native) return -1; code = sizeof(size_t) == 8 ? PYSPEC_T_UINT64 : PYSPEC_T_UINT32; size = sizeof(size_t); break;
+	case 'f': code = PYSPEC_T_FLOAT32; size = 4; break;
+	case 'd': code = PYSPEC_T_FLOAT64; size = 8; break;
+	default: return -1;
+	}
+	(void)size;
+	return swapped ? -1 : code;
+}
+
+// pyspec_conv_buffer acquires o's buffer with the request flags and, when
+// elem >= 0, checks that its elements are of that code. Inline: it runs on
+// every call with a buffer argument; the error paths are out of line.
+static inline int pyspec_conv_buffer(PyObject* o, pyspec_view* out, int flags, int elem, const pyspec_sig* sig, int i) {
+	Py_buffer* v = &out->view;
+	out->acquired = 0;
+	if (PyObject_GetBuffer(o, v, flags) < 0) return pyspec_buffer_refused(o, flags, sig, i);
+	if (v->ndim > PyBUF_MAX_NDIM ||
+		(elem >= 0 && (pyspec_format_code(v->format) != elem || v->itemsize != (Py_ssize_t)pyspec_elem_sizes[elem])))
+		return pyspec_buffer_unusable(out, elem, sig, i);
+	out->acquired = 1;
+	pyspec_desc* d = &out->desc;
+	d->buf = v->buf;
+	d->len = v->len;
+	d->itemsize = v->itemsize;
+	d->ndim = v->ndim;
+	d->readonly = v->readonly;
+	d->format = v->format;
+	d->suboffsets = v->suboffsets;
+	// Without ND the view is flat: one dimension, of bytes unless FORMAT
+	// was asked for too (the exporter's own fields stay as it set them).
+	if (v->shape == NULL) {
+		if (!(flags & PyBUF_FORMAT) || d->itemsize <= 0) d->itemsize = 1;
+		out->fill[0] = v->len / d->itemsize;
+		d->shape = out->fill;
+		d->ndim = 1;
+	} else {
+		d->shape = v->shape;
+	}
+	if (v->strides == NULL) {
+		// C-contiguous: fill strides from the shape.
+		Py_ssize_t* s = out->fill + 1;
+		Py_ssize_t step = d->itemsize;
+		for (int k = d->ndim - 1; k >= 0; k--) {
+			s[k] = step;
+			step *= d->shape[k];
+		}
+		d->strides = s;
+		d->contiguous = d->ndim <= 1 ? 3 : 1;
+	} else {
+		d->strides = v->strides;
+		pyspec_view_contiguity(out);
+	}
+	return 0;
+}
+
+static inline void pyspec_view_release(pyspec_view* v) {
+	if (v->acquired) {
+		v->acquired = 0;
+		PyBuffer_Release(&v->view);
+	}
+}
 
 PyObject* pyspec_list_from(const void* items, Py_ssize_t n, int code);
 PyObject* pyspec_list_new(Py_ssize_t n);

@@ -289,11 +289,6 @@ int pyspec_conv_bytes(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int
 
 // ---- lists ---------------------------------------------------------------
 
-static const size_t elem_sizes[] = {
-	[PYSPEC_T_BOOL] = 1, [PYSPEC_T_INT8] = 1, [PYSPEC_T_INT16] = 2, [PYSPEC_T_INT32] = 4, [PYSPEC_T_INT64] = 8,
-	[PYSPEC_T_UINT8] = 1, [PYSPEC_T_UINT16] = 2, [PYSPEC_T_UINT32] = 4, [PYSPEC_T_UINT64] = 8,
-	[PYSPEC_T_FLOAT32] = 4, [PYSPEC_T_FLOAT64] = 8, [PYSPEC_T_STR] = sizeof(pyspec_bytes), [PYSPEC_T_BYTES] = sizeof(pyspec_bytes),
-};
 
 static int conv_elem(PyObject* o, void* out, int code, const pyspec_sig* sig, int i, Py_ssize_t item) {
 	switch (code) {
@@ -331,10 +326,10 @@ int pyspec_conv_list(PyObject* o, pyspec_list* out, int code, int tuple_only, co
 	PyObject* keep = PySequence_Tuple(o);
 	if (keep == NULL) return -1;
 	Py_ssize_t n = PyTuple_GET_SIZE(keep);
-	void* items = PyMem_Malloc(n == 0 ? 1 : n * elem_sizes[code]);
+	void* items = PyMem_Malloc(n == 0 ? 1 : n * pyspec_elem_sizes[code]);
 	if (items == NULL) { Py_DECREF(keep); PyErr_NoMemory(); return -1; }
 	for (Py_ssize_t k = 0; k < n; k++) {
-		if (conv_elem(PyTuple_GET_ITEM(keep, k), (char*)items + k * elem_sizes[code], code, sig, i, k) < 0) {
+		if (conv_elem(PyTuple_GET_ITEM(keep, k), (char*)items + k * pyspec_elem_sizes[code], code, sig, i, k) < 0) {
 			PyMem_Free(items);
 			Py_DECREF(keep);
 			return -1;
@@ -361,43 +356,6 @@ static const char* const elem_names[] = {
 	[PYSPEC_T_UINT64] = "uint64", [PYSPEC_T_FLOAT32] = "float32", [PYSPEC_T_FLOAT64] = "float64",
 };
 
-// format_code reads a one-element struct-module format ("q", "<d", "=I")
-// and returns the element code it describes in native byte order, or -1.
-static int format_code(const char* f) {
-	int native = 1, swapped = 0;
-	const int little = PY_LITTLE_ENDIAN;
-	if (f == NULL) f = "B";
-	switch (*f) {
-	case '@': f++; break;
-	case '=': native = 0; f++; break;
-	case '<': native = 0; swapped = !little; f++; break;
-	case '>': case '!': native = 0; swapped = little; f++; break;
-	}
-	if (f[0] == 0 || f[1] != 0) return -1;
-	int code;
-	size_t size;
-	switch (f[0]) {
-	case '?': return PYSPEC_T_BOOL;
-	case 'b': return PYSPEC_T_INT8;
-	case 'B': return PYSPEC_T_UINT8;
-	case 'h': code = PYSPEC_T_INT16; size = 2; break;
-	case 'H': code = PYSPEC_T_UINT16; size = 2; break;
-	case 'i': code = PYSPEC_T_INT32; size = 4; break;
-	case 'I': code = PYSPEC_T_UINT32; size = 4; break;
-	case 'l': size = native ? sizeof(long) : 4; code = size == 8 ? PYSPEC_T_INT64 : PYSPEC_T_INT32; break;
-	case 'L': size = native ? sizeof(long) : 4; code = size == 8 ? PYSPEC_T_UINT64 : PYSPEC_T_UINT32; break;
-	case 'q': code = PYSPEC_T_INT64; size = 8; break;
-	case 'Q': code = PYSPEC_T_UINT64; size = 8; break;
-	case 'n': if (!native) return -1; code = sizeof(Py_ssize_t) == 8 ? PYSPEC_T_INT64 : PYSPEC_T_INT32; size = sizeof(Py_ssize_t); break;
-	case 'N': if (!native) return -1; code = sizeof(size_t) == 8 ? PYSPEC_T_UINT64 : PYSPEC_T_UINT32; size = sizeof(size_t); break;
-	case 'f': code = PYSPEC_T_FLOAT32; size = 4; break;
-	case 'd': code = PYSPEC_T_FLOAT64; size = 8; break;
-	default: return -1;
-	}
-	(void)size;
-	return swapped ? -1 : code;
-}
-
 // prefix_error re-raises the pending exception with the argument named.
 static int prefix_error(const pyspec_sig* sig, int i) {
 	PyObject *type, *value, *tb;
@@ -412,101 +370,59 @@ static int prefix_error(const pyspec_sig* sig, int i) {
 	return -1;
 }
 
-int pyspec_conv_buffer(PyObject* o, pyspec_view* out, int flags, int elem, const pyspec_sig* sig, int i) {
-	out->acquired = 0;
-	if (PyObject_GetBuffer(o, &out->view, flags) < 0) {
-		// Checked only on failure, to keep the common path short.
-		if (!PyObject_CheckBuffer(o)) {
-			PyErr_Clear();
-			return type_error(o, "a buffer (bytes, bytearray, memoryview, numpy array, ...)", sig, i, -1);
-		}
-		if ((flags & PyBUF_WRITABLE) && PyErr_ExceptionMatches(PyExc_Exception)) {
-			// Exporters word a read-only refusal differently (BufferError,
-			// ValueError); ask again without WRITABLE to tell for sure.
-			PyObject *type, *value, *tb;
-			PyErr_Fetch(&type, &value, &tb);
-			Py_buffer probe;
-			if (PyObject_GetBuffer(o, &probe, flags & ~PyBUF_WRITABLE) == 0) {
-				PyBuffer_Release(&probe);
-				Py_XDECREF(type); Py_XDECREF(value); Py_XDECREF(tb);
-				char name[256];
-				argname(name, sizeof name, sig, i, -1);
-				PyErr_Format(PyExc_BufferError, "%s must be a writable buffer, not a read-only %.200s", name, Py_TYPE(o)->tp_name);
-				return -1;
-			}
-			PyErr_Clear();
-			PyErr_Restore(type, value, tb);
-		}
-		return prefix_error(sig, i);
+int pyspec_buffer_refused(PyObject* o, int flags, const pyspec_sig* sig, int i) {
+	if (!PyObject_CheckBuffer(o)) {
+		PyErr_Clear();
+		return type_error(o, "a buffer (bytes, bytearray, memoryview, numpy array, ...)", sig, i, -1);
 	}
-	Py_buffer* v = &out->view;
-	if (elem >= 0) {
-		int got = format_code(v->format);
-		if (got != elem || v->itemsize != (Py_ssize_t)elem_sizes[elem]) {
+	if ((flags & PyBUF_WRITABLE) && PyErr_ExceptionMatches(PyExc_Exception)) {
+		// Exporters word a read-only refusal differently (BufferError,
+		// ValueError); ask again without WRITABLE to tell for sure.
+		PyObject *type, *value, *tb;
+		PyErr_Fetch(&type, &value, &tb);
+		Py_buffer probe;
+		if (PyObject_GetBuffer(o, &probe, flags & ~PyBUF_WRITABLE) == 0) {
+			PyBuffer_Release(&probe);
+			Py_XDECREF(type); Py_XDECREF(value); Py_XDECREF(tb);
 			char name[256];
 			argname(name, sizeof name, sig, i, -1);
-			if (got >= 0)
-				PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not %s (format '%s')", name, elem_names[elem], elem_names[got], v->format ? v->format : "B");
-			else
-				PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not format '%s'", name, elem_names[elem], v->format ? v->format : "B");
-			PyBuffer_Release(v);
+			PyErr_Format(PyExc_BufferError, "%s must be a writable buffer, not a read-only %.200s", name, Py_TYPE(o)->tp_name);
 			return -1;
 		}
+		PyErr_Clear();
+		PyErr_Restore(type, value, tb);
 	}
-	if (v->ndim > PyBUF_MAX_NDIM) {
-		char name[256];
-		argname(name, sizeof name, sig, i, -1);
-		PyErr_Format(PyExc_BufferError, "%s has %d dimensions, more than %d", name, v->ndim, PyBUF_MAX_NDIM);
-		PyBuffer_Release(v);
-		return -1;
-	}
-	out->acquired = 1;
-	pyspec_desc* d = &out->desc;
-	d->buf = v->buf;
-	d->len = v->len;
-	d->itemsize = v->itemsize;
-	d->ndim = v->ndim;
-	d->readonly = v->readonly;
-	d->format = v->format;
-	d->suboffsets = v->suboffsets;
-	// Without ND the view is flat: one dimension, of bytes unless FORMAT
-	// was asked for too (the exporter's own fields stay as it set them).
-	if (v->shape == NULL) {
-		if (!(flags & PyBUF_FORMAT) || d->itemsize <= 0) d->itemsize = 1;
-		out->fill[0] = v->len / d->itemsize;
-		d->shape = out->fill;
-		d->ndim = 1;
-	} else {
-		d->shape = v->shape;
-	}
-	if (v->strides == NULL) {
-		// C-contiguous: fill strides from the shape.
-		Py_ssize_t* s = out->fill + 1;
-		Py_ssize_t step = d->itemsize;
-		for (int k = d->ndim - 1; k >= 0; k--) {
-			s[k] = step;
-			step *= d->shape[k];
-		}
-		d->strides = s;
-		d->contiguous = d->ndim <= 1 ? 3 : 1;
-	} else {
-		d->strides = v->strides;
-		d->contiguous = 0;
-		if (d->suboffsets == NULL) {
-			Py_buffer probe = *v;
-			probe.itemsize = d->itemsize;
-			if (PyBuffer_IsContiguous(&probe, 'C')) d->contiguous |= 1;
-			if (PyBuffer_IsContiguous(&probe, 'F')) d->contiguous |= 2;
-		}
-	}
-	return 0;
+	return prefix_error(sig, i);
 }
 
-void pyspec_view_release(pyspec_view* v) {
-	if (v->acquired) {
-		v->acquired = 0;
-		PyBuffer_Release(&v->view);
+int pyspec_buffer_unusable(pyspec_view* out, int elem, const pyspec_sig* sig, int i) {
+	Py_buffer* v = &out->view;
+	char name[256];
+	argname(name, sizeof name, sig, i, -1);
+	if (v->ndim > PyBUF_MAX_NDIM) {
+		PyErr_Format(PyExc_BufferError, "%s has %d dimensions, more than %d", name, v->ndim, PyBUF_MAX_NDIM);
+	} else {
+		int got = pyspec_format_code(v->format);
+		const char* f = v->format ? v->format : "B";
+		if (got >= 0 && got != elem)
+			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not %s (format '%s')", name, elem_names[elem], elem_names[got], f);
+		else if (got >= 0)
+			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, but its format '%s' has item size %zd", name, elem_names[elem], f, v->itemsize);
+		else
+			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not format '%s'", name, elem_names[elem], f);
 	}
+	PyBuffer_Release(v);
+	return -1;
+}
+
+void pyspec_view_contiguity(pyspec_view* out) {
+	pyspec_desc* d = &out->desc;
+	d->contiguous = 0;
+	if (d->suboffsets != NULL) return;
+	Py_buffer probe = out->view;
+	probe.itemsize = d->itemsize;
+	if (PyBuffer_IsContiguous(&probe, 'C')) d->contiguous |= 1;
+	if (PyBuffer_IsContiguous(&probe, 'F')) d->contiguous |= 2;
 }
 
 // ---- results -------------------------------------------------------------
