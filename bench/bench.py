@@ -101,15 +101,22 @@ def autorange(timer):
             n = max(n + 1, int(n * 0.15 / t))
 
 
-def measure(stmt, g):
-    # The setup runs inside timeit's inner function, so f/arr become fast
-    # locals there (as with `python -m timeit -s`), not global lookups.
-    setup = "; ".join(f"{k} = _g[{k!r}]" for k in g)
-    timer = timeit.Timer(stmt, setup=setup, globals={"_g": g})
-    n = autorange(timer)
-    runs = timer.repeat(repeat=REPEAT, number=n)
-    per = [r / n * 1e9 for r in runs]
-    return {"median": statistics.median(per), "best": min(per), "n": n}
+def measure_interleaved(specs):
+    """Time several contenders of one operation, taking their repeats in
+    turn (A B C A B C ...) so that drift in machine load affects all alike.
+    specs maps a contender to (stmt, globals); returns contender -> stats."""
+    timers = {}
+    for c, (stmt, g) in specs.items():
+        # The setup runs inside timeit's inner function, so f/arr become
+        # fast locals there (as with `python -m timeit -s`).
+        setup = "; ".join(f"{k} = _g[{k!r}]" for k in g)
+        timer = timeit.Timer(stmt, setup=setup, globals={"_g": g})
+        timers[c] = (timer, autorange(timer))
+    per = {c: [] for c in timers}
+    for _ in range(REPEAT):
+        for c, (timer, n) in timers.items():
+            per[c].append(timer.timeit(n) / n * 1e9)
+    return {c: {"median": statistics.median(v), "best": min(v), "n": timers[c][1]} for c, v in per.items()}
 
 
 def fmt_ns(ns):
@@ -188,11 +195,12 @@ def main():
 
     results = {}  # (label, contender) -> dict or str
     for label, name, n, cs in ops:
+        timed = measure_interleaved({c: v for c, v in cs.items() if not isinstance(v, str)})
         for c, v in cs.items():
             if isinstance(v, str):
                 results[label, c] = v
                 continue
-            r = measure(*v)
+            r = timed[c]
             results[label, c] = r
             print(f"  {label:24s} {c:9s} median {fmt_ns(r['median']):>12s}  best {fmt_ns(r['best']):>12s}  (N={r['n']:,})",
                   file=sys.stderr, flush=True)
