@@ -35,7 +35,7 @@ func Parse(path string, data []byte) (*Module, error) {
 	}
 	l.checkSchema(root)
 	if len(l.diags) > 0 {
-		// The model builder assumes a schema-valid tree.
+		l.semanticDespiteSchema(root)
 		return nil, l.diags.sorted()
 	}
 	m := l.build(root)
@@ -46,6 +46,28 @@ func Parse(path string, data []byte) (*Module, error) {
 		return nil, l.diags.sorted()
 	}
 	return m, nil
+}
+
+// semanticDespiteSchema adds the semantic problems of a tree that failed
+// the schema, so that one run reports both kinds. The model builder expects
+// a schema-valid tree: where it trips over an invalid part, the schema has
+// already said what is wrong there, so a panic only ends this extra pass.
+// Problems on lines the schema already reported are left out as echoes.
+func (l *loader) semanticDespiteSchema(root *yaml.Node) {
+	schemaLines := map[int]bool{}
+	for _, d := range l.diags {
+		schemaLines[d.Line] = true
+	}
+	extra := &loader{file: l.file}
+	func() {
+		defer func() { _ = recover() }()
+		extra.build(root)
+	}()
+	for _, d := range extra.diags {
+		if !schemaLines[d.Line] {
+			l.diags = append(l.diags, d)
+		}
+	}
 }
 
 type loader struct {

@@ -33,13 +33,17 @@ func wantDiagnostics(t *testing.T, got, want []string) {
 	}
 }
 
-func TestSchemaErrorsAllAtOncePositioned(t *testing.T) {
+func TestSchemaAndSemanticErrorsAllAtOncePositioned(t *testing.T) {
 	wantDiagnostics(t, diagnose(t, "testdata/bad.yaml"), []string{
 		`testdata/bad.yaml:1:9: module: "2bad" is not a valid name`,
 		`testdata/bad.yaml:2:1: unknown key "colour" in the spec`,
 		`testdata/bad.yaml:6:33: functions.sum.args.buf.elem: "int65" is not one of the allowed values`,
 		`testdata/bad.yaml:6:40: unknown key "flag" in functions.sum.args.buf`,
+		// Semantic problems come in the same run.
+		`testdata/bad.yaml:7:7: parameter name "class" is a Python keyword`,
+		`testdata/bad.yaml:8:14: functions.sum.returns: say which int`,
 		`testdata/bad.yaml:9:3: "bad-name" is not a valid name`,
+		`testdata/bad.yaml:14:39: Thing(): parameter "x": default 300 is out of range for int8`,
 	})
 }
 
@@ -194,6 +198,15 @@ func TestParameterOrder(t *testing.T) {
 func TestFlowMappingHint(t *testing.T) {
 	_, err := Parse("f.yaml", []byte("module: m\nfunctions:\n  f:\n    args: {xs: list[int64]}\n"))
 	if err == nil || !strings.Contains(err.Error(), `quote a type that has brackets`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// A tree the builder cannot walk (args as a list) still reports its schema
+// problems, and nothing panics.
+func TestSemanticPassSurvivesInvalidTrees(t *testing.T) {
+	_, err := Parse("x.yaml", []byte("module: m\nfunctions:\n  f:\n    args: [1, 2]\n    returns: 5\n  g: 3\nclasses:\n  C: {init: {args: {x: {default: 1}}}}\n"))
+	if err == nil || !strings.Contains(err.Error(), "x.yaml:4:11: functions.f.args: has the wrong type") {
 		t.Fatalf("got %v", err)
 	}
 }
