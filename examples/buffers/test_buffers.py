@@ -201,3 +201,22 @@ def test_docstrings_and_signatures():
     assert "int64 buffer" in buffers.sum.__doc__
     assert str(inspect.signature(buffers.sum)) == "(buf)"
     assert str(inspect.signature(buffers.ConstantBuffer)) == "(elem, length)"
+
+
+def test_uninitialized_and_reinitialized_objects():
+    bare = buffers.ConstantBuffer.__new__(buffers.ConstantBuffer)
+    with pytest.raises(BufferError, match="ConstantBuffer object is not initialized"):
+        memoryview(bare)
+    c = buffers.ConstantBuffer(1, 2)
+    c.__init__(5, 3)
+    assert memoryview(c).tolist() == [5, 5, 5]
+
+
+def test_many_objects_and_views_do_not_leak_handles():
+    import gc
+
+    for i in range(20000):
+        c = buffers.ConstantBuffer(i, 4)
+        with memoryview(c) as mv:
+            assert mv[3] == i
+    gc.collect()
