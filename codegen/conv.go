@@ -40,6 +40,8 @@ func cConv(t *spec.Type, src, dst, sig string, i int) string {
 			tupleOnly = 1
 		}
 		return fmt.Sprintf("pyspec_conv_list(%s, &%s, %s, %d, &%s, %d)", src, dst, elemCode(t.Elem), tupleOnly, sig, i)
+	case spec.KindObject:
+		return fmt.Sprintf("pyspec_conv_object(%s, &%s, pyspec_types[%d], &%s, %d)", src, dst, t.Class.Index, sig, i)
 	case spec.KindBuffer:
 		elem := "-1"
 		if t.Elem != nil {
@@ -91,6 +93,9 @@ func cDefaultValue(t *spec.Type, d *spec.Default, field string) string {
 
 // goFromC is the Go expression of an argument's value from its C field.
 func goFromC(t *spec.Type, field, present string) string {
+	if t.Kind == spec.KindOptional && t.Elem.Kind == spec.KindObject {
+		return fmt.Sprintf("optRef_%s(%s, &%s)", t.Elem.Class.GoName, present, field)
+	}
 	if t.Kind == spec.KindOptional {
 		return fmt.Sprintf("opt(%s, %s)", present, goFromC(t.Elem, field, ""))
 	}
@@ -111,6 +116,8 @@ func goFromC(t *spec.Type, field, present string) string {
 			return "goBytesList(&" + field + ")"
 		}
 		return "goList[" + t.Elem.GoType() + "](&" + field + ")"
+	case spec.KindObject:
+		return "ref_" + t.Class.GoName + "(&" + field + ")"
 	case spec.KindBuffer:
 		if t.Elem != nil {
 			return "goView[" + t.Elem.GoType() + "](&" + field + ")"
@@ -167,7 +174,12 @@ func goToPy(t *spec.Type, v string) string {
 			return "pyBytesList(" + v + ")"
 		}
 		return "pyList(" + v + ", C." + elemCode(t.Elem) + ")"
+	case spec.KindObject:
+		return "wrap_" + t.Class.GoName + "(" + v + ")"
 	case spec.KindOptional:
+		if t.Elem.Kind == spec.KindObject {
+			return "wrapOpt_" + t.Elem.Class.GoName + "(" + v + ")"
+		}
 		return "pyOpt(" + v + ", func(x " + t.Elem.GoType() + ") *C.PyObject { return " + goToPy(t.Elem, "x") + " })"
 	}
 	panic("codegen: no Python conversion for " + t.Spec)

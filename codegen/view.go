@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -12,13 +13,17 @@ import (
 // spelling, decided here.
 type moduleView struct {
 	*spec.Module
-	ImplAlias string // how the glue imports the author's package
-	Funcs     []*callView
-	Classes   []*classView
+	ImplAlias  string // how the glue imports the author's package
+	Funcs      []*callView
+	Classes    []*classView
+	Exceptions []*exceptionView
+	Constants  []*constantView
 }
 
+// callView is one call from Python into Go: a function, a method, a
+// constructor or a special method.
 type callView struct {
-	PyName       string // for errors: "sum", "ConstantBuffer"
+	PyName       string // as errors name it: "sum", "Vec.dot", "Vec"
 	CName        string
 	Doc          string // C string literal: text signature and docstring
 	Sig          *spec.Signature
@@ -26,48 +31,17 @@ type callView struct {
 	Results      []*resultView
 	ReturnsError bool
 	NoGIL        bool
-	GoCall       string // e.g. "impl.Sum"
+	GoCall       string // e.g. "impl.Sum", "obj.Dot"
 	GoArgs       string // the Go call's argument list
 	GoName       string // for panic messages
-	ClassCName   string // constructors: the class's C name
+	Self         string // "", "instance" or "class"
+	ClassIndex   int    // instance methods and constructors: the owner's index
 	ClassGoName  string
-}
-
-// GoResults is the left-hand side of the Go call: "v0, err := " and so on.
-func (c *callView) GoResults() string {
-	var vars []string
-	if c.ClassCName != "" {
-		vars = append(vars, "obj")
-	}
-	for _, r := range c.Results {
-		vars = append(vars, r.GoVar)
-	}
-	if c.ReturnsError {
-		vars = append(vars, "err")
-	}
-	if len(vars) == 0 {
-		return ""
-	}
-	return strings.Join(vars, ", ") + " := "
-}
-
-// ParamsReversed is the order in which converted arguments are released.
-func (c *callView) ParamsReversed() []*paramView {
-	out := make([]*paramView, len(c.Params))
-	for i, p := range c.Params {
-		out[len(out)-1-i] = p
-	}
-	return out
-}
-
-// ResultObjects reports whether any result travels as a PyObject*.
-func (c *callView) ResultObjects() bool {
-	for _, r := range c.Results {
-		if r.CType == "PyObject*" {
-			return true
-		}
-	}
-	return false
+	ClassCName   string
+	ReturnSelf   bool   // in-place operators without a result return self
+	MethName     string // the Python name of a method
+	MethFlags    string // PyMethodDef flags of a plain method
+	IsSetter     bool   // converts a value assigned to an attribute
 }
 
 type paramView struct {
@@ -94,46 +68,79 @@ type resultView struct {
 	CToPy string
 }
 
-// AllCalls is every callable with a signature: functions, then constructors.
-func (v *moduleView) AllCalls() []*callView {
-	out := append([]*callView(nil), v.Funcs...)
-	for _, c := range v.Classes {
-		if c.Init != nil {
-			out = append(out, c.Init)
-		}
+// ParamsReversed is the order in which converted arguments are released.
+func (c *callView) ParamsReversed() []*paramView {
+	out := make([]*paramView, len(c.Params))
+	for i, p := range c.Params {
+		out[len(out)-1-i] = p
 	}
 	return out
 }
 
-// Imports is the Go glue's import block: only what it uses.
-func (v *moduleView) Imports() []string {
-	imports := []string{}
-	if len(v.Classes) > 0 {
-		imports = append(imports, `"runtime/cgo"`)
-	}
-	usesRuntime := false
-	for _, c := range v.Classes {
-		if c.Buffer != nil {
-			imports = append(imports, `"unsafe"`)
-			usesRuntime = true
-			break
-		}
-		if c.Init != nil {
-			usesRuntime = true
+// ResultObjects reports whether any result travels as a PyObject*.
+func (c *callView) ResultObjects() bool {
+	for _, r := range c.Results {
+		if r.CType == "PyObject*" {
+			return true
 		}
 	}
-	if usesRuntime {
-		imports = append(imports, `"github.com/pyspec/pyspec/runtime"`)
-	}
-	alias := implAlias
-	if len(v.Funcs) == 0 && len(v.Classes) == 0 {
-		alias = "_"
-	}
-	return append(imports, alias+" "+strconv.Quote(v.Go.ImportPath))
+	return false
 }
 
-// DocLiteral is the module docstring as a C literal.
-func (v *moduleView) DocLiteral() string { return cLiteral(v.Doc) }
+// GoResults is the left-hand side of the Go call: "v0, err := " and so on.
+func (c *callView) GoResults() string {
+	var vars []string
+	for _, r := range c.Results {
+		vars = append(vars, r.GoVar)
+	}
+	if c.ReturnsError {
+		vars = append(vars, "err")
+	}
+	if len(vars) == 0 {
+		return ""
+	}
+	return strings.Join(vars, ", ") + " := "
+}
+
+// GoParams is the parameter list of the exported Go function.
+func (c *callView) GoParams() string {
+	var ps []string
+	switch c.Self {
+	case "instance":
+		ps = append(ps, "self unsafe.Pointer", "cls C.int32_t")
+	case "class":
+		ps = append(ps, "cls *C.PyObject")
+	}
+	ps = append(ps, fmt.Sprintf("a *C.struct_%s_args", c.CName))
+	if len(c.Results) > 0 {
+		ps = append(ps, fmt.Sprintf("r *C.struct_%s_result", c.CName))
+	}
+	return strings.Join(ps, ", ")
+}
+
+// CCallArgs is the argument list with which C calls the exported function.
+func (c *callView) CCallArgs() string {
+	var as []string
+	switch c.Self {
+	case "instance":
+		as = append(as, "obj->goptr", "obj->cls")
+	case "class":
+		as = append(as, "self")
+	}
+	as = append(as, "&a")
+	if len(c.Results) > 0 {
+		as = append(as, "&r")
+	}
+	return strings.Join(as, ", ")
+}
+
+// GoSelf is the statement that gives an instance method its receiver.
+func (c *callView) GoSelf() string {
+	if c.Self != "instance" {
+		return ""
+	}
+	return "obj := as" + c.ClassGoName + "(self, cls)"
+}
 
 type classView struct {
 	*spec.Class
@@ -142,6 +149,48 @@ type classView struct {
 	GoType     string // impl.ConstantBuffer
 	BufferCall string
 	Release    string
+	Methods    []*callView // plain methods, in the type's method table
+	Specials   []*callView // special methods, behind slots
+	Getsets    []*getsetView
+	Constants  []*constantView
+	Slots      []slotView
+	Casts      []castView // how instances of this class and of classes below it become *GoType
+	Flags      string
+}
+
+// getsetView is an attribute or property: a getter, maybe a setter.
+type getsetView struct {
+	Name      string
+	CName     string
+	Doc       string
+	Setter    *callView // nil: read-only; a one-parameter call taking the value
+	GoGet     string    // Go expression of the value (obj in scope)
+	GetErrors bool
+	GoToPy    string // Go expression of the Python object of v
+	GoSet     string // Go statement storing the converted value (obj, and a in scope)
+	SetErrors bool
+	Deletable bool // optional attributes: del sets None
+}
+
+type slotView struct {
+	Slot string
+	Func string
+}
+
+type castView struct {
+	Index int
+	Expr  string // Go expression of *GoType from p (an unsafe.Pointer)
+}
+
+type exceptionView struct {
+	*spec.Exception
+	DocLiteral string
+	BaseC      string // C expression of the base class object
+}
+
+type constantView struct {
+	Name  string
+	CNew  string // C expression making the value
 }
 
 const implAlias = "impl"
@@ -156,23 +205,362 @@ func newModuleView(m *spec.Module) *moduleView {
 		v.Funcs = append(v.Funcs, c)
 	}
 	for _, cl := range m.Classes {
-		cv := &classView{Class: cl, GoType: implAlias + "." + cl.GoName, Doc: cLiteral(cl.Doc)}
-		if cl.Init != nil {
-			cv.Init = newCallView(cl.Name, cl.CName+"_init", cl.Init.Sig, nil, cl.Init.ReturnsError, false)
-			cv.Init.GoCall = implAlias + "." + cl.Init.GoName
-			cv.Init.ClassCName = cl.CName
-			cv.Init.ClassGoName = cl.GoName
-			cv.Init.GoName = m.Go.Name + "." + cl.Init.GoName
-			cv.Doc = cLiteral(textSignature(cl.Name, "", cl.Init.Sig) + cl.Doc)
-		}
-		if cl.Buffer != nil {
-			cv.BufferCall = cl.Buffer.GoMethod
-			cv.Release = cl.Buffer.ReleaseGoMethod
-		}
-		v.Classes = append(v.Classes, cv)
+		v.Classes = append(v.Classes, newClassView(m, cl))
 	}
+	for _, e := range m.Exceptions {
+		ev := &exceptionView{Exception: e, DocLiteral: cLiteral(e.Doc), BaseC: "PyExc_" + e.Base}
+		for _, other := range m.Exceptions {
+			if other.Name == e.Base {
+				ev.BaseC = fmt.Sprintf("pyspec_exceptions[%d]", other.Index)
+			}
+		}
+		v.Exceptions = append(v.Exceptions, ev)
+	}
+	v.Constants = constantViews(m.Constants)
 	return v
 }
+
+func constantViews(cs []*spec.Constant) []*constantView {
+	var out []*constantView
+	for _, c := range cs {
+		var expr string
+		switch c.Type.Kind {
+		case spec.KindBool:
+			expr = "PyBool_FromLong(" + c.Value.C + ")"
+		case spec.KindInt:
+			expr = "PyLong_FromLongLong(" + c.Value.C + ")"
+		case spec.KindFloat:
+			expr = "PyFloat_FromDouble(" + c.Value.C + ")"
+		case spec.KindStr:
+			expr = fmt.Sprintf("PyUnicode_DecodeUTF8(%s, %d, NULL)", c.Value.C, c.Value.CLen)
+		}
+		out = append(out, &constantView{Name: c.Name, CNew: expr})
+	}
+	return out
+}
+
+func newClassView(m *spec.Module, cl *spec.Class) *classView {
+	cv := &classView{Class: cl, GoType: implAlias + "." + cl.GoName, Doc: cLiteral(cl.Doc), Flags: "Py_TPFLAGS_DEFAULT"}
+	if cl.Subclassable {
+		cv.Flags += " | Py_TPFLAGS_BASETYPE"
+	}
+	if cl.Init != nil {
+		c := newCallView(cl.Name, cl.CName+"_init", cl.Init.Sig, nil, cl.Init.ReturnsError, false)
+		c.GoCall = implAlias + "." + cl.Init.GoName
+		c.GoName = m.Go.Name + "." + cl.Init.GoName
+		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
+		cv.Init = c
+		cv.Doc = cLiteral(textSignature(cl.Name, "", cl.Init.Sig) + cl.Doc)
+	} else {
+		// Only a class's own constructor makes its Go type; an inherited
+		// one would put a base value in this class's instances.
+		cv.Flags += " | Py_TPFLAGS_DISALLOW_INSTANTIATION"
+	}
+	if cl.Buffer != nil {
+		cv.BufferCall = cl.Buffer.GoMethod
+		cv.Release = cl.Buffer.ReleaseGoMethod
+	}
+	cv.Casts = append(cv.Casts, castView{Index: cl.Index, Expr: "(*" + cv.GoType + ")(p)"})
+	for _, d := range cl.Derived {
+		cv.Casts = append(cv.Casts, castView{Index: d.Index, Expr: upcast(d, cl)})
+	}
+	for _, meth := range cl.Methods {
+		pyName := cl.Name + "." + meth.Name
+		c := newCallView(pyName, cl.CName+"_"+meth.Name, meth.Sig, meth.Results, meth.ReturnsError, meth.NoGIL)
+		c.MethName = meth.Name
+		c.GoName = m.Go.Name + "." + cl.GoName + "." + meth.GoName
+		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
+		switch meth.Kind {
+		case spec.InstanceMethod:
+			c.Self = "instance"
+			c.GoCall = "obj." + meth.GoName
+			c.MethFlags = "METH_FASTCALL | METH_KEYWORDS"
+			c.Doc = cLiteral(textSignature(meth.Name, "$self", meth.Sig) + meth.Doc)
+		case spec.StaticMethod:
+			c.GoCall = implAlias + "." + meth.GoName
+			c.GoName = m.Go.Name + "." + meth.GoName
+			c.MethFlags = "METH_FASTCALL | METH_KEYWORDS | METH_STATIC"
+			c.Doc = cLiteral(textSignature(meth.Name, "", meth.Sig) + meth.Doc)
+		case spec.ClassMethod:
+			c.Self = "class"
+			c.GoCall = implAlias + "." + meth.GoName
+			c.GoName = m.Go.Name + "." + meth.GoName
+			c.MethFlags = "METH_FASTCALL | METH_KEYWORDS | METH_CLASS"
+			c.Doc = cLiteral(textSignature(meth.Name, "$type", meth.Sig) + meth.Doc)
+		}
+		if meth.Protocol == nil {
+			cv.Methods = append(cv.Methods, c)
+			continue
+		}
+		c.ReturnSelf = meth.Protocol.Group == "inplace" && len(meth.Results) == 0
+		cv.Specials = append(cv.Specials, c)
+	}
+	cv.Slots = slots(cl)
+	for _, a := range cl.Attributes {
+		cv.Getsets = append(cv.Getsets, attributeView(m, cl, a))
+	}
+	for _, p := range cl.Properties {
+		cv.Getsets = append(cv.Getsets, propertyView(m, cl, p))
+	}
+	cv.Constants = constantViews(cl.Constants)
+	return cv
+}
+
+// upcast is the Go expression turning p, a *d, into a pointer to its
+// embedded base b.
+func upcast(d, b *spec.Class) string {
+	expr := "(*" + implAlias + "." + d.GoName + ")(p)"
+	byPtr := false
+	for c := d; c != b; c = c.Base {
+		expr += "." + c.Base.GoName
+		byPtr = c.BaseByPtr
+	}
+	if byPtr {
+		return expr
+	}
+	return "&" + expr
+}
+
+func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetView {
+	g := &getsetView{
+		Name:   a.Name,
+		CName:  cl.CName + "_attr_" + a.Name,
+		Doc:    cLiteral(a.Doc),
+		GoGet:  "obj." + a.GoField,
+		GoToPy: goToPy(a.Type, "v"),
+	}
+	if !a.Readonly {
+		g.Setter = setterView(cl, g.CName, a.Name, a.Type)
+		g.GoSet = "obj." + a.GoField + " = " + g.Setter.Params[0].GoExpr
+		g.Deletable = a.Type.Kind == spec.KindOptional
+	}
+	return g
+}
+
+func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView {
+	g := &getsetView{
+		Name:      p.Name,
+		CName:     cl.CName + "_prop_" + p.Name,
+		Doc:       cLiteral(p.Doc),
+		GoGet:     "obj." + p.Getter + "()",
+		GetErrors: p.GetterErrors,
+		GoToPy:    goToPy(p.Type, "v"),
+	}
+	if p.Setter != "" {
+		g.Setter = setterView(cl, g.CName, p.Name, p.Type)
+		g.GoSet = "obj." + p.Setter + "(" + g.Setter.Params[0].GoExpr + ")"
+		g.SetErrors = p.SetterErrors
+		g.Deletable = p.Type.Kind == spec.KindOptional
+	}
+	return g
+}
+
+// setterView is the conversion of an assigned value: a call of one
+// parameter, named like the attribute, so errors name it.
+func setterView(cl *spec.Class, cname, name string, t *spec.Type) *callView {
+	sig := &spec.Signature{Params: []*spec.Param{{Name: name, Type: t}}, NPos: 1}
+	c := newCallView(cl.Name, cname+"_set", sig, nil, false, false)
+	c.Self = "instance"
+	c.IsSetter = true
+	c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
+	return c
+}
+
+// slots lists the CPython type slots a class fills, with the C adapters
+// module.c.tmpl renders for them.
+func slots(cl *spec.Class) []slotView {
+	has := map[string]bool{}
+	for _, meth := range cl.Methods {
+		if meth.Protocol != nil {
+			has[meth.Name] = true
+		}
+	}
+	set := map[string]string{}
+	for name := range has {
+		p := spec.LookupProtocol(name)
+		switch p.Group {
+		case "compare":
+			set["Py_tp_richcompare"] = cl.CName + "_richcompare"
+		case "binary", "reflected":
+			set[p.Slot] = cl.CName + "_" + strings.TrimPrefix(p.Slot, "Py_")
+		case "setitem", "delitem":
+			set["Py_mp_ass_subscript"] = cl.CName + "_ass_subscript"
+		default:
+			set[p.Slot] = cl.CName + "_" + strings.TrimPrefix(p.Slot, "Py_")
+		}
+	}
+	if has["__len__"] {
+		set["Py_sq_length"] = cl.CName + "_mp_length"
+	}
+	if has["__eq__"] && !has["__hash__"] {
+		set["Py_tp_hash"] = "PyObject_HashNotImplemented"
+	}
+	var out []slotView
+	for s, f := range set {
+		out = append(out, slotView{Slot: s, Func: f})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slot < out[j].Slot })
+	return out
+}
+
+// Special returns the call view of a special method, or nil.
+func (cv *classView) Special(name string) *callView {
+	for _, c := range cv.Specials {
+		if c.CName == cv.CName+"_"+name {
+			return c
+		}
+	}
+	return nil
+}
+
+// BinaryOps lists the binary operators the class implements in either
+// direction, for the nb slot adapters.
+func (cv *classView) BinaryOps() []binaryView {
+	var out []binaryView
+	names := make([]string, 0, len(spec.BinaryOperators))
+	for n := range spec.BinaryOperators {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b := binaryView{Slot: spec.BinaryOperators[n], Forward: cv.Special("__" + n + "__"), Reflected: cv.Special("__r" + n + "__"), Ternary: n == "pow"}
+		if b.Forward != nil || b.Reflected != nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+type binaryView struct {
+	Slot      string
+	Forward   *callView
+	Reflected *callView
+	Ternary   bool
+}
+
+// UnarySlots maps the one-operand special methods to their nb slot stems.
+func (cv *classView) UnarySlots() map[string]string {
+	return map[string]string{
+		"__neg__": "negative", "__pos__": "positive", "__abs__": "absolute", "__invert__": "invert",
+		"__int__": "int", "__float__": "float", "__index__": "index",
+	}
+}
+
+// InplaceOps lists the in-place operators the class implements.
+func (cv *classView) InplaceOps() []inplaceView {
+	var out []inplaceView
+	names := make([]string, 0, len(spec.BinaryOperators))
+	for n := range spec.BinaryOperators {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if c := cv.Special("__i" + n + "__"); c != nil {
+			out = append(out, inplaceView{Slot: spec.BinaryOperators[n], Call: c, Ternary: n == "pow"})
+		}
+	}
+	return out
+}
+
+type inplaceView struct {
+	Slot    string
+	Call    *callView
+	Ternary bool
+}
+
+// NeFromEq is __eq__ when the class has no __ne__: != negates it.
+func (cv *classView) NeFromEq() *callView {
+	if cv.Special("__ne__") != nil {
+		return nil
+	}
+	return cv.Special("__eq__")
+}
+
+// Compares lists the rich comparisons the class implements.
+func (cv *classView) Compares() []compareView {
+	var out []compareView
+	for _, op := range []struct{ name, op string }{{"eq", "Py_EQ"}, {"ne", "Py_NE"}, {"lt", "Py_LT"}, {"le", "Py_LE"}, {"gt", "Py_GT"}, {"ge", "Py_GE"}} {
+		if c := cv.Special("__" + op.name + "__"); c != nil {
+			out = append(out, compareView{Op: op.op, Call: c})
+		}
+	}
+	return out
+}
+
+type compareView struct {
+	Op   string
+	Call *callView
+}
+
+// ClassesBasesFirst orders the classes so that each comes after its base.
+func (v *moduleView) ClassesBasesFirst() []*classView {
+	var out []*classView
+	done := map[*spec.Class]bool{}
+	var visit func(c *classView)
+	visit = func(c *classView) {
+		if done[c.Class] {
+			return
+		}
+		done[c.Class] = true
+		if c.Base != nil {
+			visit(v.Classes[c.Base.Index])
+		}
+		out = append(out, c)
+	}
+	for _, c := range v.Classes {
+		visit(c)
+	}
+	return out
+}
+
+// AllCalls is every callable with a signature.
+func (v *moduleView) AllCalls() []*callView {
+	out := append([]*callView(nil), v.Funcs...)
+	for _, c := range v.Classes {
+		if c.Init != nil {
+			out = append(out, c.Init)
+		}
+		out = append(out, c.Methods...)
+		out = append(out, c.Specials...)
+		for _, g := range c.Getsets {
+			if g.Setter != nil {
+				out = append(out, g.Setter)
+			}
+		}
+	}
+	return out
+}
+
+// GoCalls is every callable whose Go side glue.go renders with the shared
+// call template: functions and methods.
+func (v *moduleView) GoCalls() []*callView {
+	out := append([]*callView(nil), v.Funcs...)
+	for _, c := range v.Classes {
+		out = append(out, c.Methods...)
+		out = append(out, c.Specials...)
+	}
+	return out
+}
+
+// Imports is the Go glue's import block: only what it uses.
+func (v *moduleView) Imports() []string {
+	imports := []string{}
+	usesRuntime := len(v.Classes) > 0 || len(v.Exceptions) > 0
+	if usesRuntime {
+		imports = append(imports, `"unsafe"`)
+	}
+	if usesRuntime {
+		imports = append(imports, `"github.com/pyspec/pyspec/runtime"`)
+	}
+	alias := implAlias
+	if len(v.Funcs) == 0 && len(v.Classes) == 0 {
+		alias = "_"
+	}
+	return append(imports, alias+" "+strconv.Quote(v.Go.ImportPath))
+}
+
+// DocLiteral is the module docstring as a C literal.
+func (v *moduleView) DocLiteral() string { return cLiteral(v.Doc) }
 
 func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type, returnsError, nogil bool) *callView {
 	c := &callView{PyName: pyName, CName: cname, Sig: sig, ReturnsError: returnsError, NoGIL: nogil}

@@ -26,6 +26,9 @@ const (
 	KindIndexError
 	KindKeyError
 	KindNotImplementedError
+	KindStopIteration
+	KindAttributeError
+	KindZeroDivisionError
 )
 
 var kindNames = [...]string{
@@ -37,6 +40,9 @@ var kindNames = [...]string{
 	KindIndexError:          "IndexError",
 	KindKeyError:            "KeyError",
 	KindNotImplementedError: "NotImplementedError",
+	KindStopIteration:       "StopIteration",
+	KindAttributeError:      "AttributeError",
+	KindZeroDivisionError:   "ZeroDivisionError",
 }
 
 // String returns the Python name of the exception class.
@@ -52,6 +58,7 @@ func (k ExcKind) String() string {
 // is the text of the outermost error.
 type Error struct {
 	Kind ExcKind
+	exc  *Exception // a class the spec declares, or nil
 	err  error
 }
 
@@ -93,6 +100,22 @@ func NotImplementedError(format string, args ...any) error {
 	return newError(KindNotImplementedError, format, args)
 }
 
+// StopIteration returns the error a __next__ method returns when the
+// iteration is over.
+func StopIteration() error { return &Error{Kind: KindStopIteration, err: errStopIteration} }
+
+var errStopIteration = errors.New("")
+
+// AttributeError returns an error raised in Python as AttributeError.
+func AttributeError(format string, args ...any) error {
+	return newError(KindAttributeError, format, args)
+}
+
+// ZeroDivisionError returns an error raised in Python as ZeroDivisionError.
+func ZeroDivisionError(format string, args ...any) error {
+	return newError(KindZeroDivisionError, format, args)
+}
+
 // Classify tells which exception class err is raised as, and with which
 // message. An error with no *Error in its chain is a RuntimeError.
 func Classify(err error) (ExcKind, string) {
@@ -102,6 +125,44 @@ func Classify(err error) (ExcKind, string) {
 	}
 	return KindRuntimeError, err.Error()
 }
+
+// DeclaredException is the spec-declared exception class err is raised as,
+// or nil when it is raised as a built-in one (see Classify).
+func DeclaredException(err error) *Exception {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.exc
+	}
+	return nil
+}
+
+// Exception is an exception class declared in a module spec. pyspec
+// generates one variable per declared class in the author's package.
+type Exception struct {
+	module, name string
+	kind         ExcKind // the class raised if the module cannot be found
+}
+
+// NewException describes the declared exception module.name; for the
+// code pyspec generates.
+func NewException(module, name string, fallback ExcKind) *Exception {
+	return &Exception{module: module, name: name, kind: fallback}
+}
+
+// Name is the exception's class name.
+func (x *Exception) Name() string { return x.name }
+
+// Module is the name of the module that declares the exception.
+func (x *Exception) Module() string { return x.module }
+
+// New returns an error raised in Python as this exception. The arguments
+// are those of fmt.Errorf.
+func (x *Exception) New(format string, args ...any) error {
+	return &Error{Kind: x.kind, exc: x, err: fmt.Errorf(format, args...)}
+}
+
+// Is reports whether err is (or wraps) an error of this exception class.
+func (x *Exception) Is(err error) bool { return DeclaredException(err) == x }
 
 // PanicError turns a value recovered from a panic in the Go function named
 // fn into the error that the glue raises in Python.

@@ -86,6 +86,7 @@ func (l *loader) bind(m *Module) {
 			l.errorf(at(c.Pos), "class %s: Go type %s not found in %s", c.Name, c.GoName, pkgDesc)
 			continue
 		}
+		l.bindMembers(c, src, pkgDesc)
 		if c.Init != nil {
 			want := GoSignature(c.Init.GoName, "", c.Init.Sig, []string{"*" + c.GoName}, true)
 			decl := src.funcs[c.Init.GoName]
@@ -98,18 +99,161 @@ func (l *loader) bind(m *Module) {
 		if c.Buffer != nil {
 			recv := "c *" + c.GoName
 			want := "func (" + recv + ") Buffer(flags runtime.Flags) (runtime.Export, error)"
-			decl := src.methods[c.GoName][c.Buffer.GoMethod]
+			decl := src.method(c.GoName, c.Buffer.GoMethod)
 			if decl == nil || decl.Type.Params.NumFields() != 1 || decl.Type.Results.NumFields() != 2 {
 				l.errorf(at(c.Pos), "class %s: buffer export needs the Go method %s", c.Name, want)
 			}
 			if c.Buffer.ReleaseGoMethod != "" {
-				decl := src.methods[c.GoName][c.Buffer.ReleaseGoMethod]
+				decl := src.method(c.GoName, c.Buffer.ReleaseGoMethod)
 				if decl == nil || decl.Type.Params.NumFields() != 0 || decl.Type.Results.NumFields() != 0 {
 					l.errorf(at(c.Pos), "class %s: buffer release needs the Go method func (%s) ReleaseBuffer()", c.Name, recv)
 				}
 			}
 		}
 	}
+}
+
+// bindMembers checks a class's base embedding, attributes, properties and
+// methods against the Go type.
+func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
+	at := func(p Pos) *yaml.Node { return &yaml.Node{Line: p.Line, Column: p.Col} }
+	fields := src.structFields(c.GoName)
+	if c.Base != nil {
+		switch fields[c.Base.GoName] {
+		case "embedded":
+		case "embedded*":
+			c.BaseByPtr = true
+		default:
+			l.errorf(at(c.Pos), "class %s extends %s: Go type %s must embed %s (or *%s)", c.Name, c.Base.Name, c.GoName, c.Base.GoName, c.Base.GoName)
+		}
+	}
+	for _, a := range c.Attributes {
+		if _, ok := fields[a.GoField]; !ok && !src.promotedField(c.GoName, a.GoField) {
+			l.errorf(at(a.Pos), "class %s: attribute %s needs the field %s %s in Go type %s", c.Name, a.Name, a.GoField, a.Type.GoType(), c.GoName)
+		}
+	}
+	for _, pr := range c.Properties {
+		want := fmt.Sprintf("func (x *%s) %s() %s", c.GoName, pr.Getter, pr.Type.GoType())
+		decl := src.method(c.GoName, pr.Getter)
+		var err error
+		if decl == nil {
+			l.errorf(at(pr.Pos), "class %s: property %s needs the Go method %s", c.Name, pr.Name, want)
+			continue
+		}
+		if pr.GetterErrors, err = checkShape(decl, &Signature{}, 1); err != nil {
+			l.errorf(at(pr.Pos), "class %s: property %s: Go method %s %v; expected %s", c.Name, pr.Name, pr.Getter, err, want)
+		}
+		if pr.Setter != "" {
+			want := fmt.Sprintf("func (x *%s) %s(v %s) error", c.GoName, pr.Setter, pr.Type.GoType())
+			decl := src.method(c.GoName, pr.Setter)
+			if decl == nil {
+				l.errorf(at(pr.Pos), "class %s: property %s needs the Go method %s", c.Name, pr.Name, want)
+				continue
+			}
+			one := &Signature{Params: []*Param{{Name: "v", Type: pr.Type}}}
+			if pr.SetterErrors, err = checkShape(decl, one, 0); err != nil {
+				l.errorf(at(pr.Pos), "class %s: property %s: Go method %s %v; expected %s", c.Name, pr.Name, pr.Setter, err, want)
+			}
+		}
+	}
+	for _, meth := range c.Methods {
+		var results []string
+		for _, r := range meth.Results {
+			results = append(results, r.GoType())
+		}
+		var decl *ast.FuncDecl
+		var want string
+		if meth.Kind == InstanceMethod {
+			want = GoSignature(meth.GoName, "x *"+c.GoName, meth.Sig, results, true)
+			decl = src.method(c.GoName, meth.GoName)
+		} else {
+			want = GoSignature(meth.GoName, "", meth.Sig, results, true)
+			decl = src.funcs[meth.GoName]
+		}
+		if decl == nil {
+			l.errorf(at(meth.Pos), "class %s: method %s needs Go %s in %s", c.Name, meth.Name, want, pkgDesc)
+			continue
+		}
+		var err error
+		if meth.ReturnsError, err = checkShape(decl, meth.Sig, len(meth.Results)); err != nil {
+			l.errorf(at(meth.Pos), "class %s: method %s: Go %s %v; expected %s", c.Name, meth.Name, meth.GoName, err, want)
+		}
+	}
+}
+
+// structFields maps the field names of a struct type to "field", or to
+// "embedded"/"embedded*" for an embedded type named by its type name.
+func (src *goSource) structFields(typeName string) map[string]string {
+	out := map[string]string{}
+	ts := src.types[typeName]
+	if ts == nil {
+		return out
+	}
+	st, ok := ts.Type.(*ast.StructType)
+	if !ok {
+		return out
+	}
+	for _, f := range st.Fields.List {
+		if len(f.Names) == 0 {
+			switch t := f.Type.(type) {
+			case *ast.Ident:
+				out[t.Name] = "embedded"
+			case *ast.StarExpr:
+				if id, ok := t.X.(*ast.Ident); ok {
+					out[id.Name] = "embedded*"
+				}
+			}
+			continue
+		}
+		for _, n := range f.Names {
+			out[n.Name] = "field"
+		}
+	}
+	return out
+}
+
+// embedded lists the package-local types embedded in a struct type.
+func (src *goSource) embedded(typeName string) []string {
+	var out []string
+	for name, kind := range src.structFields(typeName) {
+		if kind != "field" {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// method finds a method of typeName, declared on it or promoted from a type
+// it embeds.
+func (src *goSource) method(typeName, name string) *ast.FuncDecl {
+	seen := map[string]bool{}
+	var find func(t string) *ast.FuncDecl
+	find = func(t string) *ast.FuncDecl {
+		if seen[t] {
+			return nil
+		}
+		seen[t] = true
+		if d := src.methods[t][name]; d != nil {
+			return d
+		}
+		for _, e := range src.embedded(t) {
+			if d := find(e); d != nil {
+				return d
+			}
+		}
+		return nil
+	}
+	return find(typeName)
+}
+
+func (src *goSource) promotedField(typeName, field string) bool {
+	for _, e := range src.embedded(typeName) {
+		if _, ok := src.structFields(e)[field]; ok || src.promotedField(e, field) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkShape compares a Go function's parameter and result counts with the

@@ -100,6 +100,21 @@ func (l *loader) build(root *yaml.Node) *Module {
 		m.Go.Dir = filepath.Clean(filepath.Join(filepath.Dir(abs), pkg))
 	}
 
+	// Classes are types, so they are known before any type is read.
+	l.classes = map[string]*Class{}
+	classKeys, classVals := pairs(get(root, "classes"))
+	for i, k := range classKeys {
+		c := &Class{Name: k.Value, GoName: k.Value, CName: m.Name + "_" + k.Value, Index: i, Pos: pos(k)}
+		if c.GoName[0] < 'A' || c.GoName[0] > 'Z' {
+			c.GoName = CamelCase(c.GoName)
+		}
+		if g := get(classVals[i], "go"); g != nil {
+			c.GoName = g.Value
+		}
+		l.classes[c.Name] = c
+		m.Classes = append(m.Classes, c)
+	}
+
 	structs := map[string]*Struct{}
 	keys, vals := pairs(get(root, "structs"))
 	for i, k := range keys {
@@ -115,6 +130,10 @@ func (l *loader) build(root *yaml.Node) *Module {
 			l.errorf(k, "%q is already defined at line %d; functions and classes share the module namespace", k.Value, prev.Line)
 		}
 		names[k.Value] = k
+	}
+
+	for _, k := range classKeys {
+		l.checkName(k, "class name")
 	}
 
 	keys, vals = pairs(get(root, "functions"))
@@ -137,7 +156,7 @@ func (l *loader) build(root *yaml.Node) *Module {
 		}
 		f.Sig = l.signature(get(v, "args"), structs, f.Name+"()")
 		if r := get(v, "returns"); r != nil {
-			t, err := parseType(r.Value, ctxReturn)
+			t, err := parseTypeWith(r.Value, ctxReturn, l.classes)
 			switch {
 			case err != nil:
 				l.errorf(r, "functions.%s.returns: %v", f.Name, err)
@@ -150,33 +169,307 @@ func (l *loader) build(root *yaml.Node) *Module {
 		m.Functions = append(m.Functions, f)
 	}
 
-	keys, vals = pairs(get(root, "classes"))
+	for i, k := range classKeys {
+		claim(k)
+		l.buildClass(m, l.classes[k.Value], classVals[i], structs)
+	}
+	l.linkBases(m)
+
+	keys, vals = pairs(get(root, "exceptions"))
 	for i, k := range keys {
 		claim(k)
-		v := vals[i]
-		c := &Class{Name: k.Value, Doc: str(get(v, "doc")), GoName: k.Value, CName: m.Name + "_" + k.Value, Pos: pos(k)}
-		if c.GoName[0] < 'A' || c.GoName[0] > 'Z' {
-			c.GoName = CamelCase(c.GoName)
-		}
-		if g := get(v, "go"); g != nil {
-			c.GoName = g.Value
-		}
-		if in := get(v, "init"); in != nil {
-			c.Init = &Init{Doc: str(get(in, "doc")), GoName: "New" + c.GoName}
-			if g := get(in, "go"); g != nil {
-				c.Init.GoName = g.Value
-			}
-			c.Init.Sig = l.signature(get(in, "args"), structs, c.Name+"()")
-		}
-		if b := get(v, "buffer"); b != nil {
-			c.Buffer = &Export{GoMethod: "Buffer"}
-			if r := get(b, "release"); r != nil && r.Value == "true" {
-				c.Buffer.ReleaseGoMethod = "ReleaseBuffer"
+		e := &Exception{Name: k.Value, Doc: str(get(vals[i], "doc")), Base: "Exception", GoName: CamelCase(k.Value), Index: i, Pos: pos(k)}
+		if b := get(vals[i], "base"); b != nil {
+			e.Base = b.Value
+			if !builtinExceptions[e.Base] && !declared(m.Exceptions, e.Base) {
+				l.errorf(b, "exception %s: base %q is neither a built-in exception nor one declared above it", e.Name, e.Base)
 			}
 		}
-		m.Classes = append(m.Classes, c)
+		m.Exceptions = append(m.Exceptions, e)
+	}
+	for _, c := range l.constants(get(root, "constants"), "module") {
+		if prev, dup := names[c.Name]; dup {
+			l.errorf(prev, "%q is defined twice in the module namespace", c.Name)
+		}
+		m.Constants = append(m.Constants, c)
 	}
 	return m
+}
+
+var builtinExceptions = map[string]bool{
+	"Exception": true, "ValueError": true, "TypeError": true, "RuntimeError": true, "KeyError": true,
+	"IndexError": true, "LookupError": true, "ArithmeticError": true, "OverflowError": true,
+	"ZeroDivisionError": true, "OSError": true, "IOError": true, "BufferError": true,
+	"NotImplementedError": true, "AttributeError": true, "PermissionError": true,
+	"FileNotFoundError": true, "TimeoutError": true, "ConnectionError": true, "UnicodeError": true,
+	"AssertionError": true, "StopIteration": true, "Warning": true, "UserWarning": true,
+}
+
+func declared(es []*Exception, name string) bool {
+	for _, e := range es {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// constants reads a mapping of names to plain values.
+func (l *loader) constants(n *yaml.Node, where string) []*Constant {
+	var out []*Constant
+	keys, vals := pairs(n)
+	for i, k := range keys {
+		v := vals[i]
+		var t *Type
+		switch v.Tag {
+		case "!!bool":
+			t = scalarTypes["bool"]
+		case "!!int":
+			t = scalarTypes["int64"]
+		case "!!float":
+			t = scalarTypes["float64"]
+		case "!!str":
+			t = &Type{Kind: KindStr, Spec: "str"}
+		default:
+			l.errorf(v, "%s constant %s: a constant is a bool, int, float or string", where, k.Value)
+			continue
+		}
+		d, err := makeDefault(t, v)
+		if err != nil {
+			l.errorf(v, "%s constant %s: %v", where, k.Value, err)
+			continue
+		}
+		out = append(out, &Constant{Name: k.Value, Type: t, Value: d})
+	}
+	return out
+}
+
+func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[string]*Struct) {
+	c.Doc = str(get(v, "doc"))
+	if in := get(v, "init"); in != nil {
+		c.Init = &Init{Doc: str(get(in, "doc")), GoName: "New" + c.GoName}
+		if g := get(in, "go"); g != nil {
+			c.Init.GoName = g.Value
+		}
+		c.Init.Sig = l.signature(get(in, "args"), structs, c.Name+"()")
+	}
+	if b := get(v, "buffer"); b != nil {
+		c.Buffer = &Export{GoMethod: "Buffer"}
+		if r := get(b, "release"); r != nil && r.Value == "true" {
+			c.Buffer.ReleaseGoMethod = "ReleaseBuffer"
+		}
+	}
+	if s := get(v, "subclassable"); s != nil {
+		c.Subclassable = s.Value == "true"
+	}
+	if b := get(v, "base"); b != nil {
+		base, ok := l.classes[b.Value]
+		switch {
+		case !ok:
+			l.errorf(b, "class %s: base %q is not a class of this module", c.Name, b.Value)
+		case base == c:
+			l.errorf(b, "class %s cannot extend itself", c.Name)
+		default:
+			c.Base = base
+		}
+	}
+	members := map[string]*yaml.Node{}
+	claim := func(k *yaml.Node) bool {
+		if prev, dup := members[k.Value]; dup {
+			l.errorf(k, "class %s: %q is already defined at line %d", c.Name, k.Value, prev.Line)
+			return false
+		}
+		members[k.Value] = k
+		return true
+	}
+	keys, vals := pairs(get(v, "attributes"))
+	for i, k := range keys {
+		if !claim(k) {
+			continue
+		}
+		a := &Attribute{Name: k.Value, GoField: CamelCase(k.Value), Pos: pos(k)}
+		typeNode := vals[i]
+		if vals[i].Kind == yaml.MappingNode {
+			typeNode = get(vals[i], "type")
+			a.Doc = str(get(vals[i], "doc"))
+			a.Readonly = str(get(vals[i], "readonly")) == "true"
+			if g := get(vals[i], "go"); g != nil {
+				a.GoField = g.Value
+			}
+		}
+		t, err := parseTypeWith(typeNode.Value, ctxReturn, l.classes)
+		if err == nil && (t.Kind == KindTuple || t.Kind == KindBuffer) {
+			err = fmt.Errorf("an attribute cannot be of type %s", t.Spec)
+		}
+		if err != nil {
+			l.errorf(typeNode, "class %s: attribute %s: %v", c.Name, a.Name, err)
+			continue
+		}
+		a.Type = t
+		c.Attributes = append(c.Attributes, a)
+	}
+	keys, vals = pairs(get(v, "properties"))
+	for i, k := range keys {
+		if !claim(k) {
+			continue
+		}
+		pv := vals[i]
+		pr := &Property{Name: k.Value, Getter: CamelCase(k.Value), Doc: str(get(pv, "doc")), Pos: pos(k)}
+		if g := get(pv, "go"); g != nil {
+			pr.Getter = g.Value
+		}
+		if str(get(pv, "setter")) == "true" {
+			pr.Setter = "Set" + pr.Getter
+		}
+		if g := get(pv, "go_setter"); g != nil {
+			pr.Setter = g.Value
+		}
+		typeNode := get(pv, "type")
+		t, err := parseTypeWith(typeNode.Value, ctxReturn, l.classes)
+		if err == nil && (t.Kind == KindTuple || t.Kind == KindBuffer) {
+			err = fmt.Errorf("a property cannot be of type %s", t.Spec)
+		}
+		if err != nil {
+			l.errorf(typeNode, "class %s: property %s: %v", c.Name, pr.Name, err)
+			continue
+		}
+		pr.Type = t
+		c.Properties = append(c.Properties, pr)
+	}
+	keys, vals = pairs(get(v, "methods"))
+	for i, k := range keys {
+		if !claim(k) {
+			continue
+		}
+		if meth := l.method(c, k, vals[i], structs); meth != nil {
+			c.Methods = append(c.Methods, meth)
+		}
+	}
+	for _, k := range []string{"__init__", "__buffer__", "__release_buffer__", "__new__", "__del__"} {
+		if n := members[k]; n != nil {
+			l.errorf(n, "class %s: %s is declared with `init:` or `buffer:`, not as a method", c.Name, k)
+		}
+	}
+	for _, ct := range l.constants(get(v, "constants"), "class "+c.Name) {
+		if prev := members[ct.Name]; prev != nil {
+			l.errorf(prev, "class %s: %q is also a constant", c.Name, ct.Name)
+		}
+		c.Constants = append(c.Constants, ct)
+	}
+}
+
+var methodKinds = map[string]MethodKind{"instance": InstanceMethod, "static": StaticMethod, "class": ClassMethod}
+
+func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *Method {
+	meth := &Method{Name: k.Value, Doc: str(get(v, "doc")), GoName: CamelCase(k.Value), Pos: pos(k)}
+	if kn := get(v, "kind"); kn != nil {
+		meth.Kind = methodKinds[kn.Value]
+	}
+	if meth.Kind != InstanceMethod {
+		// A Go type has no static methods: a package-level function
+		// named after the type stands in for one.
+		meth.GoName = c.GoName + meth.GoName
+	}
+	if ng := get(v, "nogil"); ng != nil {
+		meth.NoGIL = ng.Value == "true"
+	}
+	owner := c.Name + "." + meth.Name + "()"
+	meth.Sig = l.signature(get(v, "args"), structs, owner)
+	if r := get(v, "returns"); r != nil {
+		t, err := parseTypeWith(r.Value, ctxReturn, l.classes)
+		switch {
+		case err != nil:
+			l.errorf(r, "%s returns: %v", owner, err)
+		case t.Kind == KindTuple:
+			meth.Results = t.Items
+		default:
+			meth.Results = []*Type{t}
+		}
+	}
+	if strings.HasPrefix(meth.Name, "__") && strings.HasSuffix(meth.Name, "__") {
+		proto := LookupProtocol(meth.Name)
+		if proto == nil {
+			l.errorf(k, "class %s: %s is not a special method pyspec supports", c.Name, meth.Name)
+			return nil
+		}
+		if g := get(v, "go"); g == nil {
+			meth.GoName = CamelCase(strings.Trim(meth.Name, "_"))
+		}
+		meth.Protocol = proto
+		if meth.Kind != InstanceMethod {
+			l.errorf(k, "class %s: %s must be an instance method", c.Name, meth.Name)
+		}
+		if proto.Args >= 0 && len(meth.Sig.Params) != proto.Args {
+			l.errorf(k, "class %s: %s takes %d parameter(s) besides self, the spec gives %d", c.Name, meth.Name, proto.Args, len(meth.Sig.Params))
+		}
+		if err := checkProtocolResult(proto, meth.Results); err != nil {
+			l.errorf(k, "class %s: %s %v", c.Name, meth.Name, err)
+		}
+	}
+	if g := get(v, "go"); g != nil {
+		meth.GoName = g.Value
+	}
+	return meth
+}
+
+func checkProtocolResult(p *Protocol, results []*Type) error {
+	if len(results) > 1 {
+		return fmt.Errorf("returns one value, not a tuple")
+	}
+	var r *Type
+	if len(results) == 1 {
+		r = results[0]
+	}
+	switch p.Result {
+	case "none":
+		if r != nil {
+			return fmt.Errorf("returns nothing")
+		}
+	case "any":
+	case "value":
+		if r == nil {
+			return fmt.Errorf("must declare what it returns")
+		}
+	case "str":
+		if r == nil || r.Kind != KindStr {
+			return fmt.Errorf("returns str")
+		}
+	case "bool":
+		if r == nil || r.Kind != KindBool {
+			return fmt.Errorf("returns bool")
+		}
+	case "int":
+		if r == nil || r.Kind != KindInt {
+			return fmt.Errorf("returns an integer type")
+		}
+	case "float":
+		if r == nil || r.Kind != KindFloat {
+			return fmt.Errorf("returns a float type")
+		}
+	}
+	return nil
+}
+
+// linkBases checks the inheritance graph and records, for each class, the
+// spec classes below it (the glue converts their instances to it).
+func (l *loader) linkBases(m *Module) {
+	for _, c := range m.Classes {
+		seen := map[*Class]bool{c: true}
+		for b := c.Base; b != nil; b = b.Base {
+			if seen[b] {
+				l.errorf(&yaml.Node{Line: c.Pos.Line, Column: c.Pos.Col}, "class %s: its bases form a cycle", c.Name)
+				c.Base = nil
+				break
+			}
+			seen[b] = true
+		}
+	}
+	for _, c := range m.Classes {
+		for b := c.Base; b != nil; b = b.Base {
+			b.Derived = append(b.Derived, c)
+			b.Subclassable = true
+		}
+	}
 }
 
 // signature resolves `args:`, either inline parameters or a struct name.
@@ -259,7 +552,7 @@ func (l *loader) param(k, v *yaml.Node, owner string) *Param {
 			p.Kind = kindNames[kn.Value]
 		}
 	}
-	t, err := parseType(typeNode.Value, ctxArg)
+	t, err := parseTypeWith(typeNode.Value, ctxArg, l.classes)
 	if err != nil {
 		l.errorf(typeNode, "%s: parameter %q: %v", owner, p.Name, err)
 		return nil

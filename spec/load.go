@@ -71,8 +71,9 @@ func (l *loader) semanticDespiteSchema(root *yaml.Node) {
 }
 
 type loader struct {
-	file  string
-	diags Diagnostics
+	file    string
+	diags   Diagnostics
+	classes map[string]*Class
 }
 
 func (l *loader) errorf(n *yaml.Node, format string, args ...any) {

@@ -13,8 +13,27 @@ type Module struct {
 	SpecPath  string // absolute path of module.yaml
 	Go        GoPackage
 	Structs   []*Struct
-	Functions []*Function
-	Classes   []*Class
+	Functions  []*Function
+	Classes    []*Class
+	Exceptions []*Exception
+	Constants  []*Constant
+}
+
+// Exception is an exception class declared by the module.
+type Exception struct {
+	Name   string
+	Doc    string
+	Base   string // Python name of a built-in exception, or of another declared one
+	GoName string // the Go variable pyspec generates in the author's package
+	Index  int
+	Pos    Pos
+}
+
+// Constant is a module or class attribute with a fixed value.
+type Constant struct {
+	Name  string
+	Type  *Type
+	Value *Default
 }
 
 // GoPackage locates the author's Go package.
@@ -62,13 +81,68 @@ func (f *Function) ReturnType() *Type {
 
 // Class is a Python class backed by a Go type.
 type Class struct {
-	Name   string
-	Doc    string
-	GoName string // the author's Go type; instances hold a *GoName
-	CName  string
-	Init   *Init   // nil: not instantiable from Python
-	Buffer *Export // nil: no buffer protocol
-	Pos    Pos
+	Name         string
+	Doc          string
+	GoName       string // the author's Go type; instances hold a *GoName
+	CName        string
+	Index        int    // the class's tag in instances of the module's types
+	Init         *Init  // nil: not instantiable from Python (unless a base is)
+	Buffer       *Export
+	Base         *Class // a spec class this one extends, or nil
+	BaseByPtr    bool   // the Go type embeds *Base rather than Base
+	Subclassable bool   // Python code may subclass it (also set for spec bases)
+	Attributes   []*Attribute
+	Properties   []*Property
+	Methods      []*Method
+	Constants    []*Constant
+	Derived      []*Class // spec classes extending this one, directly or not
+	Pos          Pos
+}
+
+// Attribute is a Python attribute backed by a field of the Go struct.
+type Attribute struct {
+	Name     string
+	GoField  string
+	Type     *Type
+	Readonly bool
+	Doc      string
+	Pos      Pos
+}
+
+// Property is a Python property backed by Go getter and setter methods.
+type Property struct {
+	Name         string
+	Type         *Type
+	Getter       string // Go method returning the value
+	Setter       string // Go method taking the value and returning error or nothing; "" for read-only
+	GetterErrors bool
+	SetterErrors bool
+	Doc          string
+	Pos          Pos
+}
+
+// MethodKind tells instance, static and class methods apart.
+type MethodKind int
+
+const (
+	InstanceMethod MethodKind = iota
+	StaticMethod
+	ClassMethod
+)
+
+// Method is a method of a class; Protocol is set for special methods
+// (__repr__, __add__, ...), which fill a CPython slot.
+type Method struct {
+	Name         string
+	Doc          string
+	Kind         MethodKind
+	GoName       string // a method of the Go type; for static and class methods a function
+	Sig          *Signature
+	Results      []*Type
+	ReturnsError bool
+	NoGIL        bool
+	Protocol     *Protocol
+	Pos          Pos
 }
 
 // Init is a class constructor: a Go function returning (*T[, error]).
@@ -137,6 +211,7 @@ const (
 	KindList
 	KindTuple // fixed tuple: return values only
 	KindOptional
+	KindObject // an instance of a spec class
 )
 
 // Type is a resolved type with its Go and C spellings decided.
@@ -151,6 +226,7 @@ type Type struct {
 	Homogeneous bool
 	Flags       runtime.Flags // buffer request
 	FlagsC      string        // the request as a C expression
+	Class       *Class        // KindObject
 }
 
 // IsScalar reports whether t is a bool, int or float.

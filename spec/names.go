@@ -4,8 +4,17 @@ import "strings"
 
 // GoType is the Go type the author's code uses for t, with the pyspec
 // runtime package referred to as "runtime".
-func (t *Type) GoType() string {
+func (t *Type) GoType() string { return t.GoTypeIn("") }
+
+// GoTypeIn is GoType as code outside the author's package spells it, with
+// the author's package imported as pkg.
+func (t *Type) GoTypeIn(pkg string) string {
 	switch t.Kind {
+	case KindObject:
+		if pkg != "" {
+			return "*" + pkg + "." + t.Class.GoName
+		}
+		return "*" + t.Class.GoName
 	case KindBool:
 		return "bool"
 	case KindInt, KindFloat:
@@ -15,9 +24,12 @@ func (t *Type) GoType() string {
 	case KindBytes:
 		return "[]byte"
 	case KindList:
-		return "[]" + t.Elem.GoType()
+		return "[]" + t.Elem.GoTypeIn(pkg)
 	case KindOptional:
-		return "*" + t.Elem.GoType()
+		if t.Elem.Kind == KindObject {
+			return t.Elem.GoTypeIn(pkg) // nil is None
+		}
+		return "*" + t.Elem.GoTypeIn(pkg)
 	case KindBuffer:
 		if t.Elem != nil {
 			return "runtime.View[" + t.Elem.GoType() + "]"
@@ -26,7 +38,7 @@ func (t *Type) GoType() string {
 	case KindTuple:
 		parts := make([]string, len(t.Items))
 		for i, it := range t.Items {
-			parts[i] = it.GoType()
+			parts[i] = it.GoTypeIn(pkg)
 		}
 		return "(" + strings.Join(parts, ", ") + ")"
 	}
@@ -43,6 +55,8 @@ func (t *Type) ID() string {
 		return "opt_" + t.Elem.ID()
 	case KindBuffer:
 		return "buffer"
+	case KindObject:
+		return "obj_" + t.Class.Name
 	case KindTuple:
 		return "tuple"
 	}
@@ -69,6 +83,8 @@ func (t *Type) CType() string {
 		return "pyspec_view"
 	case KindOptional:
 		return t.Elem.CType()
+	case KindObject:
+		return "pyspec_ref"
 	}
 	return "PyObject*"
 }

@@ -22,7 +22,12 @@ func init() {
 // parseType reads a type expression. Where says where it appears: argument
 // and list element types are more restricted than return types.
 func parseType(expr string, where typeContext) (*Type, error) {
-	p := &typeParser{s: expr}
+	return parseTypeWith(expr, where, nil)
+}
+
+// parseTypeWith also knows the module's classes, which are types too.
+func parseTypeWith(expr string, where typeContext, classes map[string]*Class) (*Type, error) {
+	p := &typeParser{s: expr, classes: classes}
 	t, err := p.parse(where)
 	if err != nil {
 		return nil, err
@@ -43,8 +48,9 @@ const (
 )
 
 type typeParser struct {
-	s string
-	i int
+	s       string
+	i       int
+	classes map[string]*Class
 }
 
 func (p *typeParser) skipSpace() {
@@ -100,6 +106,9 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 	}
 	if t, ok := scalarTypes[name]; ok {
 		return t, nil
+	}
+	if c, ok := p.classes[name]; ok {
+		return &Type{Kind: KindObject, Spec: name, Class: c}, nil
 	}
 	switch name {
 	case "int", "float":
@@ -202,7 +211,7 @@ func optionalOf(inner *Type, where typeContext) (*Type, error) {
 	case KindBuffer, KindTuple:
 		return nil, fmt.Errorf("%s cannot be optional", inner.Spec)
 	}
-	if where == ctxElem {
+	if where == ctxElem && inner.Kind != KindObject {
 		return nil, fmt.Errorf("list and tuple elements cannot be optional")
 	}
 	return &Type{Kind: KindOptional, Elem: inner, Spec: inner.Spec + " | None"}, nil

@@ -26,7 +26,34 @@ typedef struct {
 	int nposonly;
 	int npos; // positional-only + positional-or-keyword
 	pyspec_param* params;
+	int attr; // 1: the sig of an attribute setter; errors name the attribute
 } pyspec_sig;
+
+// Every instance of a module's classes: a pinned pointer to the Go value
+// and the index of its Go type (the class that made it), NULL before
+// __init__.
+typedef struct {
+	PyObject_HEAD
+	void* goptr;
+	int32_t cls;
+} pyspec_object;
+
+// A converted instance argument.
+typedef struct {
+	void* goptr;
+	int32_t cls;
+} pyspec_ref;
+
+PyObject* pyspec_uninitialized(PyObject* self);
+int pyspec_object_mismatch(PyObject* o, PyTypeObject* type, const pyspec_sig* sig, int i);
+
+static inline int pyspec_conv_object(PyObject* o, pyspec_ref* out, PyTypeObject* type, const pyspec_sig* sig, int i) {
+	if (!PyObject_TypeCheck(o, type) || ((pyspec_object*)o)->goptr == NULL) return pyspec_object_mismatch(o, type, sig, i);
+	out->goptr = ((pyspec_object*)o)->goptr;
+	out->cls = ((pyspec_object*)o)->cls;
+	return 0;
+}
+
 
 // Element codes for lists, results and buffer checks.
 enum {

@@ -11,9 +11,12 @@ int pyspec_sig_init(pyspec_sig* sig) {
 	return 0;
 }
 
-// argname writes "f() argument 'x'" (and " item 3" for a list element).
+// argname writes "f() argument 'x'" (and " item 3" for a list element),
+// or "attribute 'x' of 'T' objects" for a setter.
 static void argname(char* buf, size_t size, const pyspec_sig* sig, int i, Py_ssize_t item) {
-	if (item >= 0)
+	if (sig->attr)
+		PyOS_snprintf(buf, size, "attribute '%s' of '%s' objects", sig->params[i].name, sig->name);
+	else if (item >= 0)
 		PyOS_snprintf(buf, size, "%s() argument '%s' item %zd", sig->name, sig->params[i].name, item);
 	else
 		PyOS_snprintf(buf, size, "%s() argument '%s'", sig->name, sig->params[i].name);
@@ -479,6 +482,25 @@ PyObject* pyspec_tuple_steal(PyObject** items, Py_ssize_t n) {
 	return t;
 }
 
+// ---- objects -------------------------------------------------------------
+
+PyObject* pyspec_uninitialized(PyObject* self) {
+	PyErr_Format(PyExc_RuntimeError, "%.200s object is not initialized (a subclass's __init__ must call super().__init__())",
+		Py_TYPE(self)->tp_name);
+	return NULL;
+}
+
+int pyspec_object_mismatch(PyObject* o, PyTypeObject* type, const pyspec_sig* sig, int i) {
+	if (PyObject_TypeCheck(o, type)) {
+		char name[256];
+		argname(name, sizeof name, sig, i, -1);
+		PyErr_Format(PyExc_RuntimeError, "%s: the %.200s object is not initialized", name, Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	const char* dot = strrchr(type->tp_name, '.');
+	return type_error(o, dot ? dot + 1 : type->tp_name, sig, i, -1);
+}
+
 // ---- errors --------------------------------------------------------------
 
 void pyspec_raise(int kind, const char* msg, Py_ssize_t len) {
@@ -486,6 +508,7 @@ void pyspec_raise(int kind, const char* msg, Py_ssize_t len) {
 	PyObject* types[] = {
 		PyExc_RuntimeError, PyExc_ValueError, PyExc_TypeError, PyExc_BufferError,
 		PyExc_OverflowError, PyExc_IndexError, PyExc_KeyError, PyExc_NotImplementedError,
+		PyExc_StopIteration, PyExc_AttributeError, PyExc_ZeroDivisionError,
 	};
 	PyObject* type = kind >= 0 && kind < (int)(sizeof types / sizeof types[0]) ? types[kind] : PyExc_RuntimeError;
 	PyObject* text = PyUnicode_DecodeUTF8(msg, len, "replace");

@@ -1,0 +1,63 @@
+package runtime
+
+import (
+	goruntime "runtime"
+	"unsafe"
+)
+
+// Objects maps the Go values of one type to the Python objects that wrap
+// them, so that a Go function returning a value it was given returns the
+// same Python object. A bound value is pinned: its wrapper keeps a plain
+// pointer to it, and the garbage collector may neither move nor free it
+// until the wrapper dies. For the glue; used with the GIL held.
+type Objects[T any] struct {
+	m map[*T]*objectEntry
+}
+
+type objectEntry struct {
+	py     unsafe.Pointer
+	refs   int // wrappers pointing at the value (more than one only via __init__ returning a shared value)
+	pinner goruntime.Pinner
+}
+
+// Bind records py as a wrapper of p and pins p.
+func (o *Objects[T]) Bind(p *T, py unsafe.Pointer) {
+	if o.m == nil {
+		o.m = map[*T]*objectEntry{}
+	}
+	if e := o.m[p]; e != nil {
+		e.refs++
+		return
+	}
+	e := &objectEntry{py: py, refs: 1}
+	e.pinner.Pin(p)
+	o.m[p] = e
+}
+
+// Lookup returns the wrapper of p, or nil.
+func (o *Objects[T]) Lookup(p *T) unsafe.Pointer {
+	if e := o.m[p]; e != nil {
+		return e.py
+	}
+	return nil
+}
+
+// Unbind forgets the wrapper py of p, unpinning p when no wrapper is left.
+func (o *Objects[T]) Unbind(p *T, py unsafe.Pointer) {
+	e := o.m[p]
+	if e == nil {
+		return
+	}
+	e.refs--
+	if e.refs > 0 {
+		if e.py == py {
+			e.py = nil // a later return of p makes a new wrapper
+		}
+		return
+	}
+	e.pinner.Unpin()
+	delete(o.m, p)
+}
+
+// Len is the number of Go values with a live wrapper.
+func (o *Objects[T]) Len() int { return len(o.m) }
