@@ -139,7 +139,7 @@ func (c *callView) GoSelf() string {
 	if c.Self != "instance" {
 		return ""
 	}
-	return "obj := as" + c.ClassGoName + "(self, cls)"
+	return "obj := as_" + c.ClassGoName + "(self, cls)"
 }
 
 type classView struct {
@@ -189,8 +189,8 @@ type exceptionView struct {
 }
 
 type constantView struct {
-	Name  string
-	CNew  string // C expression making the value
+	Name string
+	CNew string // C expression making the value
 }
 
 const implAlias = "impl"
@@ -366,6 +366,23 @@ func setterView(cl *spec.Class, cname, name string, t *spec.Type) *callView {
 	return c
 }
 
+func getitemTakesInt(cl *spec.Class) bool {
+	for _, m := range cl.Methods {
+		if m.Name == "__getitem__" && len(m.Sig.Params) == 1 && m.Sig.Params[0].Type.Kind == spec.KindInt {
+			return true
+		}
+	}
+	return false
+}
+
+// SqItem is __getitem__ when it takes an integer index, for sq_item.
+func (cv *classView) SqItem() *callView {
+	if getitemTakesInt(cv.Class) {
+		return cv.Special("__getitem__")
+	}
+	return nil
+}
+
 // slots lists the CPython type slots a class fills, with the C adapters
 // module.c.tmpl renders for them.
 func slots(cl *spec.Class) []slotView {
@@ -391,6 +408,11 @@ func slots(cl *spec.Class) []slotView {
 	}
 	if has["__len__"] {
 		set["Py_sq_length"] = cl.CName + "_mp_length"
+	}
+	if getitemTakesInt(cl) {
+		// As for a Python class with __getitem__: iter() and `in` fall
+		// back to the sequence protocol.
+		set["Py_sq_item"] = cl.CName + "_sq_item"
 	}
 	if has["__eq__"] && !has["__hash__"] {
 		set["Py_tp_hash"] = "PyObject_HashNotImplemented"

@@ -8,11 +8,11 @@ import "github.com/pyspec/pyspec/runtime"
 
 // Module is a resolved spec: everything the templates need, decided.
 type Module struct {
-	Name      string // Python import name
-	Doc       string
-	SpecPath  string // absolute path of module.yaml
-	Go        GoPackage
-	Structs   []*Struct
+	Name       string // Python import name
+	Doc        string
+	SpecPath   string // absolute path of module.yaml
+	Go         GoPackage
+	Structs    []*Struct
 	Functions  []*Function
 	Classes    []*Class
 	Exceptions []*Exception
@@ -85,8 +85,8 @@ type Class struct {
 	Doc          string
 	GoName       string // the author's Go type; instances hold a *GoName
 	CName        string
-	Index        int    // the class's tag in instances of the module's types
-	Init         *Init  // nil: not instantiable from Python (unless a base is)
+	Index        int   // the class's tag in instances of the module's types
+	Init         *Init // nil: not instantiable from Python (unless a base is)
 	Buffer       *Export
 	Base         *Class // a spec class this one extends, or nil
 	BaseByPtr    bool   // the Go type embeds *Base rather than Base

@@ -87,9 +87,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	switch cmd {
-	case "validate":
+	if cmd == "validate" {
 		return 0
+	}
+	// The author's package gets its exception variables before anything
+	// is built against it.
+	if err := codegen.WriteAuthorFiles(m); err != nil {
+		fmt.Fprintf(stderr, "pyspec: %v\n", err)
+		return 1
+	}
+	switch cmd {
 	case "generate":
 		files, err := codegen.Generate(m)
 		if err == nil {
