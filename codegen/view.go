@@ -158,6 +158,15 @@ type classView struct {
 	Flags      string
 }
 
+// Ancestors lists the spec classes this one extends, nearest first.
+func (cv *classView) Ancestors() []*spec.Class {
+	var out []*spec.Class
+	for b := cv.Base; b != nil; b = b.Base {
+		out = append(out, b)
+	}
+	return out
+}
+
 // getsetView is an attribute or property: a getter, maybe a setter.
 type getsetView struct {
 	Name      string

@@ -17,20 +17,37 @@ type Objects[T any] struct {
 type objectEntry struct {
 	py     unsafe.Pointer
 	refs   int // wrappers pointing at the value (more than one only via __init__ returning a shared value)
+	pinned bool
 	pinner goruntime.Pinner
 }
 
 // Bind records py as a wrapper of p and pins p.
-func (o *Objects[T]) Bind(p *T, py unsafe.Pointer) {
+func (o *Objects[T]) Bind(p *T, py unsafe.Pointer) { o.bind(p, py, true) }
+
+// Alias records py as the wrapper of p, a value embedded in the value of
+// another class's wrapper (a base class part), so that returning p returns
+// that wrapper. The containing value is pinned already.
+func (o *Objects[T]) Alias(p *T, py unsafe.Pointer) { o.bind(p, py, false) }
+
+func (o *Objects[T]) bind(p *T, py unsafe.Pointer, pin bool) {
 	if o.m == nil {
 		o.m = map[*T]*objectEntry{}
 	}
 	if e := o.m[p]; e != nil {
 		e.refs++
+		if e.py == nil {
+			e.py = py
+		}
+		if pin && !e.pinned {
+			e.pinner.Pin(p)
+			e.pinned = true
+		}
 		return
 	}
-	e := &objectEntry{py: py, refs: 1}
-	e.pinner.Pin(p)
+	e := &objectEntry{py: py, refs: 1, pinned: pin}
+	if pin {
+		e.pinner.Pin(p)
+	}
 	o.m[p] = e
 }
 
@@ -42,7 +59,8 @@ func (o *Objects[T]) Lookup(p *T) unsafe.Pointer {
 	return nil
 }
 
-// Unbind forgets the wrapper py of p, unpinning p when no wrapper is left.
+// Unbind forgets the wrapper py of p (bound or aliased), unpinning p when
+// no wrapper is left.
 func (o *Objects[T]) Unbind(p *T, py unsafe.Pointer) {
 	e := o.m[p]
 	if e == nil {

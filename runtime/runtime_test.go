@@ -139,3 +139,25 @@ func TestExportSlice(t *testing.T) {
 	empty, _ := ExportSlice([]uint8{}, false)
 	ReleaseExport(PinExport(empty))
 }
+
+func TestObjects(t *testing.T) {
+	type T struct{ p *int }
+	var o Objects[T]
+	a, b := &T{}, &T{}
+	pa, pb := unsafe.Pointer(new(byte)), unsafe.Pointer(new(byte))
+	o.Bind(a, pa)
+	if o.Lookup(a) != pa || o.Lookup(b) != nil || o.Len() != 1 {
+		t.Fatal("lookup after bind")
+	}
+	o.Alias(b, pb)
+	o.Bind(a, pb) // a second wrapper of a (a constructor returning a shared value)
+	o.Unbind(a, pa)
+	if o.Lookup(a) != nil || o.Len() != 2 {
+		t.Fatal("the first wrapper of a is gone, the second still holds it")
+	}
+	o.Unbind(a, pb)
+	o.Unbind(b, pb)
+	if o.Len() != 0 {
+		t.Fatal("entries left after unbinding everything")
+	}
+}
