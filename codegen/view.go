@@ -18,6 +18,14 @@ type moduleView struct {
 	Classes    []*classView
 	Exceptions []*exceptionView
 	Constants  []*constantView
+	Submodules []*submoduleView
+}
+
+type submoduleView struct {
+	Name       string
+	DocLiteral string
+	Funcs      []*callView
+	Constants  []*constantView
 }
 
 // callView is one call from Python into Go: a function, a method, a
@@ -207,11 +215,14 @@ const implAlias = "impl"
 func newModuleView(m *spec.Module) *moduleView {
 	v := &moduleView{Module: m, ImplAlias: implAlias}
 	for _, f := range m.Functions {
-		c := newCallView(f.Name, f.CName, f.Sig, f.Results, f.ReturnsError, f.NoGIL)
-		c.GoCall = implAlias + "." + f.GoName
-		c.GoName = m.Go.Name + "." + f.GoName
-		c.Doc = cLiteral(textSignature(f.Name, "$module", f.Sig) + f.Doc)
-		v.Funcs = append(v.Funcs, c)
+		v.Funcs = append(v.Funcs, functionView(m, f))
+	}
+	for _, sub := range m.Submodules {
+		sv := &submoduleView{Name: sub.Name, DocLiteral: cLiteral(sub.Doc), Constants: constantViews(sub.Constants)}
+		for _, f := range sub.Functions {
+			sv.Funcs = append(sv.Funcs, functionView(m, f))
+		}
+		v.Submodules = append(v.Submodules, sv)
 	}
 	for _, cl := range m.Classes {
 		v.Classes = append(v.Classes, newClassView(m, cl))
@@ -227,6 +238,23 @@ func newModuleView(m *spec.Module) *moduleView {
 	}
 	v.Constants = constantViews(m.Constants)
 	return v
+}
+
+func functionView(m *spec.Module, f *spec.Function) *callView {
+	c := newCallView(f.Name, f.CName, f.Sig, f.Results, f.ReturnsError, f.NoGIL)
+	c.GoCall = implAlias + "." + f.GoName
+	c.GoName = m.Go.Name + "." + f.GoName
+	c.Doc = cLiteral(textSignature(f.Name, "$module", f.Sig) + f.Doc)
+	return c
+}
+
+// AllFuncs is the functions of the module and of its submodules.
+func (v *moduleView) AllFuncs() []*callView {
+	out := append([]*callView(nil), v.Funcs...)
+	for _, s := range v.Submodules {
+		out = append(out, s.Funcs...)
+	}
+	return out
 }
 
 func constantViews(cs []*spec.Constant) []*constantView {
@@ -546,7 +574,7 @@ func (v *moduleView) ClassesBasesFirst() []*classView {
 
 // AllCalls is every callable with a signature.
 func (v *moduleView) AllCalls() []*callView {
-	out := append([]*callView(nil), v.Funcs...)
+	out := v.AllFuncs()
 	for _, c := range v.Classes {
 		if c.Init != nil {
 			out = append(out, c.Init)
@@ -565,7 +593,7 @@ func (v *moduleView) AllCalls() []*callView {
 // GoCalls is every callable whose Go side glue.go renders with the shared
 // call template: functions and methods.
 func (v *moduleView) GoCalls() []*callView {
-	out := append([]*callView(nil), v.Funcs...)
+	out := v.AllFuncs()
 	for _, c := range v.Classes {
 		out = append(out, c.Methods...)
 		out = append(out, c.Specials...)
@@ -584,7 +612,7 @@ func (v *moduleView) Imports() []string {
 		imports = append(imports, `"github.com/pyspec/pyspec/runtime"`)
 	}
 	alias := implAlias
-	if len(v.Funcs) == 0 && len(v.Classes) == 0 {
+	if len(v.AllFuncs()) == 0 && len(v.Classes) == 0 {
 		alias = "_"
 	}
 	return append(imports, alias+" "+strconv.Quote(v.Go.ImportPath))

@@ -64,7 +64,7 @@ func (l *loader) bind(m *Module) {
 		}
 	}
 
-	for _, f := range m.Functions {
+	for _, f := range m.AllFunctions() {
 		var results []string
 		for _, r := range f.Results {
 			results = append(results, r.GoType())

@@ -139,34 +139,27 @@ func (l *loader) build(root *yaml.Node) *Module {
 	keys, vals = pairs(get(root, "functions"))
 	for i, k := range keys {
 		claim(k)
-		l.checkName(k, "function name")
-		v := vals[i]
-		f := &Function{
-			Name:   k.Value,
-			Doc:    str(get(v, "doc")),
-			GoName: CamelCase(k.Value),
-			CName:  m.Name + "_" + k.Value,
-			Pos:    pos(k),
+		m.Functions = append(m.Functions, l.function(k, vals[i], m.Name+"_", "", structs))
+	}
+
+	keys, vals = pairs(get(root, "submodules"))
+	for i, k := range keys {
+		claim(k)
+		l.checkName(k, "submodule name")
+		sub := &Submodule{Name: k.Value, Doc: str(get(vals[i], "doc")), Pos: pos(k)}
+		subNames := map[string]*yaml.Node{}
+		fkeys, fvals := pairs(get(vals[i], "functions"))
+		for j, fk := range fkeys {
+			subNames[fk.Value] = fk
+			sub.Functions = append(sub.Functions, l.function(fk, fvals[j], m.Name+"_"+sub.Name+"_", CamelCase(sub.Name), structs))
 		}
-		if g := get(v, "go"); g != nil {
-			f.GoName = g.Value
-		}
-		if ng := get(v, "nogil"); ng != nil {
-			f.NoGIL = ng.Value == "true"
-		}
-		f.Sig = l.signature(get(v, "args"), structs, f.Name+"()")
-		if r := get(v, "returns"); r != nil {
-			t, err := parseTypeWith(r.Value, ctxReturn, l.classes)
-			switch {
-			case err != nil:
-				l.errorf(r, "functions.%s.returns: %v", f.Name, err)
-			case t.Kind == KindTuple:
-				f.Results = t.Items
-			default:
-				f.Results = []*Type{t}
+		for _, c := range l.constants(get(vals[i], "constants"), "submodule "+sub.Name) {
+			if prev := subNames[c.Name]; prev != nil {
+				l.errorf(prev, "%q is defined twice in submodule %s", c.Name, sub.Name)
 			}
+			sub.Constants = append(sub.Constants, c)
 		}
-		m.Functions = append(m.Functions, f)
+		m.Submodules = append(m.Submodules, sub)
 	}
 
 	for i, k := range classKeys {
@@ -413,12 +406,14 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 }
 
 func checkProtocolResult(p *Protocol, results []*Type) error {
-	if len(results) > 1 {
-		return fmt.Errorf("returns one value, not a tuple")
-	}
 	var r *Type
-	if len(results) == 1 {
+	switch {
+	case len(results) == 1:
 		r = results[0]
+	case len(results) > 1 && (p.Result == "value" || p.Result == "any"):
+		return nil // a tuple, as divmod returns
+	case len(results) > 1:
+		return fmt.Errorf("returns one value, not a tuple")
 	}
 	switch p.Result {
 	case "none":
@@ -470,6 +465,38 @@ func (l *loader) linkBases(m *Module) {
 			b.Subclassable = true
 		}
 	}
+}
+
+// function resolves a function of the module or of a submodule; goPrefix
+// starts the default Go name (a submodule's functions are SubF).
+func (l *loader) function(k, v *yaml.Node, cPrefix, goPrefix string, structs map[string]*Struct) *Function {
+	l.checkName(k, "function name")
+	f := &Function{
+		Name:   k.Value,
+		Doc:    str(get(v, "doc")),
+		GoName: goPrefix + CamelCase(k.Value),
+		CName:  cPrefix + k.Value,
+		Pos:    pos(k),
+	}
+	if g := get(v, "go"); g != nil {
+		f.GoName = g.Value
+	}
+	if ng := get(v, "nogil"); ng != nil {
+		f.NoGIL = ng.Value == "true"
+	}
+	f.Sig = l.signature(get(v, "args"), structs, f.Name+"()")
+	if r := get(v, "returns"); r != nil {
+		t, err := parseTypeWith(r.Value, ctxReturn, l.classes)
+		switch {
+		case err != nil:
+			l.errorf(r, "%s() returns: %v", f.Name, err)
+		case t.Kind == KindTuple:
+			f.Results = t.Items
+		default:
+			f.Results = []*Type{t}
+		}
+	}
+	return f
 }
 
 // signature resolves `args:`, either inline parameters or a struct name.

@@ -17,6 +17,25 @@ type Module struct {
 	Classes    []*Class
 	Exceptions []*Exception
 	Constants  []*Constant
+	Submodules []*Submodule
+}
+
+// Submodule is a module inside the extension: `import mod.sub` works.
+type Submodule struct {
+	Name      string
+	Doc       string
+	Functions []*Function
+	Constants []*Constant
+	Pos       Pos
+}
+
+// AllFunctions is every function of the module and of its submodules.
+func (m *Module) AllFunctions() []*Function {
+	out := append([]*Function(nil), m.Functions...)
+	for _, s := range m.Submodules {
+		out = append(out, s.Functions...)
+	}
+	return out
 }
 
 // Exception is an exception class declared by the module.

@@ -41,7 +41,7 @@ func TestSchemaAndSemanticErrorsAllAtOncePositioned(t *testing.T) {
 		`testdata/bad.yaml:6:40: unknown key "flag" in functions.sum.args.buf`,
 		// Semantic problems come in the same run.
 		`testdata/bad.yaml:7:7: parameter name "class" is a Python keyword`,
-		`testdata/bad.yaml:8:14: functions.sum.returns: say which int`,
+		`testdata/bad.yaml:8:14: sum() returns: say which int`,
 		`testdata/bad.yaml:9:3: "bad-name" is not a valid name`,
 		`testdata/bad.yaml:14:39: Thing(): parameter "x": default 300 is out of range for int8`,
 	})
@@ -59,7 +59,7 @@ func TestSemanticErrors(t *testing.T) {
 		`testdata/semantic.yaml:6:11: f(): parameter "xs": say which int`,
 		`testdata/semantic.yaml:7:32: f(): parameter "y": default 300 is out of range for int8`,
 		`testdata/semantic.yaml:10:11: g(): args names struct "Missing"`,
-		`testdata/semantic.yaml:11:14: functions.g.returns: buffer is an argument type`,
+		`testdata/semantic.yaml:11:14: g() returns: buffer is an argument type`,
 	})
 }
 
