@@ -7,7 +7,8 @@ Run by the interpreter under test (bench/run does this for you):
 Contenders:
   floor_c   hand-written pure C extension (bench/floor/cext)
   floor_go  hand-written C glue + one cgo crossing into Go (bench/floor/cgo)
-  pyspec    the compiled pyspec example module `buffers` (sum only)
+  pyspec    the compiled pyspec examples: conversions.nothing (noop),
+            conversions.add (add) and buffers.sum (sum)
   numpy     arr.sum(), for the sum rows only
 """
 
@@ -18,7 +19,10 @@ import os
 import platform
 import statistics
 import sys
+import threading
+import time
 import timeit
+import types
 
 import numpy as np
 
@@ -38,6 +42,40 @@ def load(path, name):
         return None, f"import failed: {type(e).__name__}: {e}"
     finally:
         sys.path.pop(0)
+
+
+def load_pyspec(path):
+    """The pyspec contender: the examples' functions under the floors' names."""
+    buffers, err = load(path, "buffers")
+    if buffers is None:
+        return None, err
+    conversions, err = load(path, "conversions")
+    if conversions is None:
+        return None, err
+    ns = types.SimpleNamespace(noop=conversions.nothing, add=conversions.add, sum=buffers.sum,
+                               spin=conversions.spin, __file__=os.path.dirname(buffers.__file__))
+    return ns, None
+
+
+def nogil_speedup(spin, n=80_000_000, rounds=5):
+    """Wall time of two calls of a CPU-bound nogil function, one after the
+    other and in two threads; returns (serial s, threaded s) medians. Each
+    call runs ~0.15 s: a thread's first entry into Go sets up its state,
+    which a short call would count as lost parallelism."""
+    serial, threaded = [], []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        spin(n)
+        spin(n)
+        serial.append(time.perf_counter() - t)
+        ths = [threading.Thread(target=spin, args=(n,)) for _ in range(2)]
+        t = time.perf_counter()
+        for th in ths:
+            th.start()
+        for th in ths:
+            th.join()
+        threaded.append(time.perf_counter() - t)
+    return statistics.median(serial), statistics.median(threaded)
 
 
 def make_ops():
@@ -159,7 +197,7 @@ def environment(mods):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", required=True, help="directory holding floor_c and floor_go")
-    ap.add_argument("--pyspec", help="directory holding the compiled pyspec module `buffers`")
+    ap.add_argument("--pyspec", help="directory holding the compiled pyspec modules `buffers` and `conversions`")
     ap.add_argument("--quick", action="store_true", help="only check imports and results")
     ap.add_argument("--out", help="also write the markdown report to FILE")
     args = ap.parse_args()
@@ -167,7 +205,7 @@ def main():
     mods = {
         "floor_c": load(args.build, "floor_c"),
         "floor_go": load(args.build, "floor_go"),
-        "pyspec": load(args.pyspec, "buffers"),
+        "pyspec": load_pyspec(args.pyspec),
     }
     for c in ("floor_c", "floor_go"):
         if mods[c][0] is None:
@@ -184,6 +222,8 @@ def main():
         ops.append((label, name, n, cs))
 
     if args.quick:
+        if mods["pyspec"][0] is not None:
+            mods["pyspec"][0].spin(1000)  # builds and runs; not timed
         print("bench --quick: all contenders agree")
         for c in ("floor_c", "floor_go", "pyspec"):
             mod, err = mods[c]
@@ -226,6 +266,15 @@ def main():
     md += ["", f"Throughput of {big_label} ({big * 8 / 1e6:,.0f} MB, median): " + ", ".join(
         f"{c} {big * 8 / (results[big_label, c]['median']):.2f} GB/s"
         for c in CONTENDERS if isinstance(results[big_label, c], dict)) + "."]
+
+    if mods["pyspec"][0] is not None:
+        serial, threaded = nogil_speedup(mods["pyspec"][0].spin)
+        md += ["", "## nogil: a CPU-bound Go function from 2 threads", "",
+               "`conversions.spin(80_000_000)` (`nogil: true`) called twice in a row, then once in each of two threads "
+               "(median of 5 rounds):", "",
+               "| serial | 2 threads | speedup |", "|---:|---:|---:|",
+               f"| {serial * 1e3:.1f} ms | {threaded * 1e3:.1f} ms | {serial / threaded:.2f}× |"]
+        print(f"  nogil: serial {serial * 1e3:.1f} ms, 2 threads {threaded * 1e3:.1f} ms", file=sys.stderr)
 
     md += ["", "## Detail: median / best ns per call (N calls per repeat)", "",
            "| operation | contender | median | best | N |", "|---|---|---:|---:|---:|"]
