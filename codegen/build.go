@@ -90,7 +90,11 @@ func WriteFiles(dir string, files Files) error {
 		return err
 	}
 	for _, name := range files.Names() {
-		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, files[name], 0o644); err != nil {
 			return err
 		}
 	}
@@ -139,6 +143,12 @@ func Build(m *spec.Module, py *Python, work, outDir string) (string, error) {
 		return "", err
 	}
 	if err := os.Rename(tmp, target); err != nil {
+		return "", err
+	}
+	if err := WriteFiles(outDir, Stubs(m)); err != nil {
+		return "", err
+	}
+	if err := WriteFiles(outDir, PytestFile(m)); err != nil {
 		return "", err
 	}
 	return target, nil

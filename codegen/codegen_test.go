@@ -38,8 +38,16 @@ func TestGolden(t *testing.T) {
 		name := filepath.Base(filepath.Dir(path))
 		t.Run(name, func(t *testing.T) {
 			files := generate(t, path)
-			for _, f := range []string{"module.c", "module.h", "glue.go", "go.mod"} {
-				golden := filepath.Join("testdata", name, f+".golden")
+			m, _ := spec.Load(path)
+			want := []string{"module.c", "module.h", "glue.go", "go.mod"}
+			for _, extra := range []Files{Stubs(m), PytestFile(m)} {
+				for n, data := range extra {
+					files[n] = data
+					want = append(want, n)
+				}
+			}
+			for _, f := range want {
+				golden := filepath.Join("testdata", name, strings.ReplaceAll(f, "/", "__")+".golden")
 				if *update {
 					os.MkdirAll(filepath.Dir(golden), 0o755)
 					if err := os.WriteFile(golden, files[f], 0o644); err != nil {
@@ -97,5 +105,28 @@ func TestTextSignature(t *testing.T) {
 	}}
 	if got := textSignature("f", "$module", sig); got != "f($module, a, /, b=3, *, c=None)\n--\n\n" {
 		t.Errorf("textSignature = %q", got)
+	}
+}
+
+// TestAuthorFilesUpToDate checks that each example's committed
+// pyspec_gen.go is what pyspec generates from its spec.
+func TestAuthorFilesUpToDate(t *testing.T) {
+	specs, _ := filepath.Glob("../examples/*/module.yaml")
+	for _, path := range specs {
+		m, err := spec.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := AuthorFiles(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		committed, readErr := os.ReadFile(filepath.Join(filepath.Dir(path), AuthorFileName))
+		switch {
+		case len(files) == 0 && readErr == nil:
+			t.Errorf("%s: stale %s (the spec declares no exceptions)", path, AuthorFileName)
+		case len(files) > 0 && !bytes.Equal(files[AuthorFileName], committed):
+			t.Errorf("%s: %s is out of date; run pyspec generate or compile", path, AuthorFileName)
+		}
 	}
 }

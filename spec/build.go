@@ -379,6 +379,14 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 			meth.Results = []*Type{t}
 		}
 	}
+	var initSig *Signature
+	if meth.Kind == InstanceMethod && c.Init != nil {
+		initSig = c.Init.Sig
+	}
+	meth.Examples = l.examples(get(v, "examples"), owner, meth.Sig, meth.Results, initSig)
+	if meth.Kind == InstanceMethod && len(meth.Examples) > 0 && c.Init == nil {
+		l.errorf(get(v, "examples"), "%s: examples of an instance method need a class with init", owner)
+	}
 	if strings.HasPrefix(meth.Name, "__") && strings.HasSuffix(meth.Name, "__") {
 		proto := LookupProtocol(meth.Name)
 		if proto == nil {
@@ -496,6 +504,7 @@ func (l *loader) function(k, v *yaml.Node, cPrefix, goPrefix string, structs map
 			f.Results = []*Type{t}
 		}
 	}
+	f.Examples = l.examples(get(v, "examples"), f.Name+"()", f.Sig, f.Results, nil)
 	return f
 }
 

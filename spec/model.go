@@ -83,7 +83,22 @@ type Function struct {
 	ReturnsError bool    // the Go function's last result is an error
 	NoGIL        bool
 	CName        string // prefix of every C and exported Go symbol of this function
+	Examples     []*Example
 	Pos          Pos
+}
+
+// Example is an executable example the spec author wrote: call with these
+// arguments, expect this value or this exception. Values are Python
+// expressions, already spelled for the parameter and result types.
+type Example struct {
+	Init    []string    // methods: the constructor's arguments
+	Args    []string    // positional arguments
+	Kwargs  [][2]string // keyword arguments: name, value
+	Returns string      // "" when the example expects an exception
+	Approx  bool        // compare with pytest.approx (floats)
+	Raises  string      // exception class name, "" when it returns
+	Match   string      // regular expression the message must match
+	Pos     Pos
 }
 
 // ReturnType is the Python-facing return type: nil for None, the single
@@ -161,6 +176,7 @@ type Method struct {
 	ReturnsError bool
 	NoGIL        bool
 	Protocol     *Protocol
+	Examples     []*Example
 	Pos          Pos
 }
 

@@ -36,8 +36,8 @@ func buildPyspec(t *testing.T) string {
 
 func TestExamples(t *testing.T) {
 	py := python()
-	if out, err := exec.Command(py, "-c", "import numpy, pytest").CombinedOutput(); err != nil {
-		t.Fatalf("%s lacks numpy or pytest (run the README's test command, which installs them): %v\n%s", py, err, out)
+	if out, err := exec.Command(py, "-c", "import numpy, pytest, mypy.stubtest").CombinedOutput(); err != nil {
+		t.Fatalf("%s lacks numpy, pytest or mypy (run the README's test command, which installs them): %v\n%s", py, err, out)
 	}
 	bin := buildPyspec(t)
 	specs, err := filepath.Glob("../examples/*/module.yaml")
@@ -53,16 +53,43 @@ func TestExamples(t *testing.T) {
 				t.Fatalf("pyspec compile %s: %v\n%s", specPath, err, b)
 			}
 			abs, _ := filepath.Abs(dir)
-			test := exec.Command(py, "-m", "pytest", "-q", "-p", "no:cacheprovider", abs)
-			test.Dir = out
-			test.Env = append(os.Environ(), "PYTHONPATH="+out, "PYTHONDONTWRITEBYTECODE=1")
-			b, err := test.CombinedOutput()
+			name := filepath.Base(dir)
+			env := append(os.Environ(), "PYTHONPATH="+out, "MYPYPATH="+out, "PYTHONDONTWRITEBYTECODE=1")
+			run := func(args ...string) (string, error) {
+				cmd := exec.Command(py, args...)
+				cmd.Dir = out
+				cmd.Env = env
+				b, err := cmd.CombinedOutput()
+				return string(b), err
+			}
+
+			// The generated tests and the author's.
+			b, err := run("-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
+				filepath.Join(out, "test_"+name+".py"), abs)
 			t.Logf("pytest %s:\n%s", dir, b)
 			if err != nil {
 				t.Fatalf("pytest failed: %v", err)
 			}
-			if !strings.Contains(string(b), " passed") {
+			if !strings.Contains(b, " passed") {
 				t.Fatalf("pytest ran no test")
+			}
+
+			// The stub agrees with the module.
+			stubtest := []string{"-m", "mypy.stubtest", name}
+			if _, err := os.Stat(filepath.Join(out, name+".stubtest-allowlist")); err == nil {
+				stubtest = append(stubtest, "--allowlist", filepath.Join(out, name+".stubtest-allowlist"))
+			}
+			if b, err := run(stubtest...); err != nil {
+				t.Errorf("stubtest %s: %v\n%s", name, err, b)
+			}
+
+			// mypy --strict accepts correct use and rejects a wrong type.
+			if b, err := run("-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null", filepath.Join(abs, "typecheck_ok.py")); err != nil {
+				t.Errorf("mypy --strict rejects typecheck_ok.py: %v\n%s", err, b)
+			}
+			b, err = run("-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null", filepath.Join(abs, "typecheck_bad.py"))
+			if err == nil || !strings.Contains(b, "error:") {
+				t.Errorf("mypy --strict accepts typecheck_bad.py:\n%s", b)
 			}
 		})
 	}
@@ -90,5 +117,36 @@ func TestCompileReportsGoErrors(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "undefined: undefinedThing") {
 		t.Fatalf("the Go compiler's error is not shown:\n%s", b)
+	}
+}
+
+// TestGeneratedTestsCatchWrongResults builds a module whose Go function
+// breaks the spec's own example: pyspec test must fail, naming it.
+func TestGeneratedTestsCatchWrongResults(t *testing.T) {
+	py := python()
+	bin := buildPyspec(t)
+	dir := t.TempDir()
+	root, _ := filepath.Abs("..")
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/wrong\n\ngo 1.24\n\nrequire github.com/pyspec/pyspec v0.0.0\n\nreplace github.com/pyspec/pyspec => "+root+"\n")
+	write("module.yaml", "module: wrong\nfunctions:\n  double:\n    args: {x: int64}\n    returns: int64\n    examples:\n      - args: [21]\n        returns: 42\n")
+	write("wrong.go", "package wrong\n\n// Double is broken on purpose.\nfunc Double(x int64) int64 { return x + 2 }\n")
+	cmd := exec.Command(bin, "test", filepath.Join(dir, "module.yaml"), "-o", filepath.Join(dir, "out"), "--python", py, "--work", filepath.Join(dir, "work"))
+	b, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("pyspec test passed a broken implementation:\n%s", b)
+	}
+	if !strings.Contains(string(b), "test_double_example_1") || !strings.Contains(string(b), "assert 23 == 42") {
+		t.Fatalf("the failing example is not reported:\n%s", b)
+	}
+	// Fixed, the same tests pass.
+	write("wrong.go", "package wrong\n\n// Double doubles.\nfunc Double(x int64) int64 { return 2 * x }\n")
+	cmd = exec.Command(bin, "test", filepath.Join(dir, "module.yaml"), "-o", filepath.Join(dir, "out"), "--python", py, "--work", filepath.Join(dir, "work"))
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pyspec test fails on the fixed implementation: %v\n%s", err, b)
 	}
 }

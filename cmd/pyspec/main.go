@@ -4,6 +4,7 @@
 //	pyspec validate SPEC               check the spec; exit 1 with every problem
 //	pyspec generate SPEC -o DIR        write the glue sources only
 //	pyspec compile SPEC -o DIR [--python PATH] [--work DIR]
+//	pyspec test SPEC [-o DIR] [--python PATH] [-- PYTEST-ARGS]
 //	pyspec schema                      print the spec's JSON Schema
 package main
 
@@ -13,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 
 	"github.com/pyspec/pyspec/codegen"
 	"github.com/pyspec/pyspec/schema"
@@ -23,7 +26,13 @@ const usage = `usage:
   pyspec validate SPEC
   pyspec generate SPEC -o DIR
   pyspec compile SPEC -o DIR [--python PATH] [--work DIR]
+  pyspec test SPEC [-o DIR] [--python PATH] [--work DIR] [-- PYTEST-ARGS]
   pyspec schema
+
+compile writes DIR/<module><EXT_SUFFIX>, its .pyi stub and test_<module>.py.
+test compiles (into DIR, default a directory of the user cache), then runs
+the generated tests and the author's own (test_*.py beside the spec) with
+pytest under the chosen interpreter.
 
 Exit status: 0 success, 1 the spec or the build has problems, 2 usage error.
 `
@@ -38,6 +47,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, args := args[0], args[1:]
+	var pytestArgs []string
+	for i, a := range args {
+		if a == "--" {
+			args, pytestArgs = args[:i], args[i+1:]
+			break
+		}
+	}
 	fs := flag.NewFlagSet("pyspec "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("o", "", "output directory")
@@ -59,7 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "schema":
 		stdout.Write(schema.JSON)
 		return 0
-	case "validate", "generate", "compile":
+	case "validate", "generate", "compile", "test":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -71,7 +87,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pyspec %s: expected one spec file\n%s", cmd, usage)
 		return 2
 	}
-	if cmd != "validate" && *out == "" {
+	if (cmd == "generate" || cmd == "compile") && *out == "" {
 		fmt.Fprintf(stderr, "pyspec %s: -o DIR is required\n", cmd)
 		return 2
 	}
@@ -102,6 +118,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err == nil {
 			err = codegen.WriteFiles(*out, files)
 		}
+		if err == nil {
+			err = codegen.WriteFiles(*out, codegen.Stubs(m))
+		}
+		if err == nil {
+			err = codegen.WriteFiles(*out, codegen.PytestFile(m))
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "pyspec: %v\n", err)
 			return 1
@@ -120,11 +142,42 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	target, err := codegen.Build(m, py, dir, *out)
+	outDir := *out
+	if outDir == "" { // pyspec test without -o
+		outDir = filepath.Join(dir, "out")
+	}
+	target, err := codegen.Build(m, py, dir, outDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "pyspec: %v\n", err)
 		return 1
 	}
 	fmt.Fprintln(stdout, target)
+	if cmd == "test" {
+		return runTests(m, py, outDir, pytestArgs, stdout, stderr)
+	}
+	return 0
+}
+
+// runTests runs pytest on the generated tests and the author's own.
+func runTests(m *spec.Module, py *codegen.Python, outDir string, extra []string, stdout, stderr io.Writer) int {
+	// importlib mode: the generated test_<module>.py and an author's file of
+	// the same name can both be collected.
+	args := []string{"-m", "pytest", "-p", "no:cacheprovider", "--import-mode=importlib",
+		filepath.Join(outDir, "test_"+m.Name+".py")}
+	if own, _ := filepath.Glob(filepath.Join(filepath.Dir(m.SpecPath), "test_*.py")); len(own) > 0 {
+		args = append(args, own...)
+	}
+	args = append(args, extra...)
+	cmd := exec.Command(py.Exe, args...)
+	cmd.Dir = outDir
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+outDir+string(os.PathListSeparator)+os.Getenv("PYTHONPATH"), "PYTHONDONTWRITEBYTECODE=1")
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		fmt.Fprintf(stderr, "pyspec: running pytest: %v\n", err)
+		return 1
+	}
 	return 0
 }

@@ -39,6 +39,8 @@ func (v *Vec) SetLength(l float64) error {
 
 func (v *Vec) Dot(o *Vec) float64 { return v.X*o.X + v.Y*o.Y }
 
+func (v *Vec) ScaledLength(k float64) float64 { return v.Length() * k }
+
 func (v *Vec) Normalized() (*Vec, error) {
 	n := v.Length()
 	if n == 0 {

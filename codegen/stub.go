@@ -1,0 +1,292 @@
+package codegen
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/pyspec/pyspec/spec"
+)
+
+// The .pyi stubs: every name of the module with its Python types, for
+// mypy, editors and help(). Python spellings are decided here.
+
+// pyType spells t for a stub. Arguments accept more than results give
+// back: a list parameter takes a list or a tuple.
+func pyType(t *spec.Type, arg bool) string {
+	switch t.Kind {
+	case spec.KindBool:
+		return "bool"
+	case spec.KindInt:
+		return "int"
+	case spec.KindFloat:
+		return "float"
+	case spec.KindStr:
+		return "str"
+	case spec.KindBytes:
+		return "bytes"
+	case spec.KindBuffer:
+		return "_Buffer"
+	case spec.KindObject:
+		return t.Class.Name
+	case spec.KindOptional:
+		return pyType(t.Elem, arg) + " | None"
+	case spec.KindList:
+		elem := pyType(t.Elem, arg)
+		switch {
+		case t.Homogeneous:
+			return "tuple[" + elem + ", ...]"
+		case arg:
+			return "list[" + elem + "] | tuple[" + elem + ", ...]"
+		}
+		return "list[" + elem + "]"
+	case spec.KindTuple:
+		items := make([]string, len(t.Items))
+		for i, it := range t.Items {
+			items[i] = pyType(it, arg)
+		}
+		return "tuple[" + strings.Join(items, ", ") + "]"
+	}
+	return "object"
+}
+
+func pyResult(results []*spec.Type) string {
+	switch len(results) {
+	case 0:
+		return "None"
+	case 1:
+		return pyType(results[0], false)
+	}
+	return pyType(&spec.Type{Kind: spec.KindTuple, Items: results}, false)
+}
+
+// pyParams spells a parameter list; self is "", "self" or "cls". Defaults
+// are written as ... (the values are in __text_signature__ and the docs).
+func pyParams(self string, sig *spec.Signature, override map[int]string) string {
+	var parts []string
+	if self != "" {
+		parts = append(parts, self)
+	}
+	kw := false
+	for i, p := range sig.Params {
+		if p.Kind == spec.KeywordOnly && !kw {
+			parts = append(parts, "*")
+			kw = true
+		}
+		t := pyType(p.Type, true)
+		if o, ok := override[i]; ok {
+			t = o
+		}
+		s := p.Name + ": " + t
+		if p.Default != nil {
+			s += " = ..."
+		}
+		parts = append(parts, s)
+		if p.Kind == spec.PositionalOnly && (i+1 == len(sig.Params) || sig.Params[i+1].Kind != spec.PositionalOnly) {
+			parts = append(parts, "/")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+type stubWriter struct {
+	b      bytes.Buffer
+	indent string
+}
+
+func (w *stubWriter) line(format string, args ...any) {
+	if format == "" {
+		w.b.WriteString("\n")
+		return
+	}
+	w.b.WriteString(w.indent + fmt.Sprintf(format, args...) + "\n")
+}
+
+func (w *stubWriter) doc(doc string) {
+	if doc == "" {
+		return
+	}
+	doc = strings.ReplaceAll(strings.TrimRight(doc, "\n"), `\`, `\\`)
+	doc = strings.ReplaceAll(doc, `"""`, `\"\"\"`)
+	if !strings.Contains(doc, "\n") {
+		w.line(`"""%s"""`, doc)
+		return
+	}
+	w.line(`"""`)
+	for _, l := range strings.Split(doc, "\n") {
+		w.line("%s", l)
+	}
+	w.line(`"""`)
+}
+
+func (w *stubWriter) function(name string, decorators []string, params, result, doc string) {
+	for _, d := range decorators {
+		w.line("@%s", d)
+	}
+	if doc == "" {
+		w.line("def %s(%s) -> %s: ...", name, params, result)
+		return
+	}
+	w.line("def %s(%s) -> %s:", name, params, result)
+	w.indent += "    "
+	w.doc(doc)
+	w.indent = w.indent[4:]
+}
+
+func (w *stubWriter) constants(cs []*spec.Constant, classVar bool) {
+	for _, c := range cs {
+		t := pyType(c.Type, false)
+		if classVar {
+			w.line("%s: ClassVar[%s]", c.Name, t)
+		} else {
+			w.line("%s: Final[%s]", c.Name, t)
+		}
+	}
+}
+
+// Stubs renders the .pyi files of m: "<module>.pyi", or, when the module
+// has submodules, a stub package "<module>/__init__.pyi" with one file per
+// submodule (mypy then resolves `import mod.sub`).
+func Stubs(m *spec.Module) Files {
+	files := Files{}
+	w := &stubWriter{}
+	header(w, m.Doc)
+	w.constants(m.Constants, false)
+	for _, sub := range m.Submodules {
+		w.line("from . import %s as %s", sub.Name, sub.Name)
+	}
+	for _, e := range m.Exceptions {
+		w.line("")
+		w.line("class %s(%s):", e.Name, e.Base)
+		w.indent = "    "
+		if e.Doc != "" {
+			w.doc(e.Doc)
+		} else {
+			w.line("...")
+		}
+		w.indent = ""
+	}
+	for _, f := range m.Functions {
+		w.line("")
+		w.function(f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), f.Doc)
+	}
+	for _, c := range m.Classes {
+		w.line("")
+		classStub(w, c)
+	}
+	// A constructor without parameters is a slot wrapper whose signature
+	// Python reports as (self, /, *args, **kwargs) whatever the class does
+	// (it raises TypeError for any argument); stubtest takes a list of such
+	// known differences.
+	var allow []string
+	for _, c := range m.Classes {
+		if c.Init != nil && len(c.Init.Sig.Params) == 0 {
+			allow = append(allow, m.Name+"."+c.Name+".__init__")
+		}
+	}
+	if len(allow) > 0 {
+		files[m.Name+".stubtest-allowlist"] = []byte("# Constructors without parameters: their runtime signature is the generic slot wrapper's.\n" + strings.Join(allow, "\n") + "\n")
+	}
+	if len(m.Submodules) == 0 {
+		files[m.Name+".pyi"] = w.b.Bytes()
+		return files
+	}
+	files[m.Name+"/__init__.pyi"] = w.b.Bytes()
+	files[m.Name+"/py.typed"] = []byte("partial\n")
+	for _, sub := range m.Submodules {
+		sw := &stubWriter{}
+		header(sw, sub.Doc)
+		sw.constants(sub.Constants, false)
+		for _, f := range sub.Functions {
+			sw.line("")
+			sw.function(f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), f.Doc)
+		}
+		files[m.Name+"/"+sub.Name+".pyi"] = sw.b.Bytes()
+	}
+	return files
+}
+
+func header(w *stubWriter, doc string) {
+	w.line("# Code generated by pyspec. DO NOT EDIT.")
+	w.doc(doc)
+	w.line("")
+	w.line("from typing import Any, ClassVar, Final, Protocol, final")
+	w.line("")
+	w.line("from _typeshed import ReadableBuffer")
+	w.line("from typing_extensions import Self, TypeAlias")
+	w.line("")
+	w.line("class _SupportsArray(Protocol):")
+	w.line("    def __array__(self) -> Any: ...")
+	w.line("")
+	w.line("# Any buffer exporter: the standard library's, and numpy arrays.")
+	w.line("_Buffer: TypeAlias = ReadableBuffer | _SupportsArray")
+	w.line("")
+}
+
+// comparisonParam is the parameter type a stub gives a comparison: object
+// for == and != (whose signature object fixes), the declared type otherwise.
+func specialOverride(meth *spec.Method) map[int]string {
+	if meth.Name == "__eq__" || meth.Name == "__ne__" {
+		return map[int]string{0: "object"}
+	}
+	return nil
+}
+
+func classStub(w *stubWriter, c *spec.Class) {
+	base := ""
+	if c.Base != nil {
+		base = "(" + c.Base.Name + ")"
+	}
+	if !c.Subclassable {
+		w.line("@final")
+	}
+	w.line("class %s%s:", c.Name, base)
+	w.indent = "    "
+	defer func() { w.indent = "" }()
+	w.doc(c.Doc)
+	w.constants(c.Constants, true)
+	for _, a := range c.Attributes {
+		if a.Readonly {
+			w.function(a.Name, []string{"property"}, "self", pyType(a.Type, false), a.Doc)
+			continue
+		}
+		w.line("%s: %s", a.Name, pyType(a.Type, false))
+	}
+	for _, p := range c.Properties {
+		w.function(p.Name, []string{"property"}, "self", pyType(p.Type, false), p.Doc)
+		if p.Setter != "" {
+			w.function(p.Name, []string{p.Name + ".setter"}, "self, value: "+pyType(p.Type, true), "None", "")
+		}
+	}
+	if c.Init != nil && len(c.Init.Sig.Params) > 0 {
+		w.function("__init__", nil, pyParams("self", c.Init.Sig, nil), "None", "")
+	}
+	hasEq, hasHash := false, false
+	for _, meth := range c.Methods {
+		switch meth.Kind {
+		case spec.StaticMethod:
+			w.function(meth.Name, []string{"staticmethod"}, pyParams("", meth.Sig, nil), pyResult(meth.Results), meth.Doc)
+		case spec.ClassMethod:
+			w.function(meth.Name, []string{"classmethod"}, pyParams("cls", meth.Sig, nil), pyResult(meth.Results), meth.Doc)
+		default:
+			result := pyResult(meth.Results)
+			if meth.Protocol != nil && meth.Protocol.Group == "inplace" && len(meth.Results) == 0 {
+				result = "Self"
+			}
+			params := pyParams("self", meth.Sig, specialOverride(meth))
+			if meth.Name == "__pow__" || meth.Name == "__rpow__" {
+				// The slot takes pow()'s third argument too; only None works.
+				params += ", mod: None = None, /"
+			}
+			w.function(meth.Name, nil, params, result, meth.Doc)
+		}
+		hasEq = hasEq || meth.Name == "__eq__"
+		hasHash = hasHash || meth.Name == "__hash__"
+	}
+	if hasEq && !hasHash {
+		w.line("__hash__: ClassVar[None]  # type: ignore[assignment]")
+	}
+	if len(c.Attributes)+len(c.Properties)+len(c.Methods)+len(c.Constants) == 0 && c.Init == nil && c.Doc == "" {
+		w.line("...")
+	}
+}

@@ -1,0 +1,4 @@
+"""Passes a wrong type; `mypy --strict` must reject it."""
+import conversions as c
+
+c.greet(42)

@@ -1,0 +1,208 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// examples reads a callable's `examples:` list. initSig is the class
+// constructor's signature for instance methods (whose examples say how to
+// make the instance with `init:`), nil otherwise.
+func (l *loader) examples(n *yaml.Node, owner string, sig *Signature, results []*Type, initSig *Signature) []*Example {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []*Example
+	for _, e := range n.Content {
+		ex := &Example{Pos: pos(e)}
+		ok := true
+		fail := func(at *yaml.Node, format string, args ...any) {
+			l.errorf(at, "%s example: "+format, append([]any{owner}, args...)...)
+			ok = false
+		}
+		if in := get(e, "init"); in != nil {
+			if initSig == nil {
+				fail(in, "init: applies to instance methods of classes with init")
+			} else {
+				for i, a := range in.Content {
+					if i >= len(initSig.Params) {
+						fail(a, "init has %d arguments, the constructor takes %d", len(in.Content), len(initSig.Params))
+						break
+					}
+					v, err := pyValue(a, initSig.Params[i].Type)
+					if err != nil {
+						fail(a, "init argument %s: %v", initSig.Params[i].Name, err)
+					}
+					ex.Init = append(ex.Init, v)
+				}
+			}
+		}
+		if args := get(e, "args"); args != nil {
+			for i, a := range args.Content {
+				if i >= sig.NPos {
+					fail(a, "%d positional arguments, the signature takes at most %d", len(args.Content), sig.NPos)
+					break
+				}
+				v, err := pyValue(a, sig.Params[i].Type)
+				if err != nil {
+					fail(a, "argument %s: %v", sig.Params[i].Name, err)
+				}
+				ex.Args = append(ex.Args, v)
+			}
+		}
+		keys, vals := pairs(get(e, "kwargs"))
+		for i, k := range keys {
+			var p *Param
+			for _, q := range sig.Params {
+				if q.Name == k.Value {
+					p = q
+				}
+			}
+			if p == nil {
+				fail(k, "no parameter named %q", k.Value)
+				continue
+			}
+			v, err := pyValue(vals[i], p.Type)
+			if err != nil {
+				fail(vals[i], "argument %s: %v", p.Name, err)
+			}
+			ex.Kwargs = append(ex.Kwargs, [2]string{k.Value, v})
+		}
+		r, raises := get(e, "returns"), get(e, "raises")
+		switch {
+		case r != nil && raises != nil:
+			fail(e, "give either returns or raises")
+		case raises != nil:
+			ex.Raises = raises.Value
+			ex.Match = str(get(e, "match"))
+		default:
+			var t *Type
+			switch len(results) {
+			case 0:
+			case 1:
+				t = results[0]
+			default:
+				t = &Type{Kind: KindTuple, Items: results}
+			}
+			if r == nil || r.Tag == "!!null" {
+				if t != nil && t.Kind != KindOptional {
+					fail(e, "give returns (the call returns %s) or raises", t.Spec)
+				}
+				ex.Returns = "None"
+				break
+			}
+			if t == nil {
+				fail(r, "the call returns None")
+				break
+			}
+			v, err := pyValue(r, t)
+			if err != nil {
+				fail(r, "returns: %v", err)
+			}
+			ex.Returns = v
+			ex.Approx = hasFloat(t)
+		}
+		if ok {
+			out = append(out, ex)
+		}
+	}
+	return out
+}
+
+func hasFloat(t *Type) bool {
+	switch t.Kind {
+	case KindFloat:
+		return true
+	case KindList, KindOptional:
+		return hasFloat(t.Elem)
+	case KindTuple:
+		for _, it := range t.Items {
+			if hasFloat(it) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pyValue spells a YAML value of type t as a Python expression.
+func pyValue(n *yaml.Node, t *Type) (string, error) {
+	if n.Tag == "!!null" {
+		if t.Kind == KindOptional {
+			return "None", nil
+		}
+		return "", fmt.Errorf("null for %s, which is not optional", t.Spec)
+	}
+	switch t.Kind {
+	case KindOptional:
+		return pyValue(n, t.Elem)
+	case KindBool:
+		if n.Tag != "!!bool" {
+			return "", fmt.Errorf("%q is not a bool", n.Value)
+		}
+		if n.Value == "true" || n.Value == "True" || n.Value == "TRUE" {
+			return "True", nil
+		}
+		return "False", nil
+	case KindInt:
+		if n.Tag != "!!int" {
+			return "", fmt.Errorf("%q is not an integer", n.Value)
+		}
+		return strings.ReplaceAll(n.Value, "_", ""), nil
+	case KindFloat:
+		var f float64
+		if (n.Tag != "!!float" && n.Tag != "!!int") || n.Decode(&f) != nil {
+			return "", fmt.Errorf("%q is not a number", n.Value)
+		}
+		switch {
+		case math.IsInf(f, 1):
+			return "float('inf')", nil
+		case math.IsInf(f, -1):
+			return "float('-inf')", nil
+		case math.IsNaN(f):
+			return "float('nan')", nil
+		}
+		return strconv.FormatFloat(f, 'g', -1, 64), nil
+	case KindStr:
+		if n.Kind != yaml.ScalarNode {
+			return "", fmt.Errorf("not a string")
+		}
+		return pyRepr(n.Value), nil
+	case KindBytes:
+		if n.Kind != yaml.ScalarNode {
+			return "", fmt.Errorf("not a string")
+		}
+		return "b" + pyRepr(n.Value), nil
+	case KindList, KindTuple:
+		if n.Kind != yaml.SequenceNode {
+			return "", fmt.Errorf("not a list")
+		}
+		var items []string
+		for i, c := range n.Content {
+			it := t.Elem
+			if t.Kind == KindTuple {
+				if i >= len(t.Items) {
+					return "", fmt.Errorf("%d items for %s", len(n.Content), t.Spec)
+				}
+				it = t.Items[i]
+			}
+			v, err := pyValue(c, it)
+			if err != nil {
+				return "", err
+			}
+			items = append(items, v)
+		}
+		if t.Kind == KindTuple || t.Homogeneous {
+			if len(items) == 1 {
+				return "(" + items[0] + ",)", nil
+			}
+			return "(" + strings.Join(items, ", ") + ")", nil
+		}
+		return "[" + strings.Join(items, ", ") + "]", nil
+	}
+	return "", fmt.Errorf("%s values cannot be written in an example", t.Spec)
+}
