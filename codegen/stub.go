@@ -192,7 +192,7 @@ func Stubs(m *spec.Module) Files {
 		return files
 	}
 	files[m.Name+"/__init__.pyi"] = w.b.Bytes()
-	files[m.Name+"/py.typed"] = []byte("partial\n")
+	files[m.Name+"/py.typed"] = []byte{}
 	for _, sub := range m.Submodules {
 		sw := &stubWriter{}
 		header(sw, sub.Doc)
