@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,6 +21,9 @@ type goSource struct {
 	funcs   map[string]*ast.FuncDecl
 	methods map[string]map[string]*ast.FuncDecl // receiver type -> name
 	types   map[string]*ast.TypeSpec
+	// runtimeAlias is the name each declaration's file imports the pyspec
+	// runtime as ("runtime" unless renamed).
+	runtimeAlias map[ast.Node]string
 }
 
 // bind locates the author's Go package and checks that every function,
@@ -60,6 +64,8 @@ func (l *loader) bind(m *Module) {
 		for _, p := range s.Params {
 			if !fields[p.GoName] {
 				l.errorf(at(p.Pos), "struct %s: Go struct %s has no field %s (%s) for parameter %q", s.Name, s.GoName, p.GoName, p.Type.GoType(), p.Name)
+			} else if got, want := src.fieldType(s.GoName, p.GoName), src.spell(ts, p.Type.GoType()); got != want {
+				l.errorf(at(p.Pos), "struct %s: field %s.%s is %s, the spec needs %s for parameter %q", s.Name, s.GoName, p.GoName, got, want, p.Name)
 			}
 		}
 	}
@@ -75,7 +81,7 @@ func (l *loader) bind(m *Module) {
 			l.errorf(at(f.Pos), "function %s: Go function %s not found in %s; expected %s", f.Name, f.GoName, pkgDesc, want)
 			continue
 		}
-		f.ReturnsError, err = checkShape(decl, f.Sig, len(f.Results))
+		f.ReturnsError, err = src.checkShape(decl, f.Sig, f.Results)
 		if err != nil {
 			l.errorf(at(f.Pos), "function %s: Go function %s %v; expected %s", f.Name, f.GoName, err, want)
 		}
@@ -92,7 +98,7 @@ func (l *loader) bind(m *Module) {
 			decl := src.funcs[c.Init.GoName]
 			if decl == nil {
 				l.errorf(at(c.Pos), "class %s: Go constructor %s not found in %s; expected %s", c.Name, c.Init.GoName, pkgDesc, want)
-			} else if c.Init.ReturnsError, err = checkShape(decl, c.Init.Sig, 1); err != nil {
+			} else if c.Init.ReturnsError, err = src.checkShape(decl, c.Init.Sig, []*Type{{Kind: KindObject, Class: c}}); err != nil {
 				l.errorf(at(c.Pos), "class %s: Go constructor %s %v; expected %s", c.Name, c.Init.GoName, err, want)
 			}
 		}
@@ -100,8 +106,10 @@ func (l *loader) bind(m *Module) {
 			recv := "c *" + c.GoName
 			want := "func (" + recv + ") Buffer(flags runtime.Flags) (runtime.Export, error)"
 			decl := src.method(c.GoName, c.Buffer.GoMethod)
-			if decl == nil || decl.Type.Params.NumFields() != 1 || decl.Type.Results.NumFields() != 2 {
+			if decl == nil {
 				l.errorf(at(c.Pos), "class %s: buffer export needs the Go method %s", c.Name, want)
+			} else if withErr, err := src.checkTypes(decl, []string{"runtime.Flags"}, []string{"runtime.Export"}); err != nil || !withErr {
+				l.errorf(at(c.Pos), "class %s: Go method %s.Buffer does not match; expected %s", c.Name, c.GoName, want)
 			}
 			if c.Buffer.ReleaseGoMethod != "" {
 				decl := src.method(c.GoName, c.Buffer.ReleaseGoMethod)
@@ -130,6 +138,8 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 	for _, a := range c.Attributes {
 		if _, ok := fields[a.GoField]; !ok && !src.promotedField(c.GoName, a.GoField) {
 			l.errorf(at(a.Pos), "class %s: attribute %s needs the field %s %s in Go type %s", c.Name, a.Name, a.GoField, a.Type.GoType(), c.GoName)
+		} else if got, want := src.fieldType(c.GoName, a.GoField), src.spell(src.types[c.GoName], a.Type.GoType()); ok && got != want {
+			l.errorf(at(a.Pos), "class %s: attribute %s: field %s.%s is %s, the spec needs %s", c.Name, a.Name, c.GoName, a.GoField, got, want)
 		}
 	}
 	for _, pr := range c.Properties {
@@ -140,7 +150,7 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 			l.errorf(at(pr.Pos), "class %s: property %s needs the Go method %s", c.Name, pr.Name, want)
 			continue
 		}
-		if pr.GetterErrors, err = checkShape(decl, &Signature{}, 1); err != nil {
+		if pr.GetterErrors, err = src.checkShape(decl, &Signature{}, []*Type{pr.Type}); err != nil {
 			l.errorf(at(pr.Pos), "class %s: property %s: Go method %s %v; expected %s", c.Name, pr.Name, pr.Getter, err, want)
 		}
 		if pr.Setter != "" {
@@ -151,7 +161,7 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 				continue
 			}
 			one := &Signature{Params: []*Param{{Name: "v", Type: pr.Type}}}
-			if pr.SetterErrors, err = checkShape(decl, one, 0); err != nil {
+			if pr.SetterErrors, err = src.checkShape(decl, one, nil); err != nil {
 				l.errorf(at(pr.Pos), "class %s: property %s: Go method %s %v; expected %s", c.Name, pr.Name, pr.Setter, err, want)
 			}
 		}
@@ -175,7 +185,7 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 			continue
 		}
 		var err error
-		if meth.ReturnsError, err = checkShape(decl, meth.Sig, len(meth.Results)); err != nil {
+		if meth.ReturnsError, err = src.checkShape(decl, meth.Sig, meth.Results); err != nil {
 			l.errorf(at(meth.Pos), "class %s: method %s: Go %s %v; expected %s", c.Name, meth.Name, meth.GoName, err, want)
 		}
 	}
@@ -210,6 +220,33 @@ func (src *goSource) structFields(typeName string) map[string]string {
 		}
 	}
 	return out
+}
+
+// fieldType spells the type of a field declared in a struct type ("" if
+// there is none).
+func (src *goSource) fieldType(typeName, name string) string {
+	ts := src.types[typeName]
+	if ts == nil {
+		return ""
+	}
+	st, ok := ts.Type.(*ast.StructType)
+	if !ok {
+		return ""
+	}
+	for _, f := range expand(st.Fields) {
+		if f.name == name {
+			return types.ExprString(f.typ)
+		}
+	}
+	return ""
+}
+
+// spell writes a spec Go type as the file of node n refers to it.
+func (src *goSource) spell(n ast.Node, t string) string {
+	if alias := src.runtimeAlias[n]; alias != "" && alias != "runtime" {
+		return strings.ReplaceAll(t, "runtime.", alias+".")
+	}
+	return t
 }
 
 // embedded lists the package-local types embedded in a struct type.
@@ -256,34 +293,81 @@ func (src *goSource) promotedField(typeName, field string) bool {
 	return false
 }
 
-// checkShape compares a Go function's parameter and result counts with the
-// spec, and tells whether its last result is an error.
-func checkShape(decl *ast.FuncDecl, sig *Signature, nresults int) (returnsError bool, err error) {
-	nparams := len(sig.Params)
+// checkShape compares a Go function with the spec: its parameter and
+// result types (as written in the source, with the file's name for the
+// pyspec runtime package), and tells whether it also returns an error.
+func (src *goSource) checkShape(decl *ast.FuncDecl, sig *Signature, results []*Type) (returnsError bool, err error) {
+	var want []string
 	if sig.Struct != nil {
-		nparams = 1
-	}
-	if got := decl.Type.Params.NumFields(); got != nparams {
-		return false, fmt.Errorf("takes %d parameters, the spec gives %d", got, nparams)
-	}
-	var res []ast.Expr
-	if decl.Type.Results != nil {
-		for _, f := range decl.Type.Results.List {
-			for range max(1, len(f.Names)) {
-				res = append(res, f.Type)
-			}
+		want = []string{sig.Struct.GoName}
+	} else {
+		for _, p := range sig.Params {
+			want = append(want, p.Type.GoType())
 		}
 	}
+	var wantResults []string
+	for _, r := range results {
+		wantResults = append(wantResults, r.GoType())
+	}
+	return src.checkTypes(decl, want, wantResults)
+}
+
+// checkTypes is checkShape on explicit Go type spellings.
+func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (returnsError bool, err error) {
+	alias := src.runtimeAlias[ast.Node(decl)]
+	spell := func(t string) string {
+		if alias != "runtime" {
+			t = strings.ReplaceAll(t, "runtime.", alias+".")
+		}
+		return t
+	}
+	got := expand(decl.Type.Params)
+	if len(got) != len(params) {
+		return false, fmt.Errorf("takes %d parameters, the spec gives %d", len(got), len(params))
+	}
+	for i, g := range got {
+		if gs := types.ExprString(g.typ); gs != spell(params[i]) {
+			return false, fmt.Errorf("parameter %s is %s, the spec needs %s", g.name, gs, spell(params[i]))
+		}
+	}
+	res := expand(decl.Type.Results)
 	if n := len(res); n > 0 {
-		if id, ok := res[n-1].(*ast.Ident); ok && id.Name == "error" {
+		if id, ok := res[n-1].typ.(*ast.Ident); ok && id.Name == "error" {
 			returnsError = true
 			res = res[:n-1]
 		}
 	}
-	if len(res) != nresults {
-		return false, fmt.Errorf("returns %d values (besides an error), the spec gives %d", len(res), nresults)
+	if len(res) != len(results) {
+		return false, fmt.Errorf("returns %d values (besides an error), the spec gives %d", len(res), len(results))
+	}
+	for i, r := range res {
+		if rs := types.ExprString(r.typ); rs != spell(results[i]) {
+			return false, fmt.Errorf("result %d is %s, the spec needs %s", i+1, rs, spell(results[i]))
+		}
 	}
 	return returnsError, nil
+}
+
+type field struct {
+	name string
+	typ  ast.Expr
+}
+
+// expand lists a field list one name at a time ("a, b int64" is two).
+func expand(fl *ast.FieldList) []field {
+	var out []field
+	if fl == nil {
+		return out
+	}
+	for _, f := range fl.List {
+		if len(f.Names) == 0 {
+			out = append(out, field{"_", f.Type})
+		}
+		for _, n := range f.Names {
+			out = append(out, field{n.Name, f.Type})
+		}
+	}
+	return out
 }
 
 var moduleRE = regexp.MustCompile(`(?m)^module\s+("?)([^\s"]+)"?\s*$`)
@@ -324,7 +408,7 @@ func readGoPackage(dir string) (*goSource, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	src := &goSource{funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, types: map[string]*ast.TypeSpec{}}
+	src := &goSource{funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, types: map[string]*ast.TypeSpec{}, runtimeAlias: map[ast.Node]string{}}
 	names := map[string]bool{}
 	for _, e := range entries {
 		n := e.Name()
@@ -336,9 +420,16 @@ func readGoPackage(dir string) (*goSource, string, error) {
 			return nil, "", fmt.Errorf("reading the Go package: %v", err)
 		}
 		names[f.Name.Name] = true
+		alias := "runtime"
+		for _, im := range f.Imports {
+			if im.Path.Value == `"github.com/pyspec/pyspec/runtime"` && im.Name != nil {
+				alias = im.Name.Name
+			}
+		}
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
+				src.runtimeAlias[d] = alias
 				if d.Recv == nil {
 					src.funcs[d.Name.Name] = d
 					continue
@@ -352,6 +443,7 @@ func readGoPackage(dir string) (*goSource, string, error) {
 				for _, s := range d.Specs {
 					if ts, ok := s.(*ast.TypeSpec); ok {
 						src.types[ts.Name.Name] = ts
+						src.runtimeAlias[ts] = alias
 					}
 				}
 			}

@@ -54,6 +54,9 @@ var pythonKeywords = map[string]bool{
 	"return": true, "try": true, "while": true, "with": true, "yield": true,
 }
 
+// IsPythonKeyword reports whether name is reserved in Python.
+func IsPythonKeyword(name string) bool { return pythonKeywords[name] }
+
 func (l *loader) checkName(n *yaml.Node, what string) {
 	if pythonKeywords[n.Value] {
 		l.errorf(n, "%s %q is a Python keyword", what, n.Value)

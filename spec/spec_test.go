@@ -210,3 +210,52 @@ func TestSemanticPassSurvivesInvalidTrees(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestBindChecksGoTypes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	os.WriteFile(dir+"/m.go", []byte(`package m
+
+import rt "github.com/pyspec/pyspec/runtime"
+
+func Scale(x float64, k int) float64 { return x }
+
+func Sum(b rt.View[int64]) int64 { return 0 }
+
+type Point struct{ X, Y float32 }
+
+func NewPoint(x, y float64) *Point { return nil }
+`), 0o644)
+	os.WriteFile(dir+"/module.yaml", []byte(`module: m
+functions:
+  scale:
+    args: {x: float64, k: int64}
+    returns: float64
+  sum:
+    args:
+      b: {type: buffer, elem: int64}
+    returns: int64
+classes:
+  Point:
+    init:
+      args: {x: float64, y: float64}
+    attributes:
+      x: float64
+`), 0o644)
+	_, err := Load(dir + "/module.yaml")
+	if err == nil {
+		t.Fatal("want type errors")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"module.yaml:3:3: function scale: Go function Scale parameter k is int, the spec needs int64; expected func Scale(x float64, k int64) (float64, error)",
+		"module.yaml:15:7: class Point: attribute x: field Point.X is float32, the spec needs float64",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing %q in:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "function sum") {
+		t.Errorf("the runtime imported as rt is not recognised:\n%s", msg)
+	}
+}

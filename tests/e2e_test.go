@@ -150,3 +150,42 @@ func TestGeneratedTestsCatchWrongResults(t *testing.T) {
 		t.Fatalf("pyspec test fails on the fixed implementation: %v\n%s", err, b)
 	}
 }
+
+// TestInitProjectOffline is the new user's path: pyspec init in an empty
+// directory outside this repository, then compile, import and the
+// generated tests, with module downloads switched off.
+func TestInitProjectOffline(t *testing.T) {
+	py := python()
+	bin := buildPyspec(t)
+	work := t.TempDir()
+	env := append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod")
+	run := func(dir string, name string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		cmd.Env = env
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, b)
+		}
+		return string(b)
+	}
+	run(work, bin, "init", "demo")
+	project := filepath.Join(work, "demo")
+	if b, err := os.ReadFile(filepath.Join(project, "module.yaml")); err != nil || !strings.HasPrefix(string(b), "# yaml-language-server: $schema=./pyspec.schema.json") {
+		t.Fatalf("module.yaml lacks the schema modeline: %v\n%s", err, b)
+	}
+	run(project, bin, "compile", "module.yaml", "-o", "out", "--python", py, "--work", filepath.Join(work, "build"))
+	if out := run(filepath.Join(project, "out"), py, "-c", "import demo; print(demo.add(2, 3), demo.greet('you'))"); !strings.Contains(out, "5 Hello, you!") {
+		t.Fatalf("import demo: %s", out)
+	}
+	if out := run(project, bin, "test", "module.yaml", "-o", "out", "--python", py, "--work", filepath.Join(work, "build")); !strings.Contains(out, " passed") {
+		t.Fatalf("pyspec test: %s", out)
+	}
+	// init refuses to overwrite.
+	cmd := exec.Command(bin, "init", "demo")
+	cmd.Dir = work
+	if b, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(b), "not empty") {
+		t.Fatalf("init into a non-empty directory: %v\n%s", err, b)
+	}
+}

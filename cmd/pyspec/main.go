@@ -1,6 +1,7 @@
 // Command pyspec compiles a YAML module spec and its Go implementation into
 // an importable CPython extension module.
 //
+//	pyspec init NAME [DIR]             a new project
 //	pyspec validate SPEC               check the spec; exit 1 with every problem
 //	pyspec generate SPEC -o DIR        write the glue sources only
 //	pyspec compile SPEC -o DIR [--python PATH] [--work DIR]
@@ -23,6 +24,7 @@ import (
 )
 
 const usage = `usage:
+  pyspec init NAME [DIR]
   pyspec validate SPEC
   pyspec generate SPEC -o DIR
   pyspec compile SPEC -o DIR [--python PATH] [--work DIR]
@@ -72,6 +74,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		args = fs.Args()[1:]
 	}
 	switch cmd {
+	case "init":
+		if len(positional) < 1 || len(positional) > 2 {
+			fmt.Fprintf(stderr, "pyspec init: expected NAME [DIR]\n%s", usage)
+			return 2
+		}
+		dir := positional[0]
+		if len(positional) == 2 {
+			dir = positional[1]
+		}
+		if err := codegen.InitProject(positional[0], dir); err != nil {
+			fmt.Fprintf(stderr, "pyspec init: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "created %s: next, cd %s && pyspec compile module.yaml -o out && pyspec test module.yaml\n", dir, dir)
+		return 0
 	case "schema":
 		stdout.Write(schema.JSON)
 		return 0
