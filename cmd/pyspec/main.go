@@ -163,6 +163,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if outDir == "" { // pyspec test without -o
 		outDir = filepath.Join(dir, "out")
 	}
+	if abs, err := filepath.Abs(outDir); err == nil {
+		outDir = abs
+	}
 	target, err := codegen.Build(m, py, dir, outDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "pyspec: %v\n", err)
