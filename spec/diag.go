@@ -9,11 +9,12 @@ import (
 // Diagnostic is one problem in a spec, at the line and column of the YAML
 // node that causes it.
 type Diagnostic struct {
-	File    string
-	Line    int
-	Col     int
-	Pointer string // JSON pointer of the offending node, "" when unknown
-	Message string
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Col      int    `json:"column"`
+	Pointer  string `json:"pointer"` // JSON pointer of the offending node ("" is the whole spec)
+	Message  string `json:"message"`
+	Severity string `json:"severity"` // "error"; the field leaves room for warnings
 }
 
 func (d Diagnostic) String() string {

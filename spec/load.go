@@ -28,7 +28,19 @@ func Load(path string) (*Module, error) {
 // Parse is Load on spec text already read; path names it in diagnostics and
 // anchors relative paths.
 func Parse(path string, data []byte) (*Module, error) {
-	l := &loader{file: path}
+	return parse(path, data, false)
+}
+
+// CheckSpec reports the problems of the spec text alone, without looking
+// for its Go package: what an editor or a linter of specs wants.
+func CheckSpec(path string, data []byte) Diagnostics {
+	_, err := parse(path, data, true)
+	ds, _ := err.(Diagnostics)
+	return ds
+}
+
+func parse(path string, data []byte, noBind bool) (*Module, error) {
+	l := &loader{file: path, noBind: noBind}
 	root := l.parseYAML(data)
 	if root == nil {
 		return nil, l.diags.sorted()
@@ -39,7 +51,7 @@ func Parse(path string, data []byte) (*Module, error) {
 		return nil, l.diags.sorted()
 	}
 	m := l.build(root)
-	if len(l.diags) == 0 {
+	if len(l.diags) == 0 && !l.noBind {
 		l.bind(m)
 	}
 	if len(l.diags) > 0 {
@@ -58,7 +70,7 @@ func (l *loader) semanticDespiteSchema(root *yaml.Node) {
 	for _, d := range l.diags {
 		schemaLines[d.Line] = true
 	}
-	extra := &loader{file: l.file}
+	extra := &loader{file: l.file, pointers: l.pointers}
 	func() {
 		defer func() { _ = recover() }()
 		extra.build(root)
@@ -71,17 +83,43 @@ func (l *loader) semanticDespiteSchema(root *yaml.Node) {
 }
 
 type loader struct {
-	file    string
-	diags   Diagnostics
-	classes map[string]*Class
+	file     string
+	diags    Diagnostics
+	classes  map[string]*Class
+	pointers map[[2]int]string // JSON pointer of the node at each line and column
+	noBind   bool
 }
 
 func (l *loader) errorf(n *yaml.Node, format string, args ...any) {
-	d := Diagnostic{File: l.file, Line: 1, Col: 1, Message: fmt.Sprintf(format, args...)}
+	d := Diagnostic{File: l.file, Line: 1, Col: 1, Message: fmt.Sprintf(format, args...), Severity: "error"}
 	if n != nil {
 		d.Line, d.Col = n.Line, n.Column
+		d.Pointer = l.pointers[[2]int{n.Line, n.Column}]
 	}
 	l.diags = append(l.diags, d)
+}
+
+// indexPointers records the JSON pointer of every node by its position, so
+// that each diagnostic can name its place both ways.
+func (l *loader) indexPointers(n *yaml.Node, pointer string) {
+	if l.pointers == nil {
+		l.pointers = map[[2]int]string{}
+	}
+	if _, seen := l.pointers[[2]int{n.Line, n.Column}]; !seen {
+		l.pointers[[2]int{n.Line, n.Column}] = pointer
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := pointer + "/" + escapePointer(n.Content[i].Value)
+			l.pointers[[2]int{n.Content[i].Line, n.Content[i].Column}] = p
+			l.indexPointers(n.Content[i+1], p)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			l.indexPointers(c, fmt.Sprintf("%s/%d", pointer, i))
+		}
+	}
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -105,12 +143,12 @@ func (l *loader) parseYAML(data []byte) *yaml.Node {
 			}
 			// yaml.v3 gives no column for syntax errors: point at the
 			// line's first non-blank character.
-			l.diags = append(l.diags, Diagnostic{File: l.file, Line: line, Col: firstColumn(data, line), Message: "YAML: " + msg})
+			l.diags = append(l.diags, Diagnostic{File: l.file, Line: line, Col: firstColumn(data, line), Message: "YAML: " + msg, Severity: "error"})
 		}
 		return nil
 	}
 	if len(doc.Content) == 0 {
-		l.diags = append(l.diags, Diagnostic{File: l.file, Line: 1, Col: 1, Message: "the spec is empty; it needs at least `module: <name>`"})
+		l.diags = append(l.diags, Diagnostic{File: l.file, Line: 1, Col: 1, Message: "the spec is empty; it needs at least `module: <name>`", Severity: "error"})
 		return nil
 	}
 	root := doc.Content[0]
@@ -118,6 +156,7 @@ func (l *loader) parseYAML(data []byte) *yaml.Node {
 		l.errorf(root, "the spec must be a mapping with `module:`, `functions:` and `classes:`")
 		return nil
 	}
+	l.indexPointers(root, "")
 	l.checkKeys(root)
 	if len(l.diags) > 0 {
 		return nil

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +26,7 @@ import (
 
 const usage = `usage:
   pyspec init NAME [DIR]
-  pyspec validate SPEC
+  pyspec validate SPEC [--format text|json] [--no-bind]
   pyspec generate SPEC -o DIR
   pyspec compile SPEC -o DIR [--python PATH] [--work DIR]
   pyspec test SPEC [-o DIR] [--python PATH] [--work DIR] [-- PYTEST-ARGS]
@@ -36,7 +37,12 @@ test compiles (into DIR, default a directory of the user cache), then runs
 the generated tests and the author's own (test_*.py beside the spec) with
 pytest under the chosen interpreter.
 
-Exit status: 0 success, 1 the spec or the build has problems, 2 usage error.
+validate --format json prints {"valid": bool, "problems": [{"file", "line",
+"column", "pointer", "message", "severity"}]} on stdout; --no-bind checks the
+spec alone, without its Go package.
+
+Exit status: 0 success, 1 the spec, the build or the tests have problems,
+2 usage error.
 `
 
 func main() {
@@ -61,6 +67,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "output directory")
 	python := fs.String("python", codegen.DefaultPython(), "interpreter to build for (default $PYSPEC_PYTHON, else python3)")
 	work := fs.String("work", "", "directory for the glue sources and build (default: in the user cache)")
+	format := fs.String("format", "text", "validate: text (SPEC:LINE:COL: message lines) or json")
+	noBind := fs.Bool("no-bind", false, "validate: check the spec alone, not its Go package")
 	// Flags may follow the spec path: parse around it.
 	var positional []string
 	for {
@@ -107,6 +115,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if (cmd == "generate" || cmd == "compile") && *out == "" {
 		fmt.Fprintf(stderr, "pyspec %s: -o DIR is required\n", cmd)
 		return 2
+	}
+	if cmd == "validate" {
+		return validate(positional[0], *format, *noBind, stdout, stderr)
 	}
 	m, err := spec.Load(positional[0])
 	if err != nil {
@@ -174,6 +185,47 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, target)
 	if cmd == "test" {
 		return runTests(m, py, outDir, pytestArgs, stdout, stderr)
+	}
+	return 0
+}
+
+// validate prints every problem of a spec: as SPEC:LINE:COL: message lines
+// on stderr, or as one JSON document on stdout for editors and CI.
+func validate(path, format string, noBind bool, stdout, stderr io.Writer) int {
+	if format != "text" && format != "json" {
+		fmt.Fprintf(stderr, "pyspec validate: --format is text or json, not %q\n", format)
+		return 2
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "pyspec: %v\n", err)
+		return 1
+	}
+	var ds spec.Diagnostics
+	if noBind {
+		ds = spec.CheckSpec(path, data)
+	} else if _, err := spec.Parse(path, data); err != nil && !errors.As(err, &ds) {
+		fmt.Fprintf(stderr, "pyspec: %v\n", err)
+		return 1
+	}
+	if format == "json" {
+		problems := ds
+		if problems == nil {
+			problems = spec.Diagnostics{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(struct {
+			Valid    bool             `json:"valid"`
+			Problems spec.Diagnostics `json:"problems"`
+		}{len(ds) == 0, problems})
+	} else {
+		for _, d := range ds {
+			fmt.Fprintln(stderr, d)
+		}
+	}
+	if len(ds) > 0 {
+		return 1
 	}
 	return 0
 }
