@@ -285,6 +285,13 @@ func schemaLeaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 		return []*jsonschema.ValidationError{e}
 	}
 	causes := e.Causes
+	if values := constAlternatives(e); values != nil {
+		// An enumeration written as oneOf of described constants.
+		return []*jsonschema.ValidationError{{
+			KeywordLocation: e.KeywordLocation + "/enum", InstanceLocation: e.InstanceLocation,
+			Message: "value must be one of " + strings.Join(values, ", "),
+		}}
+	}
 	if strings.HasSuffix(e.KeywordLocation, "/oneOf") || strings.HasSuffix(e.KeywordLocation, "/anyOf") {
 		var kept []*jsonschema.ValidationError
 		for _, c := range causes {
@@ -305,6 +312,22 @@ func schemaLeaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 		out = append(out, schemaLeaves(c)...)
 	}
 	return out
+}
+
+// constAlternatives returns the allowed values when every cause of a
+// oneOf failed its const, or nil.
+func constAlternatives(e *jsonschema.ValidationError) []string {
+	if !strings.HasSuffix(e.KeywordLocation, "/oneOf") || len(e.Causes) == 0 {
+		return nil
+	}
+	var values []string
+	for _, c := range e.Causes {
+		if !strings.HasSuffix(c.KeywordLocation, "/const") || len(c.Causes) > 0 {
+			return nil
+		}
+		values = append(values, strings.TrimPrefix(c.Message, "value must be "))
+	}
+	return values
 }
 
 func onlyTypeMismatch(e *jsonschema.ValidationError, at string) bool {
