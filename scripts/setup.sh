@@ -3,6 +3,7 @@
 # python3-dev (headers), python3-numpy, python3-pytest and python3-mypy for the chosen
 # interpreter. Idempotent: does nothing when all are present.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 PY="${PYSPEC_PYTHON:-/usr/bin/python3}"
 need=()
 "$PY" -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null || need+=(python3-dev)
@@ -15,4 +16,18 @@ if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# The editor tests' real clients (yaml-language-server, ajv), from the npm
+# registry, at the versions package-lock.json pins.
+if [ ! -d tests/editor/node_modules/yaml-language-server ] || [ ! -d tests/editor/node_modules/ajv ]; then
+  if ! command -v npm >/dev/null; then
+    echo "setup: installing nodejs and npm"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  echo "setup: npm ci in tests/editor"
+  (cd tests/editor && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -8,4 +8,8 @@ bash scripts/setup.sh
 test -z "$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 go vet ./...
 go test -count=1 ./...
+# The schema with real editor clients: yaml-language-server over LSP, ajv.
+bin="$(mktemp -d)/pyspec"
+go build -o "$bin" ./cmd/pyspec
+(cd tests/editor && PYSPEC_BIN="$bin" node --test)
 bash bench/run --quick --python "$PYSPEC_PYTHON"
