@@ -128,22 +128,38 @@ func Build(m *spec.Module, py *Python, work, outDir string) (string, error) {
 	}
 	target := filepath.Join(outDir, m.Name+py.ExtSuffix)
 	built := filepath.Join(work, "_build", m.Name+py.ExtSuffix)
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", built, ".")
-	cmd.Dir = work
-	cmd.Env = buildEnv(py, filepath.Join(work, "go.work"))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build of module %s failed (%v); glue sources are in %s:\n%s", m.Name, err, work, out.String())
-	}
-	// Rename into place: a process that has the old module loaded keeps
-	// its mapping intact.
-	tmp := target + ".tmp"
-	if err := copyFile(built, tmp); err != nil {
+	env := buildEnv(py, filepath.Join(work, "go.work"))
+	key, err := buildKey(files, m, py, env)
+	if err != nil {
 		return "", err
 	}
-	if err := os.Rename(tmp, target); err != nil {
-		return "", err
+	stamp := filepath.Join(work, "_build", "inputs.sha256")
+	if old, err := os.ReadFile(stamp); err == nil && string(old) == key && fileExists(built) {
+		// Nothing that goes into the build changed: skip go build.
+	} else {
+		os.Remove(stamp)
+		cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", built, ".")
+		cmd.Dir = work
+		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			return "", fmt.Errorf("go build of module %s failed (%v); glue sources are in %s:\n%s", m.Name, err, work, out.String())
+		}
+		if err := os.WriteFile(stamp, []byte(key), 0o644); err != nil {
+			return "", err
+		}
+	}
+	if !sameFile(built, target) {
+		// Rename into place: a process that has the old module loaded
+		// keeps its mapping intact.
+		tmp := target + ".tmp"
+		if err := copyFile(built, tmp); err != nil {
+			return "", err
+		}
+		if err := os.Rename(tmp, target); err != nil {
+			return "", err
+		}
 	}
 	if err := WriteFiles(outDir, Stubs(m)); err != nil {
 		return "", err
@@ -152,6 +168,70 @@ func Build(m *spec.Module, py *Python, work, outDir string) (string, error) {
 		return "", err
 	}
 	return target, nil
+}
+
+// buildKey hashes everything a build depends on: the generated sources,
+// the Go sources of the author's module (and the go.mod/go.sum files that
+// pick its dependencies), the interpreter's headers and suffix, the Go
+// toolchain, and the build environment.
+func buildKey(files Files, m *spec.Module, py *Python, env []string) (string, error) {
+	h := sha256.New()
+	for _, name := range files.Names() {
+		fmt.Fprintf(h, "gen %s %d\n", name, len(files[name]))
+		h.Write(files[name])
+	}
+	fmt.Fprintf(h, "python %s %s %s\n", py.Exe, py.Include, py.ExtSuffix)
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "CGO_") || strings.HasPrefix(kv, "GO") || strings.HasPrefix(kv, "CC=") || strings.HasPrefix(kv, "CXX=") {
+			fmt.Fprintf(h, "env %s\n", kv)
+		}
+	}
+	if v, err := goEnv("GOVERSION"); err == nil {
+		fmt.Fprintf(h, "go %s\n", v)
+	}
+	err := filepath.WalkDir(m.Go.ModuleRoot, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			// What the go command ignores, and trees that are not Go.
+			if path != m.Go.ModuleRoot && ((strings.HasPrefix(name, ".") && name != ".pyspec") || strings.HasPrefix(name, "_") ||
+				name == "testdata" || name == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") && name != "go.mod" && name != "go.sum" && !strings.HasSuffix(name, ".c") && !strings.HasSuffix(name, ".h") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "src %s %d\n", path, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// sameFile reports whether two files have the same bytes.
+func sameFile(a, b string) bool {
+	da, err := os.ReadFile(a)
+	if err != nil {
+		return false
+	}
+	db, err := os.ReadFile(b)
+	return err == nil && bytes.Equal(da, db)
 }
 
 func buildEnv(py *Python, gowork string) []string {

@@ -189,3 +189,47 @@ func TestInitProjectOffline(t *testing.T) {
 		t.Fatalf("init into a non-empty directory: %v\n%s", err, b)
 	}
 }
+
+// TestWarmCompileSkipsTheBuild: compiling again with nothing changed does
+// not run go build (the built library is untouched); changing the author's
+// Go code does.
+func TestWarmCompileSkipsTheBuild(t *testing.T) {
+	py := python()
+	bin := buildPyspec(t)
+	dir := t.TempDir()
+	root, _ := filepath.Abs("..")
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/warm\n\ngo 1.24\n\nrequire github.com/pyspec/pyspec v0.0.0\n\nreplace github.com/pyspec/pyspec => "+root+"\n")
+	write("module.yaml", "module: warm\nfunctions:\n  one:\n    returns: int64\n")
+	write("warm.go", "package warm\n\nfunc One() int64 { return 1 }\n")
+	work := filepath.Join(dir, "work")
+	compile := func() os.FileInfo {
+		t.Helper()
+		cmd := exec.Command(bin, "compile", filepath.Join(dir, "module.yaml"), "-o", filepath.Join(dir, "out"), "--python", py, "--work", work)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("compile: %v\n%s", err, b)
+		}
+		libs, _ := filepath.Glob(filepath.Join(work, "_build", "warm*.so"))
+		if len(libs) != 1 {
+			t.Fatalf("built library: %v", libs)
+		}
+		st, err := os.Stat(libs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	first := compile()
+	os.Chtimes(filepath.Join(dir, "warm.go"), first.ModTime(), first.ModTime()) // same content, new time
+	if again := compile(); !again.ModTime().Equal(first.ModTime()) {
+		t.Fatalf("an unchanged module was rebuilt")
+	}
+	write("warm.go", "package warm\n\n// One is one.\nfunc One() int64 { return 1 }\n")
+	if changed := compile(); changed.ModTime().Equal(first.ModTime()) {
+		t.Fatalf("a changed Go source did not rebuild")
+	}
+}

@@ -1,0 +1,91 @@
+// Package pyspecbench implements bench/pyspec/module.yaml: the operations
+// every contender of bench/ implements, written as a pyspec author would.
+package pyspecbench
+
+import "github.com/pyspec/pyspec/runtime"
+
+func Noop() {}
+
+func Add(a, b int64) int64 { return a + b }
+
+func Kw(a, b, c int64) int64 { return a + b + c }
+
+func Strlen(s string) int64 { return int64(len(s)) }
+
+func Half(x float64) float64 { return x / 2 }
+
+// Sum adds a C-contiguous int64 buffer with four accumulators.
+func Sum(buf runtime.View[int64]) int64 {
+	s := buf.Slice()
+	var a, b, c, d int64
+	for len(s) >= 4 {
+		a += s[0]
+		b += s[1]
+		c += s[2]
+		d += s[3]
+		s = s[4:]
+	}
+	for _, v := range s {
+		a += v
+	}
+	return a + b + c + d
+}
+
+// Total2d adds a 2-D float64 buffer of any layout, walking its strides.
+func Total2d(m runtime.View[float64]) (float64, error) {
+	if m.NDim() != 2 {
+		return 0, runtime.ValueError("total2d expects a 2-D buffer, got %d dimensions", m.NDim())
+	}
+	shape, strides := m.Shape(), m.Strides()
+	base := m.Data()
+	var total float64
+	for i := 0; i < shape[0]; i++ {
+		row := unsafeAdd(base, i*strides[0])
+		for j := 0; j < shape[1]; j++ {
+			total += *(*float64)(unsafeAdd(row, j*strides[1]))
+		}
+	}
+	return total, nil
+}
+
+func Spin(n int64) int64 {
+	var x uint64 = 88172645463325252
+	for i := int64(0); i < n; i++ {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	return int64(x >> 1)
+}
+
+// Counter has one attribute and one method.
+type Counter struct {
+	Value int64
+}
+
+func NewCounter(start int64) *Counter { return &Counter{Value: start} }
+
+func (c *Counter) Inc(by int64) int64 {
+	c.Value += by
+	return c.Value
+}
+
+// Buf exports n int64 values read-only.
+type Buf struct {
+	values []int64
+}
+
+func NewBuf(n int64) (*Buf, error) {
+	if n < 0 {
+		return nil, runtime.ValueError("n must be >= 0")
+	}
+	b := &Buf{values: make([]int64, n)}
+	for i := range b.values {
+		b.values[i] = int64(i)
+	}
+	return b, nil
+}
+
+func (b *Buf) Buffer(flags runtime.Flags) (runtime.Export, error) {
+	return runtime.ExportSlice(b.values, true)
+}
