@@ -183,7 +183,9 @@ type getsetView struct {
 	Setter    *callView // nil: read-only; a one-parameter call taking the value
 	GoGet     string    // Go expression of the value (obj in scope)
 	GetErrors bool
-	GoToPy    string // Go expression of the Python object of v
+	OutCType  string // C type of the value Go hands back: a scalar, converted in C, or a PyObject*
+	GoToOut   string // Go expression of that value from v
+	OutToPy   string // C expression of the Python object from the value r
 	GoSet     string // Go statement storing the converted value (obj, and a in scope)
 	SetErrors bool
 	Deletable bool // optional attributes: del sets None
@@ -364,14 +366,22 @@ func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetVie
 		CName:  cl.CName + "_attr_" + a.Name,
 		Doc:    cLiteral(a.Doc),
 		GoGet:  "obj." + a.GoField,
-		GoToPy: goToPy(a.Type, "v"),
 	}
+	g.setOut(a.Type)
 	if !a.Readonly {
 		g.Setter = setterView(cl, g.CName, a.Name, a.Type)
 		g.GoSet = "obj." + a.GoField + " = " + g.Setter.Params[0].GoExpr
 		g.Deletable = a.Type.Kind == spec.KindOptional
 	}
 	return g
+}
+
+// setOut decides how a getter's value travels: scalars as C values (no
+// call back into C from Go), the rest as Python objects built in Go.
+func (g *getsetView) setOut(t *spec.Type) {
+	g.OutCType = cResultType(t, true)
+	g.GoToOut = goToC(t, "v", true)
+	g.OutToPy = cToPy(t, "r", true)
 }
 
 func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView {
@@ -381,8 +391,8 @@ func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView 
 		Doc:       cLiteral(p.Doc),
 		GoGet:     "obj." + p.Getter + "()",
 		GetErrors: p.GetterErrors,
-		GoToPy:    goToPy(p.Type, "v"),
 	}
+	g.setOut(p.Type)
 	if p.Setter != "" {
 		g.Setter = setterView(cl, g.CName, p.Name, p.Type)
 		g.GoSet = "obj." + p.Setter + "(" + g.Setter.Params[0].GoExpr + ")"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what pyspec's example and tests need on a fresh Debian machine:
 # python3-dev (headers), python3-numpy, python3-pytest and python3-mypy for the chosen
-# interpreter. Idempotent: does nothing when all are present.
+# interpreter, and cython3 and pybind11-dev for bench/run. Idempotent: does nothing when all are present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYSPEC_PYTHON:-/usr/bin/python3}"
@@ -10,6 +10,9 @@ need=()
 "$PY" -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
 "$PY" -c 'import pytest' 2>/dev/null || need+=(python3-pytest)
 "$PY" -c 'import mypy.stubtest' 2>/dev/null || need+=(python3-mypy)
+# bench/run's peer contenders: Cython and pybind11.
+command -v cython3 >/dev/null || need+=(cython3)
+test -f /usr/include/pybind11/pybind11.h || need+=(pybind11-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} for $PY"
   SUDO=""
