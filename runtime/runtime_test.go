@@ -161,3 +161,16 @@ func TestObjects(t *testing.T) {
 		t.Fatal("entries left after unbinding everything")
 	}
 }
+
+// BenchmarkObjectsBindUnbind is the Go side of making and dropping one
+// Python wrapper: register and pin, then forget and unpin.
+func BenchmarkObjectsBindUnbind(b *testing.B) {
+	type T struct{ v [4]int64 }
+	var o Objects[T]
+	py := unsafe.Pointer(new(byte))
+	for i := 0; i < b.N; i++ {
+		p := &T{}
+		o.Bind(p, py)
+		o.Unbind(p, py)
+	}
+}

@@ -293,16 +293,9 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 				a.GoField = g.Value
 			}
 		}
-		t, err := parseTypeWith(typeNode.Value, ctxReturn, l.classes)
-		if err == nil && (t.Kind == KindTuple || t.Kind == KindBuffer) {
-			err = fmt.Errorf("an attribute cannot be of type %s", t.Spec)
+		if a.Type = l.memberType(typeNode, c, "attribute", a.Name); a.Type != nil {
+			c.Attributes = append(c.Attributes, a)
 		}
-		if err != nil {
-			l.errorf(typeNode, "class %s: attribute %s: %v", c.Name, a.Name, err)
-			continue
-		}
-		a.Type = t
-		c.Attributes = append(c.Attributes, a)
 	}
 	keys, vals = pairs(get(v, "properties"))
 	for i, k := range keys {
@@ -320,17 +313,9 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 		if g := get(pv, "go_setter"); g != nil {
 			pr.Setter = g.Value
 		}
-		typeNode := get(pv, "type")
-		t, err := parseTypeWith(typeNode.Value, ctxReturn, l.classes)
-		if err == nil && (t.Kind == KindTuple || t.Kind == KindBuffer) {
-			err = fmt.Errorf("a property cannot be of type %s", t.Spec)
+		if pr.Type = l.memberType(get(pv, "type"), c, "property", pr.Name); pr.Type != nil {
+			c.Properties = append(c.Properties, pr)
 		}
-		if err != nil {
-			l.errorf(typeNode, "class %s: property %s: %v", c.Name, pr.Name, err)
-			continue
-		}
-		pr.Type = t
-		c.Properties = append(c.Properties, pr)
 	}
 	keys, vals = pairs(get(v, "methods"))
 	for i, k := range keys {
@@ -352,6 +337,20 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 		}
 		c.Constants = append(c.Constants, ct)
 	}
+}
+
+// memberType resolves the type of an attribute or property: any value
+// type, not a buffer (an argument only) or a tuple (results only).
+func (l *loader) memberType(n *yaml.Node, c *Class, what, name string) *Type {
+	t, err := parseTypeWith(n.Value, ctxReturn, l.classes)
+	if err == nil && (t.Kind == KindTuple || t.Kind == KindBuffer) {
+		err = fmt.Errorf("a %s cannot be of type %s", what, t.Spec)
+	}
+	if err != nil {
+		l.errorf(n, "class %s: %s %s: %v", c.Name, what, name, err)
+		return nil
+	}
+	return t
 }
 
 var methodKinds = map[string]MethodKind{"instance": InstanceMethod, "static": StaticMethod, "class": ClassMethod}

@@ -95,19 +95,27 @@ func TestExamples(t *testing.T) {
 	}
 }
 
+// tempModule makes a Go module for a throwaway spec, wired to this
+// checkout of pyspec; write adds a file to it.
+func tempModule(t *testing.T, name string) (dir string, write func(file, text string)) {
+	dir = t.TempDir()
+	root, _ := filepath.Abs("..")
+	write = func(file, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/"+name+"\n\ngo 1.24\n\nrequire github.com/pyspec/pyspec v0.0.0\n\nreplace github.com/pyspec/pyspec => "+root+"\n")
+	return dir, write
+}
+
 // TestCompileReportsGoErrors checks that a Go compile error in the author's
 // package reaches the user instead of being swallowed.
 func TestCompileReportsGoErrors(t *testing.T) {
 	py := python()
 	bin := buildPyspec(t)
-	dir := t.TempDir()
-	root, _ := filepath.Abs("..")
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("go.mod", "module example.com/broken\n\ngo 1.24\n\nrequire github.com/pyspec/pyspec v0.0.0\n\nreplace github.com/pyspec/pyspec => "+root+"\n")
+	dir, write := tempModule(t, "broken")
 	write("module.yaml", "module: broken\nfunctions:\n  f:\n    returns: int64\n")
 	write("broken.go", "package broken\n\nfunc F() int64 { return undefinedThing }\n")
 	cmd := exec.Command(bin, "compile", filepath.Join(dir, "module.yaml"), "-o", filepath.Join(dir, "out"), "--python", py, "--work", filepath.Join(dir, "work"))
@@ -125,14 +133,7 @@ func TestCompileReportsGoErrors(t *testing.T) {
 func TestGeneratedTestsCatchWrongResults(t *testing.T) {
 	py := python()
 	bin := buildPyspec(t)
-	dir := t.TempDir()
-	root, _ := filepath.Abs("..")
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("go.mod", "module example.com/wrong\n\ngo 1.24\n\nrequire github.com/pyspec/pyspec v0.0.0\n\nreplace github.com/pyspec/pyspec => "+root+"\n")
+	dir, write := tempModule(t, "wrong")
 	write("module.yaml", "module: wrong\nfunctions:\n  double:\n    args: {x: int64}\n    returns: int64\n    examples:\n      - args: [21]\n        returns: 42\n")
 	write("wrong.go", "package wrong\n\n// Double is broken on purpose.\nfunc Double(x int64) int64 { return x + 2 }\n")
 	cmd := exec.Command(bin, "test", filepath.Join(dir, "module.yaml"), "-o", filepath.Join(dir, "out"), "--python", py, "--work", filepath.Join(dir, "work"))
@@ -196,14 +197,7 @@ func TestInitProjectOffline(t *testing.T) {
 func TestWarmCompileSkipsTheBuild(t *testing.T) {
 	py := python()
 	bin := buildPyspec(t)
-	dir := t.TempDir()
-	root, _ := filepath.Abs("..")
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("go.mod", "module example.com/warm\n\ngo 1.24\n\nrequire github.com/pyspec/pyspec v0.0.0\n\nreplace github.com/pyspec/pyspec => "+root+"\n")
+	dir, write := tempModule(t, "warm")
 	write("module.yaml", "module: warm\nfunctions:\n  one:\n    returns: int64\n")
 	write("warm.go", "package warm\n\nfunc One() int64 { return 1 }\n")
 	work := filepath.Join(dir, "work")

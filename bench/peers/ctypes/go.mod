@@ -1,0 +1,3 @@
+module ctypesgo
+
+go 1.22
