@@ -1,15 +1,24 @@
-"""Per-call cost of a pyspec-generated module against hand-written floors.
+"""Per-call cost of a pyspec-generated module against hand-written floors and
+the usual ways of writing an extension by hand.
 
-Run by the interpreter under test (bench/run does this for you):
+Run by the interpreter under test (bench/run builds everything and does this):
 
     python bench.py --build DIR [--pyspec DIR] [--quick] [--out FILE]
 
-Contenders:
-  floor_c   hand-written pure C extension (bench/floor/cext)
-  floor_go  hand-written C glue + one cgo crossing into Go (bench/floor/cgo)
-  pyspec    the compiled pyspec examples: conversions.nothing (noop),
-            conversions.add (add) and buffers.sum (sum)
-  numpy     arr.sum(), for the sum rows only
+Every contender implements the same module-level API (see bench/README.md):
+noop, add, kw, strlen, half, sum, total2d, spin, and the classes Counter and
+Buf. Contenders:
+
+  floor_c       hand-written pure C extension (bench/floor/cext)
+  floor_go      hand-written C glue + one cgo crossing into Go (bench/floor/cgo)
+  pyspec        pyspec_bench, compiled from bench/pyspec/module.yaml
+  ctypes_go     a plain Go c-shared library loaded with ctypes (bench/peers/ctypes)
+  cython_mod    Cython (bench/peers/cython)
+  pybind11_mod  pybind11 (bench/peers/pybind11)
+  numpy         arr.sum() / m.sum(), for the sum and total2d rows only
+
+Before anything is timed, every contender's results are checked against the
+expected values (so all contenders agree); a disagreement stops the run.
 """
 
 import argparse
@@ -18,22 +27,37 @@ import importlib
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import threading
 import time
 import timeit
-import types
 
 import numpy as np
 
-CONTENDERS = ["floor_c", "floor_go", "pyspec", "numpy"]
+# contender -> module name; numpy has no module of its own.
+MODULES = {
+    "floor_c": "floor_c",
+    "floor_go": "floor_go",
+    "pyspec": "pyspec_bench",
+    "ctypes_go": "ctypes_go",
+    "cython_mod": "cython_mod",
+    "pybind11_mod": "pybind11_mod",
+}
+CONTENDERS = list(MODULES) + ["numpy"]
+FLOORS = ("floor_c", "floor_go")
 REPEAT = 7
 TARGET_LO, TARGET_HI = 0.1, 0.2  # seconds per repeat
+SPIN_N = 80_000_000
+BUF_N = 1000
+STR = "hello, world"
 
 
 def load(path, name):
     """Import module `name` from directory `path`; return (module, error)."""
     if not path or not os.path.isdir(path):
+        return None, "not built"
+    if not any(f == name + ".py" or (f.startswith(name + ".") and f.endswith(".so")) for f in os.listdir(path)):
         return None, "not built"
     sys.path.insert(0, os.path.abspath(path))
     try:
@@ -44,85 +68,163 @@ def load(path, name):
         sys.path.pop(0)
 
 
-def load_pyspec(path):
-    """The pyspec contender: the examples' functions under the floors' names."""
-    buffers, err = load(path, "buffers")
-    if buffers is None:
-        return None, err
-    conversions, err = load(path, "conversions")
-    if conversions is None:
-        return None, err
-    ns = types.SimpleNamespace(noop=conversions.nothing, add=conversions.add, sum=buffers.sum,
-                               spin=conversions.spin, __file__=os.path.dirname(buffers.__file__))
-    return ns, None
+def xorshift(n):
+    """Reference result of spin(n)."""
+    x = 88172645463325252
+    mask = (1 << 64) - 1
+    for _ in range(n):
+        x ^= (x << 13) & mask
+        x ^= x >> 7
+        x ^= (x << 17) & mask
+    return x >> 1
 
 
-def nogil_speedup(spin, n=80_000_000, rounds=5):
-    """Wall time of two calls of a CPU-bound nogil function, one after the
-    other and in two threads; returns (serial s, threaded s) medians. Each
-    call runs ~0.15 s: a thread's first entry into Go sets up its state,
-    which a short call would count as lost parallelism."""
-    serial, threaded = [], []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        spin(n)
-        spin(n)
-        serial.append(time.perf_counter() - t)
-        ths = [threading.Thread(target=spin, args=(n,)) for _ in range(2)]
-        t = time.perf_counter()
-        for th in ths:
-            th.start()
-        for th in ths:
-            th.join()
-        threaded.append(time.perf_counter() - t)
-    return statistics.median(serial), statistics.median(threaded)
+# ---- operations ----
+
+class Op:
+    """One table row: `stmt` timed with the names of env(mod) as locals.
+
+    expect(result) checks what one evaluation of stmt returned (exec'd, with
+    result None, when stmt is an assignment). `numpy` is the numpy
+    contender's (stmt, env) or None; nbytes gives a GB/s figure."""
+
+    def __init__(self, key, label, stmt, env, expect, numpy=None, nbytes=None):
+        self.key, self.label, self.stmt, self.env = key, label, stmt, env
+        self.expect, self.numpy, self.nbytes = expect, numpy, nbytes
 
 
 def make_ops():
-    """Operations in table order: (label, name, element count or None)."""
-    return [
-        ("noop()", "noop", None),
-        ("add(1, 2)", "add", None),
-        ("sum(int64[10])", "sum", 10),
-        ("sum(int64[1,000])", "sum", 1_000),
-        ("sum(int64[10,000,000])", "sum", 10_000_000),
+    arrays = {n: np.arange(n, dtype=np.int64) for n in (10, 1_000, 10_000_000)}
+    mat = np.arange(1_000_000, dtype=np.float64).reshape(1000, 1000)[:, ::2]
+    mat_total = float(sum(range(0, 1_000_000, 2)))
+
+    def eq(want):
+        return lambda got: type(got) is type(want) and got == want
+
+    ops = [
+        Op("noop", "noop()", "f()", lambda m: {"f": m.noop}, lambda r: r is None),
+        Op("add", "add(1, 2)", "f(1, 2)", lambda m: {"f": m.add}, eq(3)),
+        Op("kw_kw", "kw(1, c=5)", "f(1, c=5)", lambda m: {"f": m.kw}, eq(8)),
+        Op("kw_pos", "kw(1, 2, 5)", "f(1, 2, 5)", lambda m: {"f": m.kw}, eq(8)),
+        Op("strlen", f"strlen({STR!r})", "f(s)", lambda m: {"f": m.strlen, "s": STR}, eq(len(STR.encode()))),
+        Op("half", "half(3.0)", "f(3.0)", lambda m: {"f": m.half}, eq(1.5)),
     ]
+    for key, label, n in (("sum10", "sum(int64[10])", 10), ("sum1k", "sum(int64[1,000])", 1_000),
+                          ("sum10M", "sum(int64[10,000,000])", 10_000_000)):
+        arr = arrays[n]
+        want = n * (n - 1) // 2
+        ops.append(Op(key, label, "f(arr)", lambda m, arr=arr: {"f": m.sum, "arr": arr},
+                      lambda r, want=want: int(r) == want and isinstance(r, (int, np.integer)),
+                      numpy=("arr.sum()", {"arr": arr}), nbytes=arr.nbytes))
+    ops.append(Op("total2d", "total2d(1000×1000[:, ::2])", "f(m)", lambda m: {"f": m.total2d, "m": mat},
+                  lambda r: float(r) == mat_total and isinstance(r, (float, np.floating)),
+                  numpy=("m.sum()", {"m": mat})))
+    ops += [
+        Op("counter", "Counter(0) construct+drop", "C(0)", lambda m: {"C": m.Counter},
+           lambda r: r is not None and type(r).__name__ in ("Counter",)),
+        Op("inc", "c.inc(1)", "c.inc(1)", lambda m: {"c": m.Counter(0)}, eq(1)),
+        Op("get", "c.value", "c.value", lambda m: {"c": m.Counter(7)}, eq(7)),
+        Op("set", "c.value = 3", "c.value = 3", lambda m: {"c": m.Counter(7)}, lambda r: r is None),
+        Op("memoryview", f"memoryview(b), n={BUF_N:,}", "memoryview(b)",
+           lambda m: {"memoryview": memoryview, "b": m.Buf(BUF_N)},
+           lambda r: r.readonly and r.nbytes == 8 * BUF_N and r.itemsize == 8),
+        Op("asarray", f"np.asarray(b), n={BUF_N:,}", "asarray(b)",
+           lambda m: {"asarray": np.asarray, "b": m.Buf(BUF_N)},
+           lambda r: r.dtype == np.int64 and int(r.sum()) == BUF_N * (BUF_N - 1) // 2),
+    ]
+    return ops
 
 
-def callables(mods, name, arr):
-    """contender -> (stmt, globals) or a string saying why it is absent."""
-    out = {}
-    for c in CONTENDERS:
-        if c == "numpy":
-            out[c] = ("arr.sum()", {"arr": arr}) if name == "sum" else "—"
-            continue
-        mod, err = mods[c]
-        if mod is None:
-            out[c] = err
-            continue
-        if not hasattr(mod, name):
-            out[c] = "n/a"
-            continue
-        g = {"f": getattr(mod, name), "arr": arr}
-        out[c] = {"noop": "f()", "add": "f(1, 2)", "sum": "f(arr)"}[name], g
-    return out
+def run_once(stmt, g):
+    try:
+        return eval(stmt, {}, dict(g))
+    except SyntaxError:
+        exec(stmt, {}, dict(g))
+        return None
 
 
-def check(label, name, arr, cs):
-    """Every contender must return the same result; returns that result."""
-    expected = {"noop": None, "add": 3}.get(name)
-    if name == "sum":
-        n = len(arr)
-        expected = n * (n - 1) // 2
-    for c, v in cs.items():
-        if isinstance(v, str):
-            continue
-        stmt, g = v
-        got = eval(stmt, g)
-        if not (got is None and expected is None) and got != expected:
-            raise AssertionError(f"{label}: {c} returned {got!r}, want {expected!r}")
-    return expected
+def check_semantics(c, m):
+    """The API beyond the timed statements: defaults, keywords, errors,
+    Counter and Buf behaviour. Raises AssertionError naming the contender."""
 
+    def ok(cond, what):
+        if not cond:
+            raise AssertionError(f"{c}: {what}")
+
+    def raises(exc, f, what):
+        try:
+            f()
+        except exc:
+            return
+        except Exception as e:
+            raise AssertionError(f"{c}: {what}: raised {type(e).__name__}: {e}, want {exc.__name__}")
+        raise AssertionError(f"{c}: {what}: did not raise {exc.__name__}")
+
+    ok(m.add(-5, 5) == 0 and m.add(2**62, 2**62 - 1) == 2**63 - 1, "add of large int64 values")
+    ok(m.kw(1) == 6 and m.kw(a=1, b=1, c=1) == 3 and m.kw(1, c=0) == 3 and m.kw(4, 5) == 12, "kw defaults and keywords")
+    raises(TypeError, lambda: m.kw(1, d=2), "kw(1, d=2)")
+    raises(TypeError, lambda: m.kw(), "kw()")
+    ok(m.strlen("") == 0 and m.strlen("héllo") == 6 and m.strlen("日本") == 6, "strlen counts UTF-8 bytes")
+    ok(m.half(-1.0) == -0.5 and type(m.half(1.0)) is float, "half")
+    ok(int(m.sum(np.zeros(0, dtype=np.int64))) == 0, "sum of an empty buffer")
+    ok(int(m.sum(np.array([-1, 2**62, 3], dtype=np.int64))) == 2**62 + 2, "sum of negative and large values")
+    t = np.arange(6, dtype=np.float64).reshape(2, 3)
+    for view in (t, t.T, t[:, ::-1], np.asfortranarray(t)):
+        ok(float(m.total2d(view)) == 15.0, f"total2d of a {view.shape} view with strides {view.strides}")
+    ok(m.spin(1000) == xorshift(1000) and m.spin(0) == xorshift(0), "spin(1000) is xorshift64")
+
+    cnt = m.Counter(5)
+    ok(cnt.value == 5 and type(cnt.value) is int, "Counter(5).value")
+    ok(cnt.inc(2) == 7 and cnt.value == 7, "Counter.inc")
+    cnt.value = 3
+    ok(cnt.value == 3 and cnt.inc(-4) == -1, "Counter.value write")
+    ok(m.Counter(-3).inc(0) == -3, "a second Counter")
+    counters = [m.Counter(i) for i in range(100)]
+    ok([x.inc(1) for x in counters] == list(range(1, 101)), "100 counters are independent")
+    del counters
+
+    b = m.Buf(BUF_N)
+    mv1 = memoryview(b)
+    mv2 = memoryview(b)
+    ok(mv1.readonly and mv1.ndim == 1 and mv1.shape == (BUF_N,) and mv1.itemsize == 8, "memoryview(Buf) shape")
+    ok(mv1.format in ("q", "l", "<q", "<l", "=q", "=l"), f"memoryview(Buf).format {mv1.format!r}")
+    ok(mv1.tolist() == list(range(BUF_N)), "memoryview(Buf) holds 0..n-1")
+    raises(TypeError, lambda: mv1.__setitem__(0, 1), "writing through memoryview(Buf)")
+    a = np.asarray(b)
+    ok(not a.flags.writeable and int(a.sum()) == BUF_N * (BUF_N - 1) // 2 and int(a[-1]) == BUF_N - 1,
+       "np.asarray(Buf) is read-only and holds 0..n-1")
+    mv1.release()
+    mv2.release()
+    del a, b
+    ok(memoryview(m.Buf(0)).tolist() == [], "Buf(0)")
+
+
+def contender_env(op, c, m):
+    """(stmt, globals) for contender c of op, or None when c has no such op."""
+    if c == "numpy":
+        return op.numpy
+    return op.stmt, op.env(m)
+
+
+def check_all(ops, mods):
+    """Every contender must pass every check; returns the number of checks."""
+    for c, (m, err) in mods.items():
+        if m is not None:
+            check_semantics(c, m)
+    for op in ops:
+        for c in CONTENDERS:
+            m, err = mods.get(c, (None, None))
+            if c != "numpy" and m is None:
+                continue
+            spec = contender_env(op, c, m)
+            if spec is None:
+                continue
+            got = run_once(*spec)
+            if not op.expect(got):
+                raise AssertionError(f"{op.label}: {c} returned {got!r}")
+
+
+# ---- timing ----
 
 def autorange(timer):
     """Pick N so one repeat of N calls takes about TARGET_LO..TARGET_HI s."""
@@ -145,8 +247,8 @@ def measure_interleaved(specs):
     specs maps a contender to (stmt, globals); returns contender -> stats."""
     timers = {}
     for c, (stmt, g) in specs.items():
-        # The setup runs inside timeit's inner function, so f/arr become
-        # fast locals there (as with `python -m timeit -s`).
+        # The setup runs inside timeit's inner function, so the names of g
+        # become fast locals there (as with `python -m timeit -s`).
         setup = "; ".join(f"{k} = _g[{k!r}]" for k in g)
         timer = timeit.Timer(stmt, setup=setup, globals={"_g": g})
         timers[c] = (timer, autorange(timer))
@@ -156,6 +258,46 @@ def measure_interleaved(specs):
             per[c].append(timer.timeit(n) / n * 1e9)
     return {c: {"median": statistics.median(v), "best": min(v), "n": timers[c][1]} for c, v in per.items()}
 
+
+def nogil_speedup(spin, n=SPIN_N, rounds=5):
+    """Wall time of two calls of a CPU-bound function that releases the GIL,
+    one after the other and in two threads; returns (serial s, threaded s)
+    medians. Each call runs ~0.15 s: a thread's first entry into Go sets up
+    its state, which a short call would count as lost parallelism."""
+    serial, threaded = [], []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        spin(n)
+        spin(n)
+        serial.append(time.perf_counter() - t)
+        ths = [threading.Thread(target=spin, args=(n,)) for _ in range(2)]
+        t = time.perf_counter()
+        for th in ths:
+            th.start()
+        for th in ths:
+            th.join()
+        threaded.append(time.perf_counter() - t)
+    return statistics.median(serial), statistics.median(threaded)
+
+
+def import_time_us(name, path, runs=5):
+    """Median over fresh interpreters of `-X importtime`'s cumulative time of
+    module `name` (µs), or None."""
+    env = dict(os.environ, PYTHONPATH=os.path.abspath(path))
+    vals = []
+    for _ in range(runs):
+        p = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {name}"],
+                           env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            return None
+        for line in p.stderr.splitlines():
+            parts = line.split("|")
+            if len(parts) == 3 and parts[2].strip() == name:
+                vals.append(int(parts[1]))
+    return statistics.median(vals) if vals else None
+
+
+# ---- report ----
 
 def fmt_ns(ns):
     if ns >= 1e6:
@@ -188,101 +330,190 @@ def environment(mods):
     ]
     if os.environ.get("BENCH_GO_VERSION"):
         lines.append(f"- go: {os.environ['BENCH_GO_VERSION']}")
-    for c in ("floor_c", "floor_go", "pyspec"):
-        mod, err = mods[c]
-        lines.append(f"- {c}: {getattr(mod, '__file__', None) if mod else err}")
+    for key in ("BENCH_CC_VERSION", "BENCH_CYTHON_VERSION", "BENCH_PYBIND11_VERSION"):
+        if os.environ.get(key):
+            lines.append(f"- {key[6:].lower().replace('_version', '')}: {os.environ[key]}")
+    for c in MODULES:
+        m, err = mods[c]
+        lines.append(f"- {c}: {getattr(m, '__file__', None) if m else err}")
     return lines
+
+
+def ratio(a, b):
+    return a["median"] / b["median"] if isinstance(a, dict) and isinstance(b, dict) else None
+
+
+def fmt_ratio(r):
+    return "—" if r is None else f"{r:.2f}×"
+
+
+def fmt_ratio3(r):
+    # Targets are judged on the unrounded ratio; three decimals show which
+    # side of the limit a ratio that rounds to it is on.
+    return "—" if r is None else f"{r:.3f}×"
+
+
+def targets(results, by_key):
+    """Lines stating each target and whether the measured medians meet it."""
+    out = []
+
+    def line(desc, value, holds, shown):
+        if value is None:
+            out.append(f"- {desc}: not measured")
+        else:
+            out.append(f"- {desc}: {shown} — {'holds' if holds else '**does not hold**'}")
+
+    for keys, limit in ((("noop", "add", "inc"), 1.10), (("sum10", "sum1k", "total2d", "memoryview"), 1.15)):
+        for k in keys:
+            op = by_key[k]
+            r = ratio(results[op.label, "pyspec"], results[op.label, "floor_go"])
+            line(f"pyspec / floor_go for `{op.label}` ≤ {limit:.2f}", r, r is not None and r <= limit, fmt_ratio3(r))
+    r = ratio(results[by_key["kw_kw"].label, "pyspec"], results[by_key["kw_pos"].label, "pyspec"])
+    line("pyspec `kw(1, c=5)` / pyspec `kw(1, 2, 5)` ≤ 1.25", r, r is not None and r <= 1.25, fmt_ratio3(r))
+    big = by_key["sum10M"]
+    p, n = results[big.label, "pyspec"], results[big.label, "numpy"]
+    r = ratio(n, p)  # throughput ratio pyspec / numpy = time numpy / time pyspec
+    shown = None
+    if r is not None:
+        shown = (f"{big.nbytes / p['median']:.2f} GB/s vs numpy {big.nbytes / n['median']:.2f} GB/s "
+                 f"({r:.3f}×)")
+    line("pyspec `sum(int64[10,000,000])` throughput ≥ 0.9 × numpy `arr.sum()`", r, r is not None and r >= 0.9, shown)
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--build", required=True, help="directory holding floor_c and floor_go")
-    ap.add_argument("--pyspec", help="directory holding the compiled pyspec modules `buffers` and `conversions`")
+    ap.add_argument("--build", required=True, help="directory holding floor_c, floor_go and the peers")
+    ap.add_argument("--pyspec", help="directory holding the compiled pyspec module pyspec_bench")
     ap.add_argument("--quick", action="store_true", help="only check imports and results")
     ap.add_argument("--out", help="also write the markdown report to FILE")
     args = ap.parse_args()
 
-    mods = {
-        "floor_c": load(args.build, "floor_c"),
-        "floor_go": load(args.build, "floor_go"),
-        "pyspec": load_pyspec(args.pyspec),
-    }
-    for c in ("floor_c", "floor_go"):
-        if mods[c][0] is None:
-            sys.exit(f"bench: {c} missing in {args.build}: {mods[c][1]}")
+    paths = {c: (args.pyspec if c == "pyspec" else args.build) for c in MODULES}
+    mods = {c: load(paths[c], MODULES[c]) for c in MODULES}
+    # The floors are always required; --quick (CI's build check) requires
+    # every contender that bench/run was asked to build.
+    required = list(MODULES) if args.quick else list(FLOORS)
+    if args.quick and not args.pyspec:
+        required.remove("pyspec")
+    missing = [f"{c}: {mods[c][1]}" for c in required if mods[c][0] is None]
+    if missing:
+        sys.exit("bench: contenders missing:\n  " + "\n  ".join(missing))
 
-    arrays = {}
-    ops = []
-    for label, name, n in make_ops():
-        arr = None
-        if n is not None:
-            arr = arrays.setdefault(n, np.arange(n, dtype=np.int64))
-        cs = callables(mods, name, arr)
-        check(label, name, arr, cs)
-        ops.append((label, name, n, cs))
+    ops = make_ops()
+    by_key = {op.key: op for op in ops}
+    check_all(ops, mods)
+    present = [c for c in CONTENDERS if c == "numpy" or mods[c][0] is not None]
 
     if args.quick:
-        if mods["pyspec"][0] is not None:
-            mods["pyspec"][0].spin(1000)  # builds and runs; not timed
-        print("bench --quick: all contenders agree")
-        for c in ("floor_c", "floor_go", "pyspec"):
-            mod, err = mods[c]
-            print(f"  {c:9s} {'ok: ' + mod.__file__ if mod else err}")
-        for label, name, n, cs in ops:
-            status = ", ".join(f"{c}={'ok' if not isinstance(v, str) else v}" for c, v in cs.items())
-            print(f"  {label:24s} {status}")
+        for c in MODULES:
+            m, err = mods[c]
+            print(f"  {c:13s} {'ok: ' + m.__file__ if m else err}")
+        for op in ops:
+            status = ", ".join(c for c in present if c != "numpy" or op.numpy)
+            print(f"  {op.label:30s} {status}")
+        print(f"  {'spin(1000)':30s} " + ", ".join(c for c in present if c != "numpy"))
+        print(f"bench --quick: {len(present)} contenders, {len(ops) + 1} operations agree")
         return
 
     results = {}  # (label, contender) -> dict or str
-    for label, name, n, cs in ops:
-        timed = measure_interleaved({c: v for c, v in cs.items() if not isinstance(v, str)})
-        for c, v in cs.items():
-            if isinstance(v, str):
-                results[label, c] = v
+    for op in ops:
+        specs, absent = {}, {}
+        for c in CONTENDERS:
+            m, err = mods.get(c, (None, None))
+            if c != "numpy" and m is None:
+                absent[c] = err
                 continue
-            r = timed[c]
-            results[label, c] = r
-            print(f"  {label:24s} {c:9s} median {fmt_ns(r['median']):>12s}  best {fmt_ns(r['best']):>12s}  (N={r['n']:,})",
+            spec = contender_env(op, c, m)
+            if spec is None:
+                absent[c] = "—"
+            else:
+                specs[c] = spec
+        timed = measure_interleaved(specs)
+        for c in CONTENDERS:
+            if c in absent:
+                results[op.label, c] = absent[c]
+                continue
+            r = results[op.label, c] = timed[c]
+            print(f"  {op.label:30s} {c:13s} median {fmt_ns(r['median']):>12s}  best {fmt_ns(r['best']):>12s}"
+                  f"  (N={r['n']:,})", file=sys.stderr, flush=True)
+
+    nogil = {}
+    for c in MODULES:
+        m, _ = mods[c]
+        if m is not None:
+            nogil[c] = nogil_speedup(m.spin)
+            print(f"  nogil {c:13s} serial {nogil[c][0] * 1e3:.1f} ms, 2 threads {nogil[c][1] * 1e3:.1f} ms",
                   file=sys.stderr, flush=True)
 
+    imports = {}
+    for c in MODULES:
+        if mods[c][0] is not None:
+            imports[c] = import_time_us(MODULES[c], paths[c])
+    print("  import µs: " + ", ".join(f"{c} {v}" for c, v in imports.items()), file=sys.stderr, flush=True)
+
     md = ["# pyspec benchmarks", "",
-          "Per-call cost of the pyspec-generated module against hand-written floors",
-          f"(`bench/run`; `timeit` repeat={REPEAT}, N chosen so one repeat takes ~0.1–0.2 s).", ""]
+          "Per-call cost of the pyspec-generated module `pyspec_bench` against hand-written floors and the",
+          "usual ways of writing an extension by hand, all implementing the same API",
+          f"(`bench/run`; see `bench/README.md`; `timeit` repeat={REPEAT}, N chosen so one repeat takes ~0.1–0.2 s,",
+          "contenders' repeats interleaved).", ""]
     md += environment(mods)
     md += ["", "## Median ns per call", "",
            "| operation | " + " | ".join(CONTENDERS) + " | pyspec / floor_go |",
            "|---|" + "---:|" * len(CONTENDERS) + "---:|"]
-    for label, name, n, cs in ops:
+    for op in ops:
         cells = []
         for c in CONTENDERS:
-            r = results[label, c]
+            r = results[op.label, c]
             cells.append(r if isinstance(r, str) else fmt_cell(r["median"]))
-        p, g = results[label, "pyspec"], results[label, "floor_go"]
-        ratio = f"{p['median'] / g['median']:.2f}×" if isinstance(p, dict) and isinstance(g, dict) else "—"
-        md.append(f"| {label} | " + " | ".join(cells) + f" | {ratio} |")
+        r = ratio(results[op.label, "pyspec"], results[op.label, "floor_go"])
+        md.append(f"| {op.label} | " + " | ".join(cells) + f" | {fmt_ratio(r)} |")
 
-    big = max(n for _, _, n, _ in ops if n)
-    big_label = next(label for label, _, n, _ in ops if n == big)
-    md += ["", f"Throughput of {big_label} ({big * 8 / 1e6:,.0f} MB, median): " + ", ".join(
-        f"{c} {big * 8 / (results[big_label, c]['median']):.2f} GB/s"
-        for c in CONTENDERS if isinstance(results[big_label, c], dict)) + "."]
+    big = by_key["sum10M"]
+    md += ["", f"Throughput of {big.label} ({big.nbytes / 1e6:,.0f} MB, median): " + ", ".join(
+        f"{c} {big.nbytes / results[big.label, c]['median']:.2f} GB/s"
+        for c in CONTENDERS if isinstance(results[big.label, c], dict)) + "."]
 
-    if mods["pyspec"][0] is not None:
-        serial, threaded = nogil_speedup(mods["pyspec"][0].spin)
-        md += ["", "## nogil: a CPU-bound Go function from 2 threads", "",
-               "`conversions.spin(80_000_000)` (`nogil: true`) called twice in a row, then once in each of two threads "
-               "(median of 5 rounds):", "",
-               "| serial | 2 threads | speedup |", "|---:|---:|---:|",
-               f"| {serial * 1e3:.1f} ms | {threaded * 1e3:.1f} ms | {serial / threaded:.2f}× |"]
-        print(f"  nogil: serial {serial * 1e3:.1f} ms, 2 threads {threaded * 1e3:.1f} ms", file=sys.stderr)
+    md += ["", "## Targets", "", "Computed from the medians above.", ""]
+    md += targets(results, by_key)
+
+    for base in FLOORS:
+        others = [c for c in CONTENDERS if c != base]
+        md += ["", f"## Ratio to {base} (median / {base} median)", "",
+               "| operation | " + " | ".join(others) + " |", "|---|" + "---:|" * len(others)]
+        for op in ops:
+            md.append(f"| {op.label} | " + " | ".join(
+                fmt_ratio(ratio(results[op.label, c], results[op.label, base])) for c in others) + " |")
+
+    md += ["", "## nogil: a CPU-bound function from 2 threads", "",
+           f"`spin({SPIN_N:_})` (xorshift64; the GIL released around the loop: `Py_BEGIN_ALLOW_THREADS` in C,",
+           "in the C glue around the Go call for the Go floors, `nogil: true` in pyspec, by ctypes around every",
+           "foreign call, `with nogil` in Cython, `gil_scoped_release` in pybind11) called twice in a row, then",
+           "once in each of two threads (median of 5 rounds):", "",
+           "| contender | serial | 2 threads | speedup |", "|---|---:|---:|---:|"]
+    for c, (serial, threaded) in nogil.items():
+        md.append(f"| {c} | {serial * 1e3:.1f} ms | {threaded * 1e3:.1f} ms | {serial / threaded:.2f}× |")
+
+    def fmt_us(v):
+        return "failed" if v is None else f"{v:,.0f} µs"
+
+    md += ["", "## Import time", "",
+           "Median of 5 fresh `python3 -X importtime -c 'import X'` runs, the module's own cumulative µs:"
+           + (f" pyspec_bench {fmt_us(imports.get('pyspec'))}, floor_go {fmt_us(imports.get('floor_go'))}"
+              if "pyspec" in imports else f" floor_go {fmt_us(imports.get('floor_go'))} (pyspec not built)")
+           + (f" ({imports['pyspec'] / imports['floor_go']:.2f}×)."
+              if imports.get("pyspec") and imports.get("floor_go") else "."),
+           "Others: " + ", ".join(f"{MODULES[c]} {fmt_us(v)}" for c, v in imports.items()
+                                  if c not in ("pyspec", "floor_go"))
+           + (" (ctypes_go's includes importing numpy and ctypes)." if "ctypes_go" in imports else ".")]
 
     md += ["", "## Detail: median / best ns per call (N calls per repeat)", "",
            "| operation | contender | median | best | N |", "|---|---|---:|---:|---:|"]
-    for label, name, n, cs in ops:
+    for op in ops:
         for c in CONTENDERS:
-            r = results[label, c]
+            r = results[op.label, c]
             if isinstance(r, dict):
-                md.append(f"| {label} | {c} | {fmt_cell(r['median'])} | {fmt_cell(r['best'])} | {r['n']:,} |")
+                md.append(f"| {op.label} | {c} | {fmt_cell(r['median'])} | {fmt_cell(r['best'])} | {r['n']:,} |")
     text = "\n".join(md) + "\n"
     print(text)
     if args.out:

@@ -134,8 +134,21 @@ func TestExportSlice(t *testing.T) {
 	if _, err := ExportSlice([]int64{1, 2, 3}, false, 2, 2); err == nil {
 		t.Fatal("a shape not matching the data was accepted")
 	}
+	var dims [4]int
+	if got := e.ShapeInto(dims[:]); len(got) != 2 || got[0] != 2 || got[1] != 3 || e.NDim() != 2 {
+		t.Fatalf("ShapeInto = %v", got)
+	}
+	flat, _ := ExportSlice([]int64{1, 2, 3}, false)
+	if got := flat.ShapeInto(dims[:]); len(got) != 1 || got[0] != 3 || flat.NDim() != 1 || flat.Shape()[0] != 3 {
+		t.Fatalf("flat ShapeInto = %v", got)
+	}
 	tok := PinExport(e)
+	tok2 := PinExport(flat)
 	ReleaseExport(tok)
+	if again := PinExport(e); again != tok {
+		t.Fatalf("a released token is not reused: %d, then %d", tok, again)
+	}
+	ReleaseExport(tok2)
 	empty, _ := ExportSlice([]uint8{}, false)
 	ReleaseExport(PinExport(empty))
 }

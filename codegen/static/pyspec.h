@@ -229,6 +229,20 @@ PyObject* pyspec_tuple_steal(PyObject** items, Py_ssize_t n);
 // Raise the Python exception of a runtime.ExcKind with a UTF-8 message.
 void pyspec_raise(int kind, const char* msg, Py_ssize_t len);
 
+// What Go hands back for one view of an export: C then fills the view
+// (pyspec_fill_export) without another crossing.
+typedef struct {
+	void* buf; // pinned Go memory
+	Py_ssize_t len;
+	Py_ssize_t itemsize;
+	int32_t readonly;
+	int32_t ndim;
+	uintptr_t token;
+	Py_ssize_t format_len;
+	char format[32];
+	Py_ssize_t shape[PyBUF_MAX_NDIM];
+} pyspec_export_desc;
+
 int pyspec_fill_export(Py_buffer* view, PyObject* exporter, void* buf, Py_ssize_t len,
 	Py_ssize_t itemsize, int readonly, const char* format, Py_ssize_t format_len,
 	int ndim, const Py_ssize_t* shape, int flags, uintptr_t token);
