@@ -362,10 +362,10 @@ func upcast(d, b *spec.Class) string {
 
 func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetView {
 	g := &getsetView{
-		Name:   a.Name,
-		CName:  cl.CName + "_attr_" + a.Name,
-		Doc:    cLiteral(a.Doc),
-		GoGet:  "obj." + a.GoField,
+		Name:  a.Name,
+		CName: cl.CName + "_attr_" + a.Name,
+		Doc:   cLiteral(a.Doc),
+		GoGet: "obj." + a.GoField,
 	}
 	g.setOut(a.Type)
 	if !a.Readonly {
