@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what pyspec's example and tests need on a fresh Debian machine:
 # python3-dev (headers), python3-numpy, python3-pytest and python3-mypy for the chosen
-# interpreter, and cython3 and pybind11-dev for bench/run. Idempotent: does nothing when all are present.
+# interpreter, cython3 and pybind11-dev for bench/run, and .venv with the PyPI
+# packages of scripts/requirements.txt. Idempotent: does nothing when all are present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYSPEC_PYTHON:-/usr/bin/python3}"
@@ -10,6 +11,7 @@ need=()
 "$PY" -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
 "$PY" -c 'import pytest' 2>/dev/null || need+=(python3-pytest)
 "$PY" -c 'import mypy.stubtest' 2>/dev/null || need+=(python3-mypy)
+"$PY" -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 # bench/run's peer contenders: Cython and pybind11.
 command -v cython3 >/dev/null || need+=(cython3)
 test -f /usr/include/pybind11/pybind11.h || need+=(pybind11-dev)
@@ -33,4 +35,18 @@ if [ ! -d tests/editor/node_modules/yaml-language-server ] || [ ! -d tests/edito
   fi
   echo "setup: npm ci in tests/editor"
   (cd tests/editor && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# PyPI packages (numpy 2, build, auditwheel, abi3audit, dask, hypothesis and
+# the benchmark peers' toolchains) in .venv, a venv of $PY that also sees its
+# system site-packages. Reinstalled only when requirements.txt changes.
+VENV=.venv
+stamp="$VENV/.requirements.sha256"
+want="$(sha256sum scripts/requirements.txt | cut -d' ' -f1) $("$PY" -c 'import sys; print(sys.version.split()[0])')"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: creating $VENV (PyPI packages of scripts/requirements.txt)"
+  rm -rf "$VENV"
+  "$PY" -m venv --system-site-packages "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
+  echo "$want" > "$stamp"
 fi
