@@ -15,6 +15,9 @@ Buf. Contenders:
   ctypes_go     a plain Go c-shared library loaded with ctypes (bench/peers/ctypes)
   cython_mod    Cython (bench/peers/cython)
   pybind11_mod  pybind11 (bench/peers/pybind11)
+  nanobind_mod  nanobind (bench/peers/nanobind)
+  pyo3_mod      PyO3, built with maturin (bench/peers/pyo3)
+  pydust_mod    Pydust, Zig (bench/peers/pydust)
   numpy         arr.sum() / m.sum(), for the sum and total2d rows only
 
 Before anything is timed, every contender's results are checked against the
@@ -43,6 +46,9 @@ MODULES = {
     "ctypes_go": "ctypes_go",
     "cython_mod": "cython_mod",
     "pybind11_mod": "pybind11_mod",
+    "nanobind_mod": "nanobind_mod",
+    "pyo3_mod": "pyo3_mod",
+    "pydust_mod": "pydust_mod",
 }
 CONTENDERS = list(MODULES) + ["numpy"]
 FLOORS = ("floor_c", "floor_go")
@@ -330,7 +336,9 @@ def environment(mods):
     ]
     if os.environ.get("BENCH_GO_VERSION"):
         lines.append(f"- go: {os.environ['BENCH_GO_VERSION']}")
-    for key in ("BENCH_CC_VERSION", "BENCH_CYTHON_VERSION", "BENCH_PYBIND11_VERSION"):
+    for key in ("BENCH_CC_VERSION", "BENCH_CYTHON_VERSION", "BENCH_PYBIND11_VERSION", "BENCH_NANOBIND_VERSION",
+                "BENCH_RUSTC_VERSION", "BENCH_PYO3_VERSION", "BENCH_MATURIN_VERSION", "BENCH_PYDUST_VERSION",
+                "BENCH_ZIG_VERSION"):
         if os.environ.get(key):
             lines.append(f"- {key[6:].lower().replace('_version', '')}: {os.environ[key]}")
     for c in MODULES:
@@ -488,8 +496,9 @@ def main():
     md += ["", "## nogil: a CPU-bound function from 2 threads", "",
            f"`spin({SPIN_N:_})` (xorshift64; the GIL released around the loop: `Py_BEGIN_ALLOW_THREADS` in C,",
            "in the C glue around the Go call for the Go floors, `nogil: true` in pyspec, by ctypes around every",
-           "foreign call, `with nogil` in Cython, `gil_scoped_release` in pybind11) called twice in a row, then",
-           "once in each of two threads (median of 5 rounds):", "",
+           "foreign call, `with nogil` in Cython, `gil_scoped_release` in pybind11 and nanobind, `Python::detach`",
+           "in PyO3, `py.nogil()` in Pydust) called twice in a row, then once in each of two threads (median of",
+           "5 rounds):", "",
            "| contender | serial | 2 threads | speedup |", "|---|---:|---:|---:|"]
     for c, (serial, threaded) in nogil.items():
         md.append(f"| {c} | {serial * 1e3:.1f} ms | {threaded * 1e3:.1f} ms | {serial / threaded:.2f}× |")
