@@ -29,9 +29,11 @@ import datetime
 import importlib
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import timeit
@@ -303,6 +305,27 @@ def import_time_us(name, path, runs=5):
     return statistics.median(vals) if vals else None
 
 
+def native_file(c, m):
+    """The shared library that holds contender c's native code."""
+    f = getattr(m, "__file__", None)
+    if c == "ctypes_go" and f:  # a Python module over a c-shared Go library
+        return os.path.join(os.path.dirname(f), "libctypes_go.so")
+    return f
+
+
+def footprint(path):
+    """(size, stripped size) of a shared library in bytes; stripped is None
+    without binutils' strip."""
+    size = os.path.getsize(path)
+    strip = shutil.which("strip")
+    if not strip:
+        return size, None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "stripped.so")
+        p = subprocess.run([strip, "--strip-unneeded", "-o", out, path], capture_output=True)
+        return size, (os.path.getsize(out) if p.returncode == 0 else None)
+
+
 # ---- report ----
 
 def fmt_ns(ns):
@@ -515,6 +538,22 @@ def main():
            "Others: " + ", ".join(f"{MODULES[c]} {fmt_us(v)}" for c, v in imports.items()
                                   if c not in ("pyspec", "floor_go"))
            + (" (ctypes_go's includes importing numpy and ctypes)." if "ctypes_go" in imports else ".")]
+
+    def fmt_kb(n):
+        return "—" if n is None else f"{n / 1024:,.0f} KiB"
+
+    md += ["", "## Footprint", "",
+           "Size of the shared library each contender loads (ctypes_go: `libctypes_go.so`), as built and after",
+           "`strip --strip-unneeded`:", "",
+           "| contender | file | size | stripped | import |", "|---|---|---:|---:|---:|"]
+    for c in MODULES:
+        m, _ = mods[c]
+        f = native_file(c, m) if m is not None else None
+        if f is None or not os.path.exists(f):
+            continue
+        size, stripped = footprint(f)
+        md.append(f"| {c} | `{os.path.basename(f)}` | {fmt_kb(size)} | {fmt_kb(stripped)} | "
+                  f"{fmt_us(imports.get(c))} |")
 
     md += ["", "## Detail: median / best ns per call (N calls per repeat)", "",
            "| operation | contender | median | best | N |", "|---|---|---:|---:|---:|"]
