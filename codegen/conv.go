@@ -41,24 +41,36 @@ func cConv(t *spec.Type, src, dst, sig string, i int) string {
 		}
 		return fmt.Sprintf("pyspec_conv_list(%s, &%s, %s, %d, &%s, %d)", src, dst, elemCode(t.Elem), tupleOnly, sig, i)
 	case spec.KindObject:
-		return fmt.Sprintf("pyspec_conv_object(%s, &%s, pyspec_types[%d], &%s, %d)", src, dst, t.Class.Index, sig, i)
+		return fmt.Sprintf("pyspec_conv_object(%s, &%s, shared.types[%d], &%s, %d)", src, dst, t.Class.Index, sig, i)
 	case spec.KindBuffer:
 		elem := "-1"
 		if t.Elem != nil {
 			elem = elemCode(t.Elem)
 		}
-		return fmt.Sprintf("pyspec_conv_buffer(%s, &%s, %s, %s, &%s, %d)", src, dst, t.FlagsC, elem, sig, i)
+		return fmt.Sprintf("pyspec_conv_buffer(%s, &%s, &%s, %s, %s, &%s, %d)", src, viewLocal(i), dst, t.FlagsC, elem, sig, i)
 	}
 	return fmt.Sprintf("pyspec_conv_%s(%s, &%s, &%s, %d)", t.ID(), src, dst, sig, i)
 }
 
+// viewLocal is the C variable holding the Py_buffer of buffer argument i:
+// it stays in C, Go sees the descriptor in the argument struct.
+func viewLocal(i int) string { return fmt.Sprintf("view%d", i) }
+
+// cLocal declares the C variable an argument needs besides its field, or "".
+func cLocal(t *spec.Type, i int) string {
+	if baseType(t).Kind == spec.KindBuffer {
+		return "pyspec_view " + viewLocal(i) + ";"
+	}
+	return ""
+}
+
 // cRelease is the C call releasing a converted argument, or "".
-func cRelease(t *spec.Type, field string) string {
+func cRelease(t *spec.Type, field string, i int) string {
 	switch baseType(t).Kind {
 	case spec.KindList:
 		return "pyspec_list_release(&" + field + ")"
 	case spec.KindBuffer:
-		return "pyspec_view_release(&" + field + ")"
+		return "pyspec_view_release(&" + viewLocal(i) + ")"
 	}
 	return ""
 }

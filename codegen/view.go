@@ -13,6 +13,7 @@ import (
 // spelling, decided here.
 type moduleView struct {
 	*spec.Module
+	ABIHash    string // of module.h and pyspec_abi.h: the C and Go parts must agree
 	ImplAlias  string // how the glue imports the author's package
 	Funcs      []*callView
 	Classes    []*classView
@@ -61,6 +62,7 @@ type paramView struct {
 	Field    string // C field in the args struct
 	Present  string // C field telling None from a value ("" unless optional)
 	Conv     string
+	Local    string // a C variable the conversion needs besides the field
 	Release  string
 	Default  string
 	Optional bool
@@ -198,7 +200,7 @@ type slotView struct {
 
 type castView struct {
 	Index int
-	Expr  string // Go expression of *GoType from p (an unsafe.Pointer)
+	Lines []string // Go statements returning *GoType from p (an unsafe.Pointer)
 }
 
 type exceptionView struct {
@@ -233,7 +235,7 @@ func newModuleView(m *spec.Module) *moduleView {
 		ev := &exceptionView{Exception: e, DocLiteral: cLiteral(e.Doc), BaseC: "PyExc_" + e.Base}
 		for _, other := range m.Exceptions {
 			if other.Name == e.Base {
-				ev.BaseC = fmt.Sprintf("pyspec_exceptions[%d]", other.Index)
+				ev.BaseC = fmt.Sprintf("st->exceptions[%d]", other.Index)
 			}
 		}
 		v.Exceptions = append(v.Exceptions, ev)
@@ -299,9 +301,9 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 		cv.BufferCall = cl.Buffer.GoMethod
 		cv.Release = cl.Buffer.ReleaseGoMethod
 	}
-	cv.Casts = append(cv.Casts, castView{Index: cl.Index, Expr: "(*" + cv.GoType + ")(p)"})
+	cv.Casts = append(cv.Casts, castView{Index: cl.Index, Lines: []string{"return (*" + cv.GoType + ")(p)"}})
 	for _, d := range cl.Derived {
-		cv.Casts = append(cv.Casts, castView{Index: d.Index, Expr: upcast(d, cl)})
+		cv.Casts = append(cv.Casts, castView{Index: d.Index, Lines: upcast(d, cl)})
 	}
 	for _, meth := range cl.Methods {
 		pyName := cl.Name + "." + meth.Name
@@ -345,19 +347,49 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 	return cv
 }
 
-// upcast is the Go expression turning p, a *d, into a pointer to its
-// embedded base b.
-func upcast(d, b *spec.Class) string {
-	expr := "(*" + implAlias + "." + d.GoName + ")(p)"
-	byPtr := false
+// upcast is the Go statements turning p, a *d, into a pointer to its
+// embedded base b: nil when an embedded pointer on the way is nil.
+func upcast(d, b *spec.Class) []string {
+	if !byPointer(d, b) {
+		expr := "(*" + implAlias + "." + d.GoName + ")(p)"
+		for c := d; c != b; c = c.Base {
+			expr += "." + c.Base.GoName
+		}
+		return []string{"return &" + expr}
+	}
+	lines := []string{"x0 := (*" + implAlias + "." + d.GoName + ")(p)"}
+	k := 0
 	for c := d; c != b; c = c.Base {
-		expr += "." + c.Base.GoName
-		byPtr = c.BaseByPtr
+		if c.BaseByPtr {
+			lines = append(lines, fmt.Sprintf("x%d := x%d.%s", k+1, k, c.Base.GoName), fmt.Sprintf("if x%d == nil {", k+1), "\treturn nil", "}")
+		} else {
+			lines = append(lines, fmt.Sprintf("x%d := &x%d.%s", k+1, k, c.Base.GoName))
+		}
+		k++
 	}
-	if byPtr {
-		return expr
+	return append(lines, fmt.Sprintf("return x%d", k))
+}
+
+// byPointer reports whether a base b is reached from d through an embedded
+// pointer, which Go code may reassign.
+func byPointer(d, b *spec.Class) bool {
+	for c := d; c != b && c != nil; c = c.Base {
+		if c.BaseByPtr {
+			return true
+		}
 	}
-	return "&" + expr
+	return false
+}
+
+// RecordAliases reports whether the wrapper of this class must remember the
+// base parts it was bound to (some base is embedded by pointer).
+func (cv *classView) RecordAliases() bool {
+	for b := cv.Base; b != nil; b = b.Base {
+		if byPointer(cv.Class, b) {
+			return true
+		}
+	}
+	return false
 }
 
 func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetView {
@@ -582,6 +614,93 @@ func (v *moduleView) ClassesBasesFirst() []*classView {
 	return out
 }
 
+// RecordAliases reports whether any class records its wrappers' aliases.
+func (v *moduleView) RecordAliases() bool {
+	for _, c := range v.Classes {
+		if c.RecordAliases() {
+			return true
+		}
+	}
+	return false
+}
+
+// Exports reports whether any class exports a buffer.
+func (v *moduleView) Exports() bool {
+	for _, c := range v.Classes {
+		if c.Buffer != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// ReleaseHooks reports whether any class has a release hook for its exports.
+func (v *moduleView) ReleaseHooks() bool {
+	for _, c := range v.Classes {
+		if c.Release != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// apiEntry is one entry point of the Go part: a member of the API table the
+// C part calls through, and the exported Go function behind it.
+type apiEntry struct {
+	Name   string // table member; the Go function is Name + "_go"
+	Ret    string // C result type: "int" (0, or -1 with an exception set) or "void"
+	Params string // C parameter list
+	Args   string // the parameters' names, to forward a call
+	Fail   string // what a stub returns when the Go part cannot be loaded
+}
+
+// API is the Go part's entry points, in table order.
+func (v *moduleView) API() []apiEntry {
+	var out []apiEntry
+	call := func(c *callView) {
+		var ps, as []string
+		switch c.Self {
+		case "instance":
+			ps, as = append(ps, "void* self", "int32_t cls"), append(as, "self", "cls")
+		case "class":
+			ps, as = append(ps, "PyObject* cls"), append(as, "cls")
+		}
+		ps, as = append(ps, "struct "+c.CName+"_args* a"), append(as, "a")
+		if len(c.Results) > 0 {
+			ps, as = append(ps, "struct "+c.CName+"_result* r"), append(as, "r")
+		}
+		out = append(out, apiEntry{Name: c.CName, Ret: "int", Params: strings.Join(ps, ", "), Args: strings.Join(as, ", "), Fail: "-1"})
+	}
+	for _, c := range v.GoCalls() {
+		call(c)
+	}
+	for _, cl := range v.Classes {
+		if cl.Init != nil {
+			out = append(out, apiEntry{Name: cl.Init.CName, Ret: "int",
+				Params: "PyObject* self, void* old, int32_t old_cls, struct " + cl.Init.CName + "_args* a",
+				Args:   "self, old, old_cls, a", Fail: "-1"})
+		}
+		for _, g := range cl.Getsets {
+			out = append(out, apiEntry{Name: g.CName + "_get", Ret: "int",
+				Params: "void* self, int32_t cls, " + g.OutCType + "* out", Args: "self, cls, out", Fail: "-1"})
+			if g.Setter != nil {
+				call(g.Setter)
+			}
+		}
+		if cl.Buffer != nil {
+			out = append(out, apiEntry{Name: cl.CName + "_getbuffer", Ret: "int",
+				Params: "void* self, int32_t cls, pyspec_export_desc* d, int flags", Args: "self, cls, d, flags", Fail: "-1"})
+		}
+	}
+	if len(v.Classes) > 0 {
+		out = append(out, apiEntry{Name: "drain_frees", Ret: "int", Params: "void", Fail: "-1"})
+	}
+	if v.Exports() {
+		out = append(out, apiEntry{Name: "release_export", Ret: "int", Params: "uintptr_t token", Args: "token", Fail: "-1"})
+	}
+	return out
+}
+
 // AllCalls is every callable with a signature.
 func (v *moduleView) AllCalls() []*callView {
 	out := v.AllFuncs()
@@ -615,7 +734,11 @@ func (v *moduleView) GoCalls() []*callView {
 func (v *moduleView) Imports() []string {
 	imports := []string{}
 	usesRuntime := len(v.Classes) > 0 || len(v.Exceptions) > 0
-	if usesRuntime {
+	nogil := false
+	for _, c := range v.GoCalls() {
+		nogil = nogil || c.NoGIL
+	}
+	if usesRuntime || nogil {
 		imports = append(imports, `"unsafe"`)
 	}
 	if usesRuntime {
@@ -650,7 +773,8 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 			pv.Zero = cZero(p.Type, "a."+pv.Field)
 		}
 		pv.Conv = cConv(p.Type, fmt.Sprintf("argv[%d]", i), "a."+pv.Field, sigVar, i)
-		pv.Release = cRelease(p.Type, "a."+pv.Field)
+		pv.Local = cLocal(p.Type, i)
+		pv.Release = cRelease(p.Type, "a."+pv.Field, i)
 		if p.Default != nil {
 			pv.Default = cDefault(p, "a."+pv.Field, "a."+pv.Present)
 		}

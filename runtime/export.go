@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"math"
 	goruntime "runtime"
 	"unsafe"
 )
@@ -36,12 +37,9 @@ func ExportSlice[T Elem](data []T, readonly bool, shape ...int) (Export, error) 
 			readonly: readonly,
 		}, nil
 	}
-	n := 1
-	for _, d := range shape {
-		if d < 0 {
-			return Export{}, BufferError("export shape %v has a negative dimension", shape)
-		}
-		n *= d
+	n, ok := shapeProduct(shape)
+	if !ok {
+		return Export{}, BufferError("export shape %v has a negative dimension or more elements than memory can hold", shape)
 	}
 	if n != len(data) {
 		return Export{}, BufferError("export shape %v holds %d elements but the slice has %d", shape, n, len(data))
@@ -54,6 +52,43 @@ func ExportSlice[T Elem](data []T, readonly bool, shape ...int) (Export, error) 
 		shape:    append([]int(nil), shape...),
 		readonly: readonly,
 	}, nil
+}
+
+// shapeProduct is the number of elements of shape, and false when a
+// dimension is negative or the product overflows an int.
+func shapeProduct(shape []int) (int, bool) {
+	zero := false
+	for _, d := range shape {
+		if d < 0 {
+			return 0, false
+		}
+		zero = zero || d == 0
+	}
+	if zero {
+		return 0, true
+	}
+	n := 1
+	for _, d := range shape {
+		if n > math.MaxInt/d {
+			return 0, false
+		}
+		n *= d
+	}
+	return n, true
+}
+
+// Check reports whether e describes its memory consistently: the shape's
+// elements times the item size are its bytes. The glue checks every export
+// before Python sees it.
+func (e Export) Check() error {
+	if e.itemsize <= 0 {
+		return BufferError("export item size %d is not positive", e.itemsize)
+	}
+	n, ok := shapeProduct(e.Shape())
+	if !ok || n > math.MaxInt/e.itemsize || n*e.itemsize != e.nbytes {
+		return BufferError("export shape %v of %d-byte items does not describe its %d bytes", e.Shape(), e.itemsize, e.nbytes)
+	}
+	return nil
 }
 
 // Data is the address of the exported memory (nil for an empty export).
@@ -98,33 +133,54 @@ func (e Export) ShapeInto(dst []int) []int {
 // Readonly reports whether Python may not write through the views.
 func (e Export) Readonly() bool { return e.readonly }
 
-// exportPins holds the pinners of live views; a token is an index into it.
-// Used with the GIL held (getbuffer and releasebuffer run under it), so a
-// plain slice and free list do, with no allocation once warm.
+// exportPin is one live view: the pinned memory, and the value that
+// exported it (kept alive, and asked to release, even if its wrapper has
+// been given another value since).
+type exportPin struct {
+	pinner goruntime.Pinner
+	owner  unsafe.Pointer
+	cls    int32
+	hook   int32
+}
+
+// exportPins holds the live views; a token is an index into it. Used with
+// the GIL held (getbuffer and releasebuffer run under it), so a plain slice
+// and free list do, with no allocation once warm.
 var (
-	exportPins []goruntime.Pinner
+	exportPins []exportPin
 	freePins   []uintptr
 )
 
 // PinExport pins the memory of e for one view and returns the token that
-// ReleaseExport takes when that view is released. For the glue; call with
-// the GIL held.
-func PinExport(e Export) uintptr {
+// ReleaseExport takes when that view is released. owner, cls and hook are
+// for the glue: the exporting value, its class index and the class whose
+// release hook runs. Call with the GIL held.
+func PinExport(e Export, owner unsafe.Pointer, cls, hook int32) uintptr {
 	var token uintptr
 	if n := len(freePins); n > 0 {
 		token, freePins = freePins[n-1], freePins[:n-1]
 	} else {
-		exportPins = append(exportPins, goruntime.Pinner{})
+		exportPins = append(exportPins, exportPin{})
 		token = uintptr(len(exportPins) - 1)
 	}
+	p := &exportPins[token]
 	if e.data != nil {
-		exportPins[token].Pin(e.data)
+		p.pinner.Pin(e.data)
 	}
+	p.owner, p.cls, p.hook = owner, cls, hook
 	return token
+}
+
+// ExportOwner returns what PinExport recorded for token.
+func ExportOwner(token uintptr) (owner unsafe.Pointer, cls, hook int32) {
+	p := &exportPins[token]
+	return p.owner, p.cls, p.hook
 }
 
 // ReleaseExport unpins the memory of the view PinExport returned token for.
 func ReleaseExport(token uintptr) {
-	exportPins[token].Unpin()
+	p := &exportPins[token]
+	p.pinner.Unpin()
+	p.owner = nil
 	freePins = append(freePins, token)
 }

@@ -34,10 +34,11 @@ func (o *Objects[T]) bind(p *T, py unsafe.Pointer, pin bool) {
 		o.m = map[*T]*objectEntry{}
 	}
 	if e := o.m[p]; e != nil {
+		// The newest wrapper is the one a return of p gives: an older one
+		// may be dying (a Python subclass's dealloc runs Python code before
+		// the wrapper is unbound).
 		e.refs++
-		if e.py == nil {
-			e.py = py
-		}
+		e.py = py
 		if pin && !e.pinned {
 			e.pinner.Pin(p)
 			e.pinned = true
@@ -79,3 +80,26 @@ func (o *Objects[T]) Unbind(p *T, py unsafe.Pointer) {
 
 // Len is the number of Go values with a live wrapper.
 func (o *Objects[T]) Len() int { return len(o.m) }
+
+// Aliases records, per wrapper, the base class parts it was bound to as
+// aliases. For the glue, for Go types that embed a base by pointer: Go code
+// may reassign the pointer while the wrapper lives, so the parts to unbind
+// when it dies are the recorded ones, not the current ones.
+type Aliases struct {
+	m map[unsafe.Pointer][]unsafe.Pointer
+}
+
+// Record stores parts (copied) for the wrapper py.
+func (a *Aliases) Record(py unsafe.Pointer, parts []unsafe.Pointer) {
+	if a.m == nil {
+		a.m = map[unsafe.Pointer][]unsafe.Pointer{}
+	}
+	a.m[py] = append([]unsafe.Pointer(nil), parts...)
+}
+
+// Take returns and forgets what was recorded for py.
+func (a *Aliases) Take(py unsafe.Pointer) []unsafe.Pointer {
+	parts := a.m[py]
+	delete(a.m, py)
+	return parts
+}

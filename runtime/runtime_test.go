@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"unsafe"
 )
@@ -142,15 +143,53 @@ func TestExportSlice(t *testing.T) {
 	if got := flat.ShapeInto(dims[:]); len(got) != 1 || got[0] != 3 || flat.NDim() != 1 || flat.Shape()[0] != 3 {
 		t.Fatalf("flat ShapeInto = %v", got)
 	}
-	tok := PinExport(e)
-	tok2 := PinExport(flat)
+	owner := unsafe.Pointer(new(int))
+	tok := PinExport(e, owner, 3, 1)
+	tok2 := PinExport(flat, nil, 0, 0)
+	if o, cls, hook := ExportOwner(tok); o != owner || cls != 3 || hook != 1 {
+		t.Fatalf("ExportOwner = %v, %d, %d", o, cls, hook)
+	}
 	ReleaseExport(tok)
-	if again := PinExport(e); again != tok {
+	if again := PinExport(e, nil, 0, 0); again != tok {
 		t.Fatalf("a released token is not reused: %d, then %d", tok, again)
 	}
 	ReleaseExport(tok2)
 	empty, _ := ExportSlice([]uint8{}, false)
-	ReleaseExport(PinExport(empty))
+	ReleaseExport(PinExport(empty, nil, 0, 0))
+	if err := e.Check(); err != nil {
+		t.Fatalf("Check of a good export: %v", err)
+	}
+}
+
+// A shape whose product wraps around must not pass for a small one: Python
+// would index far outside the memory.
+func TestExportShapeOverflow(t *testing.T) {
+	for _, shape := range [][]int{{1 << 33, 1 << 31}, {1 << 62, 4}, {-1, -1}, {math.MaxInt, 2, 0, -1}} {
+		if e, err := ExportSlice([]int64{}, true, shape...); err == nil {
+			t.Errorf("shape %v of an empty slice accepted: %+v", shape, e)
+		}
+	}
+	if _, err := ExportSlice([]int64{}, true, 1<<40, 0); err != nil {
+		t.Errorf("a zero-size shape refused: %v", err)
+	}
+	bad := Export{itemsize: 8, nbytes: 0, shape: []int{1 << 33, 1 << 31}}
+	if bad.Check() == nil {
+		t.Error("Check accepts an overflowing shape")
+	}
+}
+
+func TestAliases(t *testing.T) {
+	var a Aliases
+	py := unsafe.Pointer(new(byte))
+	parts := []unsafe.Pointer{unsafe.Pointer(new(int)), nil}
+	a.Record(py, parts)
+	parts[0] = nil // recorded by copy
+	if got := a.Take(py); len(got) != 2 || got[0] == nil || got[1] != nil {
+		t.Fatalf("Take = %v", got)
+	}
+	if a.Take(py) != nil {
+		t.Fatal("Take twice")
+	}
 }
 
 func TestObjects(t *testing.T) {
@@ -164,8 +203,11 @@ func TestObjects(t *testing.T) {
 	}
 	o.Alias(b, pb)
 	o.Bind(a, pb) // a second wrapper of a (a constructor returning a shared value)
+	if o.Lookup(a) != pb {
+		t.Fatal("the newest wrapper is not the one returned")
+	}
 	o.Unbind(a, pa)
-	if o.Lookup(a) != nil || o.Len() != 2 {
+	if o.Lookup(a) != pb || o.Len() != 2 {
 		t.Fatal("the first wrapper of a is gone, the second still holds it")
 	}
 	o.Unbind(a, pb)

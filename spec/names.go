@@ -80,7 +80,7 @@ func (t *Type) CType() string {
 	case KindList:
 		return "pyspec_list"
 	case KindBuffer:
-		return "pyspec_view"
+		return "pyspec_desc"
 	case KindOptional:
 		return t.Elem.CType()
 	case KindObject:

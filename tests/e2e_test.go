@@ -207,11 +207,12 @@ func TestWarmCompileSkipsTheBuild(t *testing.T) {
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("compile: %v\n%s", err, b)
 		}
-		libs, _ := filepath.Glob(filepath.Join(work, "_build", "warm*.so"))
-		if len(libs) != 1 {
-			t.Fatalf("built library: %v", libs)
+		// The C part and the Go part.
+		libs, _ := filepath.Glob(filepath.Join(work, "_build", "full", "warm*.so"))
+		if len(libs) != 2 {
+			t.Fatalf("built libraries: %v", libs)
 		}
-		st, err := os.Stat(libs[0])
+		st, err := os.Stat(libs[1])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
-// pyspec's C runtime: argument parsing, conversions, buffer views and
-// exports shared by every generated module. Part of pyspec; copied into each
-// build unchanged.
+// pyspec's C runtime for the C part of a module: argument parsing,
+// conversions, buffer views and exports, errors, and the loading of the Go
+// part. Part of pyspec; copied into each build unchanged. Builds against the
+// full C API or the Limited API (Py_LIMITED_API >= 3.11).
 #ifndef PYSPEC_H
 #define PYSPEC_H
 
@@ -8,6 +9,29 @@
 #include <Python.h>
 #include <stdint.h>
 #include <math.h>
+#include <string.h>
+#include "pyspec_abi.h"
+
+// What the Limited API spells as functions, the full API has as macros.
+#ifdef Py_LIMITED_API
+#define PYSPEC_TUPLE_SIZE(t) PyTuple_Size(t)
+#define PYSPEC_TUPLE_ITEM(t, i) PyTuple_GetItem(t, i)
+#define PYSPEC_TUPLE_SET(t, i, v) PyTuple_SetItem(t, i, v)
+#define PYSPEC_LIST_SET(l, i, v) PyList_SetItem(l, i, v)
+#define PYSPEC_FLOAT_VALUE(o) PyFloat_AsDouble(o)
+#else
+#define PYSPEC_TUPLE_SIZE(t) PyTuple_GET_SIZE(t)
+#define PYSPEC_TUPLE_ITEM(t, i) PyTuple_GET_ITEM(t, i)
+#define PYSPEC_TUPLE_SET(t, i, v) PyTuple_SET_ITEM(t, i, v)
+#define PYSPEC_LIST_SET(l, i, v) PyList_SET_ITEM(l, i, v)
+#define PYSPEC_FLOAT_VALUE(o) PyFloat_AS_DOUBLE(o)
+#endif
+
+#if defined(__GNUC__)
+#define PYSPEC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define PYSPEC_UNLIKELY(x) (x)
+#endif
 
 // How a parameter may be passed.
 enum { PYSPEC_POS_OR_KW = 0, PYSPEC_POS_ONLY = 1, PYSPEC_KW_ONLY = 2 };
@@ -29,75 +53,39 @@ typedef struct {
 	int attr; // 1: the sig of an attribute setter; errors name the attribute
 } pyspec_sig;
 
-// Every instance of a module's classes: a pinned pointer to the Go value
-// and the index of its Go type (the class that made it), NULL before
-// __init__.
+// Every instance of a module's classes: a pinned pointer to the Go value,
+// the index of its Go type (the class that made it), and the generation of
+// the Go runtime that made it. gen is 0 before __init__; a forked child
+// starts a new generation, so values of the parent's runtime are told apart.
 typedef struct {
 	PyObject_HEAD
 	void* goptr;
 	int32_t cls;
+	uint32_t gen;
+	PyObject* weakrefs;
 } pyspec_object;
 
-// A converted instance argument.
-typedef struct {
-	void* goptr;
-	int32_t cls;
-} pyspec_ref;
+// The generation of the Go part now in use; bumped in a forked child.
+extern uint32_t pyspec_gen;
 
-PyObject* pyspec_uninitialized(PyObject* self);
+// pyspec_stale raises the error of an instance whose Go value is unusable:
+// not initialized, or made by a Go runtime that did not survive fork().
+PyObject* pyspec_stale(PyObject* self);
 int pyspec_object_mismatch(PyObject* o, PyTypeObject* type, const pyspec_sig* sig, int i);
 
 static inline int pyspec_conv_object(PyObject* o, pyspec_ref* out, PyTypeObject* type, const pyspec_sig* sig, int i) {
-	if (!PyObject_TypeCheck(o, type) || ((pyspec_object*)o)->goptr == NULL) return pyspec_object_mismatch(o, type, sig, i);
+	if (!PyObject_TypeCheck(o, type) || ((pyspec_object*)o)->gen != pyspec_gen) return pyspec_object_mismatch(o, type, sig, i);
 	out->goptr = ((pyspec_object*)o)->goptr;
 	out->cls = ((pyspec_object*)o)->cls;
 	return 0;
 }
 
-
-// Element codes for lists, results and buffer checks.
-enum {
-	PYSPEC_T_BOOL, PYSPEC_T_INT8, PYSPEC_T_INT16, PYSPEC_T_INT32, PYSPEC_T_INT64,
-	PYSPEC_T_UINT8, PYSPEC_T_UINT16, PYSPEC_T_UINT32, PYSPEC_T_UINT64,
-	PYSPEC_T_FLOAT32, PYSPEC_T_FLOAT64, PYSPEC_T_STR, PYSPEC_T_BYTES,
-};
-
-// Text or bytes borrowed from a Python object alive for the whole call.
+// A buffer acquired for one call: the Py_buffer stays in C, Go reads the
+// descriptor of the argument struct.
 typedef struct {
-	const char* ptr;
-	Py_ssize_t len;
-} pyspec_bytes;
-
-// A converted list: a malloc'd array of C elements (pyspec_bytes for str
-// and bytes, whose memory the snapshot tuple `keep` holds).
-typedef struct {
-	void* items;
-	Py_ssize_t len;
-	PyObject* keep;
-} pyspec_list;
-
-// What Go sees of an acquired buffer; the layout of runtime.CView (the
-// glue checks at compile time that the sizes agree).
-typedef struct {
-	void* buf;
-	Py_ssize_t len;
-	Py_ssize_t itemsize; // 1 for a flat view (no ND, no FORMAT)
-	Py_ssize_t* shape;   // always set: filled in when the request had no ND
-	Py_ssize_t* strides; // always set: filled in for C-contiguous views
-	Py_ssize_t* suboffsets;
-	const char* format;
-	int32_t ndim;
-	int32_t readonly;
-	int32_t contiguous; // 1: C order, 2: Fortran order, 3: both, 0: neither
-	int32_t unused;
-} pyspec_desc;
-
-// A buffer acquired for one call.
-typedef struct {
-	pyspec_desc desc;
 	Py_buffer view;
 	int acquired;
-	Py_ssize_t fill[PyBUF_MAX_NDIM + 1];
+	pyspec_ssize fill[PYSPEC_MAX_NDIM + 1];
 } pyspec_view;
 
 int pyspec_sig_init(pyspec_sig* sig);
@@ -120,8 +108,8 @@ int pyspec_conv_bytes(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int
 int pyspec_conv_list(PyObject* o, pyspec_list* out, int code, int tuple_only, const pyspec_sig* sig, int i);
 void pyspec_list_release(pyspec_list* l);
 int pyspec_buffer_refused(PyObject* o, int flags, const pyspec_sig* sig, int i);
-int pyspec_buffer_unusable(pyspec_view* out, int elem, const pyspec_sig* sig, int i);
-void pyspec_view_contiguity(pyspec_view* out);
+int pyspec_buffer_unusable(pyspec_view* v, int elem, const pyspec_sig* sig, int i);
+void pyspec_view_contiguity(pyspec_view* v, pyspec_desc* d);
 
 // Element sizes by code (pyspec_bytes for str and bytes).
 static const size_t pyspec_elem_sizes[] = {
@@ -144,62 +132,60 @@ static inline int pyspec_format_code(const char* f) {
 	}
 	if (f[0] == 0 || f[1] != 0) return -1;
 	int code;
-	size_t size;
 	switch (f[0]) {
 	case '?': return PYSPEC_T_BOOL;
 	case 'b': return PYSPEC_T_INT8;
 	case 'B': return PYSPEC_T_UINT8;
-	case 'h': code = PYSPEC_T_INT16; size = 2; break;
-	case 'H': code = PYSPEC_T_UINT16; size = 2; break;
-	case 'i': code = PYSPEC_T_INT32; size = 4; break;
-	case 'I': code = PYSPEC_T_UINT32; size = 4; break;
-	case 'l': size = native ? sizeof(long) : 4; code = size == 8 ? PYSPEC_T_INT64 : PYSPEC_T_INT32; break;
-	case 'L': size = native ? sizeof(long) : 4; code = size == 8 ? PYSPEC_T_UINT64 : PYSPEC_T_UINT32; break;
-	case 'q': code = PYSPEC_T_INT64; size = 8; break;
-	case 'Q': code = PYSPEC_T_UINT64; size = 8; break;
-	case 'n': if (!native) return -1; code = sizeof(Py_ssize_t) == 8 ? PYSPEC_T_INT64 : PYSPEC_T_INT32; size = sizeof(Py_ssize_t); break;
-	case 'N': if (!native) return -1; code = sizeof(size_t) == 8 ? PYSPEC_T_UINT64 : PYSPEC_T_UINT32; size = sizeof(size_t); break;
-	case 'f': code = PYSPEC_T_FLOAT32; size = 4; break;
-	case 'd': code = PYSPEC_T_FLOAT64; size = 8; break;
+	case 'h': code = PYSPEC_T_INT16; break;
+	case 'H': code = PYSPEC_T_UINT16; break;
+	case 'i': code = PYSPEC_T_INT32; break;
+	case 'I': code = PYSPEC_T_UINT32; break;
+	case 'l': code = (native ? sizeof(long) : 4) == 8 ? PYSPEC_T_INT64 : PYSPEC_T_INT32; break;
+	case 'L': code = (native ? sizeof(long) : 4) == 8 ? PYSPEC_T_UINT64 : PYSPEC_T_UINT32; break;
+	case 'q': code = PYSPEC_T_INT64; break;
+	case 'Q': code = PYSPEC_T_UINT64; break;
+	case 'n': if (!native) return -1; code = sizeof(Py_ssize_t) == 8 ? PYSPEC_T_INT64 : PYSPEC_T_INT32; break;
+	case 'N': if (!native) return -1; code = sizeof(size_t) == 8 ? PYSPEC_T_UINT64 : PYSPEC_T_UINT32; break;
+	case 'f': code = PYSPEC_T_FLOAT32; break;
+	case 'd': code = PYSPEC_T_FLOAT64; break;
 	default: return -1;
 	}
-	(void)size;
 	return swapped ? -1 : code;
 }
 
-// pyspec_conv_buffer acquires o's buffer with the request flags and, when
-// elem >= 0, checks that its elements are of that code. Inline: it runs on
-// every call with a buffer argument; the error paths are out of line.
-static inline int pyspec_conv_buffer(PyObject* o, pyspec_view* out, int flags, int elem, const pyspec_sig* sig, int i) {
-	Py_buffer* v = &out->view;
-	out->acquired = 0;
-	if (PyObject_GetBuffer(o, v, flags) < 0) return pyspec_buffer_refused(o, flags, sig, i);
-	if (v->ndim > PyBUF_MAX_NDIM ||
-		(elem >= 0 && (pyspec_format_code(v->format) != elem || v->itemsize != (Py_ssize_t)pyspec_elem_sizes[elem])))
-		return pyspec_buffer_unusable(out, elem, sig, i);
-	out->acquired = 1;
-	pyspec_desc* d = &out->desc;
-	d->buf = v->buf;
-	d->len = v->len;
-	d->itemsize = v->itemsize;
-	d->ndim = v->ndim;
-	d->readonly = v->readonly;
-	d->format = v->format;
-	d->suboffsets = v->suboffsets;
+// pyspec_conv_buffer acquires o's buffer with the request flags into v and
+// describes it in d for Go; when elem >= 0 it checks that the elements are
+// of that code. Inline: it runs on every call with a buffer argument; the
+// error paths are out of line.
+static inline int pyspec_conv_buffer(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, int elem, const pyspec_sig* sig, int i) {
+	Py_buffer* b = &v->view;
+	v->acquired = 0;
+	if (PyObject_GetBuffer(o, b, flags) < 0) return pyspec_buffer_refused(o, flags, sig, i);
+	if (b->ndim > PYSPEC_MAX_NDIM || b->ndim < 0 ||
+		(elem >= 0 && (pyspec_format_code(b->format) != elem || b->itemsize != (Py_ssize_t)pyspec_elem_sizes[elem])))
+		return pyspec_buffer_unusable(v, elem, sig, i);
+	v->acquired = 1;
+	d->buf = b->buf;
+	d->len = b->len;
+	d->itemsize = b->itemsize;
+	d->ndim = b->ndim;
+	d->readonly = b->readonly;
+	d->format = b->format;
+	d->suboffsets = b->suboffsets;
 	// Without ND the view is flat: one dimension, of bytes unless FORMAT
 	// was asked for too (the exporter's own fields stay as it set them).
-	if (v->shape == NULL) {
+	if (b->shape == NULL) {
 		if (!(flags & PyBUF_FORMAT) || d->itemsize <= 0) d->itemsize = 1;
-		out->fill[0] = v->len / d->itemsize;
-		d->shape = out->fill;
+		v->fill[0] = b->len / d->itemsize;
+		d->shape = v->fill;
 		d->ndim = 1;
 	} else {
-		d->shape = v->shape;
+		d->shape = b->shape;
 	}
-	if (v->strides == NULL) {
+	if (b->strides == NULL) {
 		// C-contiguous: fill strides from the shape.
-		Py_ssize_t* s = out->fill + 1;
-		Py_ssize_t step = d->itemsize;
+		pyspec_ssize* s = v->fill + 1;
+		pyspec_ssize step = d->itemsize;
 		for (int k = d->ndim - 1; k >= 0; k--) {
 			s[k] = step;
 			step *= d->shape[k];
@@ -207,8 +193,8 @@ static inline int pyspec_conv_buffer(PyObject* o, pyspec_view* out, int flags, i
 		d->strides = s;
 		d->contiguous = d->ndim <= 1 ? 3 : 1;
 	} else {
-		d->strides = v->strides;
-		pyspec_view_contiguity(out);
+		d->strides = b->strides;
+		pyspec_view_contiguity(v, d);
 	}
 	return 0;
 }
@@ -226,32 +212,43 @@ int pyspec_list_set_text(PyObject* list, Py_ssize_t i, const char* p, Py_ssize_t
 PyObject* pyspec_text_from(const char* p, Py_ssize_t n, int code);
 PyObject* pyspec_tuple_steal(PyObject** items, Py_ssize_t n);
 
+// The name of o's type as CPython's messages spell it (tp_name).
+const char* pyspec_type_name(PyObject* o, char* buf, size_t size);
+
 // Raise the Python exception of a runtime.ExcKind with a UTF-8 message.
 void pyspec_raise(int kind, const char* msg, Py_ssize_t len);
 
-// What Go hands back for one view of an export: C then fills the view
-// (pyspec_fill_export) without another crossing.
-typedef struct {
-	void* buf; // pinned Go memory
-	Py_ssize_t len;
-	Py_ssize_t itemsize;
-	int32_t readonly;
-	int32_t ndim;
-	uintptr_t token;
-	Py_ssize_t format_len;
-	char format[32];
-	Py_ssize_t shape[PyBUF_MAX_NDIM];
-} pyspec_export_desc;
-
-int pyspec_fill_export(Py_buffer* view, PyObject* exporter, void* buf, Py_ssize_t len,
-	Py_ssize_t itemsize, int readonly, const char* format, Py_ssize_t format_len,
-	int ndim, const Py_ssize_t* shape, int flags, uintptr_t token);
-uintptr_t pyspec_export_release(Py_buffer* view);
+// pyspec_fill_export fills view from what the Go part described. On a
+// refusal it returns -1 with BufferError set; the caller then releases the
+// export on the Go side, as for a released view.
+int pyspec_fill_export(Py_buffer* view, PyObject* exporter, const pyspec_export_desc* d, int flags, uint32_t gen);
+// pyspec_export_release frees what a view of an export owns and returns its
+// token, or 0 when the view belongs to a Go runtime of before a fork().
+uintptr_t pyspec_export_release(Py_buffer* view, int* current);
 
 static inline PyObject* pyspec_none(void) { return Py_NewRef(Py_None); }
 static inline PyObject* pyspec_from_bool(int v) { return PyBool_FromLong(v); }
 static inline PyObject* pyspec_from_int64(int64_t v) { return PyLong_FromLongLong(v); }
 static inline PyObject* pyspec_from_uint64(uint64_t v) { return PyLong_FromUnsignedLongLong(v); }
 static inline PyObject* pyspec_from_float64(double v) { return PyFloat_FromDouble(v); }
+
+// Fills the generic entries of a host table (the module adds its own).
+void pyspec_host_init(pyspec_host* host);
+
+// ---- the Go part ----------------------------------------------------------
+
+// pyspec_go_load loads the Go part of module `name` (the file
+// <name>.go.so beside the extension that holds `anchor`) and calls its entry
+// point `pyspec_go_<name>` with the host table and the API table to fill.
+// In a forked child it loads a private copy of the file: the parent's Go
+// runtime cannot run there. Returns 0, or -1 with ImportError set.
+typedef int (*pyspec_go_entry)(const pyspec_host* host, void* api, uint64_t abi_hash);
+int pyspec_go_load(const char* name, const void* anchor, const pyspec_host* host, void* api, uint64_t abi_hash);
+
+// pyspec_at_fork registers, once per process, what a child made by fork()
+// does first: start a new generation (pyspec_gen) and call reset, which
+// points the module's API table at stubs that load the Go part again on
+// first use. reset runs in the child right after fork: no Python, no locks.
+void pyspec_at_fork(void (*reset)(void));
 
 #endif

@@ -1,7 +1,20 @@
-// pyspec's C runtime (see pyspec.h). Part of pyspec; copied into each build.
+// pyspec's C runtime for the C part of a module (see pyspec.h). Part of
+// pyspec; copied into each build unchanged.
+#define _GNU_SOURCE
 #include "pyspec.h"
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <float.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/sendfile.h>
+#include <sys/syscall.h>
+#endif
 
 int pyspec_sig_init(pyspec_sig* sig) {
 	for (int i = 0; i < sig->nparams; i++) {
@@ -22,10 +35,45 @@ static void argname(char* buf, size_t size, const pyspec_sig* sig, int i, Py_ssi
 		PyOS_snprintf(buf, size, "%s() argument '%s'", sig->name, sig->params[i].name);
 }
 
+// The module's own name, for pyspec_type_name under the Limited API.
+static const char* own_module = "";
+
+const char* pyspec_type_name(PyObject* o, char* buf, size_t size) {
+#ifndef Py_LIMITED_API
+	(void)buf;
+	(void)size;
+	return Py_TYPE(o)->tp_name;
+#else
+	// tp_name is out of reach: rebuild it. Static types (and this module's
+	// classes) are "module.Name" unless built in; classes made by a class
+	// statement are "Name".
+	PyObject *type, *value, *tb;
+	PyErr_Fetch(&type, &value, &tb);
+	PyTypeObject* t = Py_TYPE(o);
+	PyObject* name = PyType_GetQualName(t);
+	PyObject* mod = PyObject_GetAttrString((PyObject*)t, "__module__");
+	const char* n = name ? PyUnicode_AsUTF8AndSize(name, NULL) : NULL;
+	const char* m = mod && PyUnicode_Check(mod) ? PyUnicode_AsUTF8AndSize(mod, NULL) : NULL;
+	int qualify = m != NULL && strcmp(m, "builtins") != 0 &&
+		(!(PyType_GetFlags(t) & Py_TPFLAGS_HEAPTYPE) || strcmp(m, own_module) == 0);
+	if (n == NULL)
+		PyOS_snprintf(buf, size, "?");
+	else if (qualify)
+		PyOS_snprintf(buf, size, "%s.%s", m, n);
+	else
+		PyOS_snprintf(buf, size, "%s", n);
+	Py_XDECREF(name);
+	Py_XDECREF(mod);
+	PyErr_Clear();
+	PyErr_Restore(type, value, tb);
+	return buf;
+#endif
+}
+
 static int type_error(PyObject* o, const char* want, const pyspec_sig* sig, int i, Py_ssize_t item) {
-	char name[256];
+	char name[256], tn[256];
 	argname(name, sizeof name, sig, i, item);
-	PyErr_Format(PyExc_TypeError, "%s must be %s, not %.200s", name, want, Py_TYPE(o)->tp_name);
+	PyErr_Format(PyExc_TypeError, "%s must be %s, not %.200s", name, want, pyspec_type_name(o, tn, sizeof tn));
 	return -1;
 }
 
@@ -109,9 +157,9 @@ int pyspec_parse(const pyspec_sig* sig, PyObject* const* args, Py_ssize_t nargs,
 	for (Py_ssize_t j = 0; j < nargs; j++) out[j] = args[j];
 	for (Py_ssize_t j = nargs; j < sig->nparams; j++) out[j] = NULL;
 	if (kwnames != NULL) {
-		Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
+		Py_ssize_t nkw = PYSPEC_TUPLE_SIZE(kwnames);
 		for (Py_ssize_t k = 0; k < nkw; k++) {
-			if (bind_keyword(sig, PyTuple_GET_ITEM(kwnames, k), args[nargs + k], out) < 0) return -1;
+			if (bind_keyword(sig, PYSPEC_TUPLE_ITEM(kwnames, k), args[nargs + k], out) < 0) return -1;
 		}
 	} else if (nargs == sig->nparams) {
 		return 0;
@@ -120,9 +168,9 @@ int pyspec_parse(const pyspec_sig* sig, PyObject* const* args, Py_ssize_t nargs,
 }
 
 int pyspec_parse_tuple(const pyspec_sig* sig, PyObject* args, PyObject* kwargs, PyObject** out) {
-	Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+	Py_ssize_t nargs = PYSPEC_TUPLE_SIZE(args);
 	if (nargs > sig->npos) return too_many_positional(sig, nargs);
-	for (Py_ssize_t j = 0; j < nargs; j++) out[j] = PyTuple_GET_ITEM(args, j);
+	for (Py_ssize_t j = 0; j < nargs; j++) out[j] = PYSPEC_TUPLE_ITEM(args, j);
 	for (Py_ssize_t j = nargs; j < sig->nparams; j++) out[j] = NULL;
 	if (kwargs != NULL) {
 		Py_ssize_t pos = 0;
@@ -140,7 +188,8 @@ static int conv_bool(PyObject* o, int* out, const pyspec_sig* sig, int i, Py_ssi
 	if (o == Py_True) { *out = 1; return 0; }
 	if (o == Py_False) { *out = 0; return 0; }
 	// numpy.bool_ is not a bool subclass but is one to its users.
-	const char* tn = Py_TYPE(o)->tp_name;
+	char buf[64];
+	const char* tn = pyspec_type_name(o, buf, sizeof buf);
 	if (strcmp(tn, "numpy.bool_") == 0 || strcmp(tn, "numpy.bool") == 0) {
 		int t = PyObject_IsTrue(o);
 		if (t < 0) return -1;
@@ -251,8 +300,7 @@ UNSIGNED(uint32, uint32_t, UINT32_MAX, "0..4294967295")
 UNSIGNED(uint64, uint64_t, UINT64_MAX, "0..18446744073709551615")
 
 static int conv_float64(PyObject* o, double* out, const pyspec_sig* sig, int i, Py_ssize_t item) {
-	if (PyFloat_CheckExact(o)) { *out = PyFloat_AS_DOUBLE(o); return 0; }
-	if (!PyFloat_Check(o) && !PyLong_Check(o) && Py_TYPE(o)->tp_as_number == NULL) return type_error(o, "float", sig, i, item);
+	if (PyFloat_CheckExact(o)) { *out = PYSPEC_FLOAT_VALUE(o); return 0; }
 	double v = PyFloat_AsDouble(o);
 	if (v == -1.0 && PyErr_Occurred()) {
 		if (!PyErr_ExceptionMatches(PyExc_TypeError)) return -1;
@@ -266,8 +314,10 @@ static int conv_float64(PyObject* o, double* out, const pyspec_sig* sig, int i, 
 static int conv_float32(PyObject* o, float* out, const pyspec_sig* sig, int i, Py_ssize_t item) {
 	double v;
 	if (conv_float64(o, &v, sig, i, item) < 0) return -1;
-	if (isfinite(v) && fabs(v) > FLT_MAX) return out_of_range(o, "float32", "+-3.4028235e38", sig, i, item);
-	*out = (float)v;
+	// As struct.pack('f'): what rounds to a finite float32 fits.
+	float f = (float)v;
+	if (isinf(f) && !isinf(v)) return out_of_range(o, "float32", "+-3.4028235e38", sig, i, item);
+	*out = f;
 	return 0;
 }
 
@@ -282,8 +332,14 @@ static int conv_str(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int i
 
 static int conv_bytes(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int i, Py_ssize_t item) {
 	if (!PyBytes_Check(o)) return type_error(o, "bytes", sig, i, item);
+#ifdef Py_LIMITED_API
+	char* p;
+	if (PyBytes_AsStringAndSize(o, &p, &out->len) < 0) return -1;
+	out->ptr = p;
+#else
 	out->ptr = PyBytes_AS_STRING(o);
 	out->len = PyBytes_GET_SIZE(o);
+#endif
 	return 0;
 }
 
@@ -328,11 +384,11 @@ int pyspec_conv_list(PyObject* o, pyspec_list* out, int code, int tuple_only, co
 	// call even if other code mutates the list (the GIL may be released).
 	PyObject* keep = PySequence_Tuple(o);
 	if (keep == NULL) return -1;
-	Py_ssize_t n = PyTuple_GET_SIZE(keep);
+	Py_ssize_t n = PYSPEC_TUPLE_SIZE(keep);
 	void* items = PyMem_Malloc(n == 0 ? 1 : n * pyspec_elem_sizes[code]);
 	if (items == NULL) { Py_DECREF(keep); PyErr_NoMemory(); return -1; }
 	for (Py_ssize_t k = 0; k < n; k++) {
-		if (conv_elem(PyTuple_GET_ITEM(keep, k), (char*)items + k * pyspec_elem_sizes[code], code, sig, i, k) < 0) {
+		if (conv_elem(PYSPEC_TUPLE_ITEM(keep, k), (char*)items + k * pyspec_elem_sizes[code], code, sig, i, k) < 0) {
 			PyMem_Free(items);
 			Py_DECREF(keep);
 			return -1;
@@ -359,17 +415,41 @@ static const char* const elem_names[] = {
 	[PYSPEC_T_UINT64] = "uint64", [PYSPEC_T_FLOAT32] = "float32", [PYSPEC_T_FLOAT64] = "float64",
 };
 
-// prefix_error re-raises the pending exception with the argument named.
+// prefix_error names the argument in the pending exception. A built-in
+// exception class is raised anew with the argument's name in front of the
+// message and the original as its __cause__; any other class, whose
+// constructor may take other arguments, stays as it is and gets a note
+// naming the argument (PEP 678).
 static int prefix_error(const pyspec_sig* sig, int i) {
 	PyObject *type, *value, *tb;
 	PyErr_Fetch(&type, &value, &tb);
 	PyErr_NormalizeException(&type, &value, &tb);
+	if (value == NULL) {
+		PyErr_Restore(type, value, tb);
+		return -1;
+	}
+	if (tb != NULL) PyException_SetTraceback(value, tb);
 	char name[256];
 	argname(name, sizeof name, sig, i, -1);
-	PyErr_Format(type, "%s: %S", name, value);
-	Py_XDECREF(type);
-	Py_XDECREF(value);
-	Py_XDECREF(tb);
+	if (!(PyType_GetFlags((PyTypeObject*)type) & Py_TPFLAGS_HEAPTYPE)) {
+		PyObject* msg = PyUnicode_FromFormat("%s: %S", name, value);
+		PyObject* exc = msg ? PyObject_CallFunctionObjArgs(type, msg, NULL) : NULL;
+		Py_XDECREF(msg);
+		if (exc != NULL) {
+			PyException_SetCause(exc, value); // steals value
+			PyErr_SetObject(type, exc);
+			Py_DECREF(exc);
+			Py_DECREF(type);
+			Py_XDECREF(tb);
+			return -1;
+		}
+		PyErr_Clear();
+	} else {
+		PyObject* r = PyObject_CallMethod(value, "add_note", "s", name);
+		if (r == NULL) PyErr_Clear();
+		Py_XDECREF(r);
+	}
+	PyErr_Restore(type, value, tb);
 	return -1;
 }
 
@@ -387,9 +467,9 @@ int pyspec_buffer_refused(PyObject* o, int flags, const pyspec_sig* sig, int i) 
 		if (PyObject_GetBuffer(o, &probe, flags & ~PyBUF_WRITABLE) == 0) {
 			PyBuffer_Release(&probe);
 			Py_XDECREF(type); Py_XDECREF(value); Py_XDECREF(tb);
-			char name[256];
+			char name[256], tn[256];
 			argname(name, sizeof name, sig, i, -1);
-			PyErr_Format(PyExc_BufferError, "%s must be a writable buffer, not a read-only %.200s", name, Py_TYPE(o)->tp_name);
+			PyErr_Format(PyExc_BufferError, "%s must be a writable buffer, not a read-only %.200s", name, pyspec_type_name(o, tn, sizeof tn));
 			return -1;
 		}
 		PyErr_Clear();
@@ -402,8 +482,8 @@ int pyspec_buffer_unusable(pyspec_view* out, int elem, const pyspec_sig* sig, in
 	Py_buffer* v = &out->view;
 	char name[256];
 	argname(name, sizeof name, sig, i, -1);
-	if (v->ndim > PyBUF_MAX_NDIM) {
-		PyErr_Format(PyExc_BufferError, "%s has %d dimensions, more than %d", name, v->ndim, PyBUF_MAX_NDIM);
+	if (v->ndim > PYSPEC_MAX_NDIM || v->ndim < 0) {
+		PyErr_Format(PyExc_BufferError, "%s has %d dimensions; a view has 0 to %d", name, v->ndim, PYSPEC_MAX_NDIM);
 	} else {
 		int got = pyspec_format_code(v->format);
 		const char* f = v->format ? v->format : "B";
@@ -418,8 +498,7 @@ int pyspec_buffer_unusable(pyspec_view* out, int elem, const pyspec_sig* sig, in
 	return -1;
 }
 
-void pyspec_view_contiguity(pyspec_view* out) {
-	pyspec_desc* d = &out->desc;
+void pyspec_view_contiguity(pyspec_view* out, pyspec_desc* d) {
 	d->contiguous = 0;
 	if (d->suboffsets != NULL) return;
 	Py_buffer probe = out->view;
@@ -450,7 +529,7 @@ PyObject* pyspec_list_from(const void* items, Py_ssize_t n, int code) {
 		default: x = NULL; PyErr_SetString(PyExc_SystemError, "pyspec: unknown element code");
 		}
 		if (x == NULL) { Py_DECREF(list); return NULL; }
-		PyList_SET_ITEM(list, k, x);
+		PYSPEC_LIST_SET(list, k, x);
 	}
 	return list;
 }
@@ -465,7 +544,7 @@ PyObject* pyspec_text_from(const char* p, Py_ssize_t n, int code) {
 int pyspec_list_set_text(PyObject* list, Py_ssize_t i, const char* p, Py_ssize_t n, int code) {
 	PyObject* x = pyspec_text_from(p, n, code);
 	if (x == NULL) return -1;
-	PyList_SET_ITEM(list, i, x);
+	PYSPEC_LIST_SET(list, i, x);
 	return 0;
 }
 
@@ -476,7 +555,7 @@ PyObject* pyspec_tuple_steal(PyObject** items, Py_ssize_t n) {
 		return NULL;
 	}
 	for (Py_ssize_t k = 0; k < n; k++) {
-		PyTuple_SET_ITEM(t, k, items[k]);
+		PYSPEC_TUPLE_SET(t, k, items[k]);
 		items[k] = NULL;
 	}
 	return t;
@@ -484,21 +563,44 @@ PyObject* pyspec_tuple_steal(PyObject** items, Py_ssize_t n) {
 
 // ---- objects -------------------------------------------------------------
 
-PyObject* pyspec_uninitialized(PyObject* self) {
-	PyErr_Format(PyExc_RuntimeError, "%.200s object is not initialized (a subclass's __init__ must call super().__init__())",
-		Py_TYPE(self)->tp_name);
+uint32_t pyspec_gen = 1;
+
+// stale_message writes why the instance o cannot be used.
+static void stale_message(PyObject* o, char* buf, size_t size) {
+	char tn[256];
+	const char* name = pyspec_type_name(o, tn, sizeof tn);
+	if (((pyspec_object*)o)->gen == 0)
+		PyOS_snprintf(buf, size, "%.200s object is not initialized (a subclass's __init__ must call super().__init__())", name);
+	else
+		PyOS_snprintf(buf, size,
+			"%.200s object was made before os.fork(), by the parent process's Go runtime, which does not run in a child; "
+			"make it in the child, or pass it pickled (as multiprocessing does with arguments)", name);
+}
+
+PyObject* pyspec_stale(PyObject* self) {
+	char msg[512];
+	stale_message(self, msg, sizeof msg);
+	PyErr_SetString(PyExc_RuntimeError, msg);
 	return NULL;
 }
 
 int pyspec_object_mismatch(PyObject* o, PyTypeObject* type, const pyspec_sig* sig, int i) {
 	if (PyObject_TypeCheck(o, type)) {
-		char name[256];
+		char name[256], msg[512];
 		argname(name, sizeof name, sig, i, -1);
-		PyErr_Format(PyExc_RuntimeError, "%s: the %.200s object is not initialized", name, Py_TYPE(o)->tp_name);
+		stale_message(o, msg, sizeof msg);
+		PyErr_Format(PyExc_RuntimeError, "%s: %s", name, msg);
 		return -1;
 	}
-	const char* dot = strrchr(type->tp_name, '.');
-	return type_error(o, dot ? dot + 1 : type->tp_name, sig, i, -1);
+	PyObject* qual = PyType_GetQualName(type);
+	const char* want = qual ? PyUnicode_AsUTF8AndSize(qual, NULL) : NULL;
+	if (want == NULL) {
+		PyErr_Clear();
+		want = "?";
+	}
+	type_error(o, want, sig, i, -1);
+	Py_XDECREF(qual);
+	return -1;
 }
 
 // ---- errors --------------------------------------------------------------
@@ -520,49 +622,66 @@ void pyspec_raise(int kind, const char* msg, Py_ssize_t len) {
 // ---- exports -------------------------------------------------------------
 
 // What a view of a Go export owns, freed on release: the token of the
-// pinned memory, and copies of shape, strides and format.
+// pinned memory, the Go runtime generation that pinned it, and copies of
+// shape, strides and format.
 typedef struct {
 	uintptr_t token;
+	uint32_t gen;
 	Py_ssize_t data[]; // shape[ndim], strides[ndim], then the format bytes
 } export_info;
 
 static char empty_export[1];
 
-int pyspec_fill_export(Py_buffer* view, PyObject* exporter, void* buf, Py_ssize_t len,
-	Py_ssize_t itemsize, int readonly, const char* format, Py_ssize_t format_len,
-	int ndim, const Py_ssize_t* shape, int flags, uintptr_t token) {
+int pyspec_fill_export(Py_buffer* view, PyObject* exporter, const pyspec_export_desc* d, int flags, uint32_t gen) {
+	char tn[256];
 	view->obj = NULL;
-	if ((flags & PyBUF_WRITABLE) && readonly) {
-		PyErr_Format(PyExc_BufferError, "%.200s exports a read-only buffer; a writable one was requested", Py_TYPE(exporter)->tp_name);
+	int ndim = d->ndim;
+	// The Go part checked the description; check again what a bad one
+	// would turn into an out-of-bounds read.
+	Py_ssize_t n = d->itemsize;
+	int ok = ndim >= 0 && ndim <= PYSPEC_MAX_NDIM && d->itemsize > 0 && d->len >= 0 &&
+		d->format_len >= 0 && d->format_len < (Py_ssize_t)sizeof d->format;
+	for (int k = 0; ok && k < ndim; k++) {
+		if (d->shape[k] < 0 || (d->shape[k] != 0 && n > PY_SSIZE_T_MAX / d->shape[k])) ok = 0;
+		else n *= d->shape[k];
+	}
+	if (!ok || n != d->len) {
+		PyErr_Format(PyExc_BufferError, "%.200s: the Go export does not describe its memory consistently (%zd bytes, item size %zd, %d dimensions)",
+			pyspec_type_name(exporter, tn, sizeof tn), (Py_ssize_t)d->len, (Py_ssize_t)d->itemsize, ndim);
+		return -1;
+	}
+	if ((flags & PyBUF_WRITABLE) && d->readonly) {
+		PyErr_Format(PyExc_BufferError, "%.200s exports a read-only buffer; a writable one was requested", pyspec_type_name(exporter, tn, sizeof tn));
 		return -1;
 	}
 	int c_contig_only = 0;
-	for (int d = 0, big = 0; d < ndim; d++) {
-		if (shape[d] > 1 && ++big > 1) c_contig_only = 1;
+	for (int k = 0, big = 0; k < ndim; k++) {
+		if (d->shape[k] > 1 && ++big > 1) c_contig_only = 1;
 	}
 	if ((flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS && c_contig_only) {
-		PyErr_Format(PyExc_BufferError, "%.200s exports a C-contiguous buffer; a Fortran-contiguous one was requested", Py_TYPE(exporter)->tp_name);
+		PyErr_Format(PyExc_BufferError, "%.200s exports a C-contiguous buffer; a Fortran-contiguous one was requested", pyspec_type_name(exporter, tn, sizeof tn));
 		return -1;
 	}
-	export_info* info = PyMem_Malloc(sizeof(export_info) + 2 * ndim * sizeof(Py_ssize_t) + format_len + 1);
+	export_info* info = PyMem_Malloc(sizeof(export_info) + 2 * ndim * sizeof(Py_ssize_t) + d->format_len + 1);
 	if (info == NULL) { PyErr_NoMemory(); return -1; }
-	info->token = token;
+	info->token = d->token;
+	info->gen = gen;
 	Py_ssize_t* s = info->data;
 	Py_ssize_t* st = info->data + ndim;
 	char* f = (char*)(info->data + 2 * ndim);
-	memcpy(f, format, format_len);
-	f[format_len] = 0;
-	Py_ssize_t step = itemsize;
-	for (int d = ndim - 1; d >= 0; d--) {
-		s[d] = shape[d];
-		st[d] = step;
-		step *= shape[d];
+	memcpy(f, d->format, d->format_len);
+	f[d->format_len] = 0;
+	Py_ssize_t step = d->itemsize;
+	for (int k = ndim - 1; k >= 0; k--) {
+		s[k] = d->shape[k];
+		st[k] = step;
+		step *= d->shape[k];
 	}
-	view->buf = buf != NULL ? buf : empty_export;
+	view->buf = d->buf != NULL ? d->buf : empty_export;
 	view->obj = Py_NewRef(exporter);
-	view->len = len;
-	view->readonly = readonly;
-	view->itemsize = itemsize;
+	view->len = d->len;
+	view->readonly = d->readonly;
+	view->itemsize = d->itemsize;
 	view->format = (flags & PyBUF_FORMAT) ? f : NULL;
 	view->ndim = ndim;
 	view->shape = (flags & PyBUF_ND) == PyBUF_ND ? s : NULL;
@@ -573,10 +692,186 @@ int pyspec_fill_export(Py_buffer* view, PyObject* exporter, void* buf, Py_ssize_
 	return 0;
 }
 
-uintptr_t pyspec_export_release(Py_buffer* view) {
+uintptr_t pyspec_export_release(Py_buffer* view, int* current) {
 	export_info* info = view->internal;
 	uintptr_t token = info->token;
+	*current = info->gen == pyspec_gen;
 	PyMem_Free(info);
 	view->internal = NULL;
 	return token;
+}
+
+// ---- the host table ------------------------------------------------------
+
+static int host_claim(PyObject* o) {
+	// A wrapper whose count reached zero is being deallocated (a Python
+	// subclass's dealloc runs weakref callbacks and clears __dict__ before
+	// the base dealloc unbinds it): it must not be handed out again.
+	if (Py_REFCNT(o) <= 0) return 0;
+	Py_INCREF(o);
+	return 1;
+}
+
+static void host_decref(PyObject* o) { Py_DECREF(o); }
+static void host_write_unraisable(void) { PyErr_WriteUnraisable(NULL); }
+static void* host_save_thread(void) { return PyEval_SaveThread(); }
+static void host_restore_thread(void* ts) { PyEval_RestoreThread((PyThreadState*)ts); }
+static void host_raise(int kind, const char* msg, pyspec_ssize len) { pyspec_raise(kind, msg, len); }
+static PyObject* host_text(const char* p, pyspec_ssize n, int code) { return pyspec_text_from(p, n, code); }
+static PyObject* host_list_of(const void* items, pyspec_ssize n, int code) { return pyspec_list_from(items, n, code); }
+static PyObject* host_list_new(pyspec_ssize n) { return PyList_New(n); }
+static int host_list_set_text(PyObject* l, pyspec_ssize i, const char* p, pyspec_ssize n, int code) { return pyspec_list_set_text(l, i, p, n, code); }
+
+void pyspec_host_init(pyspec_host* host) {
+	host->abi = PYSPEC_HOST_ABI;
+	host->goptr_offset = offsetof(pyspec_object, goptr);
+	host->cls_offset = offsetof(pyspec_object, cls);
+	host->gen_offset = offsetof(pyspec_object, gen);
+	host->gen = pyspec_gen;
+	host->raise = host_raise;
+	host->claim = host_claim;
+	host->decref = host_decref;
+	host->write_unraisable = host_write_unraisable;
+	host->save_thread = host_save_thread;
+	host->restore_thread = host_restore_thread;
+	host->none = pyspec_none;
+	host->from_bool = pyspec_from_bool;
+	host->from_int64 = pyspec_from_int64;
+	host->from_uint64 = pyspec_from_uint64;
+	host->from_float64 = pyspec_from_float64;
+	host->text = host_text;
+	host->list_of = host_list_of;
+	host->list_new = host_list_new;
+	host->list_set_text = host_list_set_text;
+}
+
+// ---- loading the Go part -------------------------------------------------
+
+// The Go part's file, kept open from the first load: a forked child copies
+// it from this descriptor, even if the file was replaced since.
+static int go_fd = -1;
+static char go_path[4096];
+
+#ifdef __linux__
+// private_copy makes an anonymous in-memory copy of the Go part (a memfd,
+// else an unlinked temporary file) and returns a path the loader can open
+// while fd stays open. The loader keys libraries by file identity, so the
+// copy loads afresh instead of returning the parent's dead runtime.
+static int private_copy(char* path, size_t size) {
+	int fd = -1;
+#ifdef SYS_memfd_create
+	fd = (int)syscall(SYS_memfd_create, "pyspec-go", 1u /* MFD_CLOEXEC */);
+#endif
+	int tmp = 0;
+	if (fd < 0) {
+		const char* dir = getenv("TMPDIR");
+		PyOS_snprintf(path, size, "%s/pyspec-go-XXXXXX", dir && *dir ? dir : "/tmp");
+		fd = mkstemp(path);
+		if (fd < 0) return -1;
+		tmp = 1;
+	}
+	off_t off = 0;
+	for (;;) {
+		ssize_t n = sendfile(fd, go_fd, &off, 1 << 30);
+		if (n == 0) break;
+		if (n < 0) {
+			if (errno == EINTR) continue;
+			// sendfile may not support this pair: copy by hand.
+			char buf[1 << 16];
+			for (;;) {
+				ssize_t r = pread(go_fd, buf, sizeof buf, off);
+				if (r == 0) break;
+				if (r < 0) {
+					if (errno == EINTR) continue;
+					goto fail;
+				}
+				for (ssize_t w = 0; w < r;) {
+					ssize_t k = write(fd, buf + w, r - w);
+					if (k < 0) {
+						if (errno == EINTR) continue;
+						goto fail;
+					}
+					w += k;
+				}
+				off += r;
+			}
+			break;
+		}
+	}
+	if (!tmp) PyOS_snprintf(path, size, "/proc/self/fd/%d", fd);
+	return fd;
+fail:
+	if (tmp) unlink(path);
+	close(fd);
+	return -1;
+}
+#endif
+
+int pyspec_go_load(const char* name, const void* anchor, const pyspec_host* host, void* api, uint64_t abi_hash) {
+	own_module = name;
+	void* handle = NULL;
+	if (go_fd < 0) {
+		Dl_info info;
+		if (!dladdr(anchor, &info) || info.dli_fname == NULL) {
+			PyErr_Format(PyExc_ImportError, "module %s: cannot tell which file it was loaded from, so its Go part cannot be found", name);
+			return -1;
+		}
+		const char* slash = strrchr(info.dli_fname, '/');
+		int dirlen = slash ? (int)(slash - info.dli_fname) : 1;
+		PyOS_snprintf(go_path, sizeof go_path, "%.*s/%s.go.so", dirlen, slash ? info.dli_fname : ".", name);
+		go_fd = open(go_path, O_RDONLY | O_CLOEXEC);
+		if (go_fd < 0) {
+			PyErr_Format(PyExc_ImportError, "module %s: its Go part %s cannot be opened (%s); it is built beside the extension by pyspec compile",
+				name, go_path, strerror(errno));
+			return -1;
+		}
+		handle = dlopen(go_path, RTLD_NOW | RTLD_LOCAL);
+	} else {
+#ifdef __linux__
+		char path[4096];
+		int fd = private_copy(path, sizeof path);
+		if (fd < 0) {
+			PyErr_Format(PyExc_ImportError, "module %s: cannot copy its Go part %s for this forked process (%s)", name, go_path, strerror(errno));
+			return -1;
+		}
+		handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (strncmp(path, "/proc/", 6) != 0) unlink(path);
+		close(fd);
+#else
+		PyErr_Format(PyExc_RuntimeError, "module %s: its Go runtime does not survive fork() on this platform; "
+			"use the 'spawn' or 'forkserver' start method", name);
+		return -1;
+#endif
+	}
+	if (handle == NULL) {
+		const char* why = dlerror();
+		PyErr_Format(PyExc_ImportError, "module %s: cannot load its Go part %s: %s", name, go_path, why ? why : "unknown error");
+		return -1;
+	}
+	char sym[256];
+	PyOS_snprintf(sym, sizeof sym, "pyspec_go_%s", name);
+	pyspec_go_entry entry = (pyspec_go_entry)dlsym(handle, sym);
+	if (entry == NULL) {
+		PyErr_Format(PyExc_ImportError, "module %s: %s is not its Go part (no %s)", name, go_path, sym);
+		return -1;
+	}
+	if (entry(host, api, abi_hash) != 0) {
+		PyErr_Format(PyExc_ImportError, "module %s: its Go part %s was built from another spec or pyspec version; rebuild the module", name, go_path);
+		return -1;
+	}
+	return 0;
+}
+
+static void (*fork_reset)(void);
+
+static void child_after_fork(void) {
+	pyspec_gen++;
+	if (fork_reset) fork_reset();
+}
+
+void pyspec_at_fork(void (*reset)(void)) {
+	if (fork_reset == NULL) {
+		fork_reset = reset;
+		pthread_atfork(NULL, NULL, child_after_fork);
+	}
 }

@@ -1,0 +1,402 @@
+// Package build turns the generated glue of a spec into an importable
+// extension module: the C part with the C compiler, the Go part with the Go
+// toolchain (-buildmode=c-shared), for one target interpreter. A build with
+// nothing changed since the last one is skipped.
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/pyspec/pyspec/codegen"
+	"github.com/pyspec/pyspec/spec"
+)
+
+// Python is what a build needs to know of the target interpreter, asked of
+// the interpreter itself.
+type Python struct {
+	Exe       string
+	Include   string
+	ExtSuffix string
+	Version   string // "3.11"
+	Tag       string // "cp311"
+	Platform  string // sysconfig.get_platform(): "linux-x86_64"
+	// Stdlib lists the standard library's module names: an extension
+	// named like one of them could never be imported.
+	Stdlib map[string]bool
+}
+
+// InspectPython asks exe for its include directory and extension suffix.
+func InspectPython(exe string) (*Python, error) {
+	const probe = `import sys, sysconfig, json
+print(json.dumps({"include": sysconfig.get_paths()["include"],
+  "ext_suffix": sysconfig.get_config_var("EXT_SUFFIX"),
+  "version": "%d.%d" % sys.version_info[:2],
+  "impl": sys.implementation.name,
+  "platform": sysconfig.get_platform(),
+  "stdlib": sorted(set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names))}))`
+	out, err := exec.Command(exe, "-c", probe).Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return nil, fmt.Errorf("python %s failed: %v\n%s", exe, err, ee.Stderr)
+		}
+		return nil, fmt.Errorf("python %s: %v", exe, err)
+	}
+	var info struct {
+		Include   string   `json:"include"`
+		ExtSuffix string   `json:"ext_suffix"`
+		Version   string   `json:"version"`
+		Impl      string   `json:"impl"`
+		Platform  string   `json:"platform"`
+		Stdlib    []string `json:"stdlib"`
+	}
+	if err := json.Unmarshal(out, &info); err != nil {
+		return nil, fmt.Errorf("python %s: unexpected sysconfig answer %q", exe, out)
+	}
+	if info.Impl != "cpython" {
+		return nil, fmt.Errorf("python %s is %s; pyspec builds extensions for CPython", exe, info.Impl)
+	}
+	if _, err := os.Stat(filepath.Join(info.Include, "Python.h")); err != nil {
+		return nil, fmt.Errorf("python %s (%s) has no C headers at %s: install its development package (e.g. python3-dev)", exe, info.Version, info.Include)
+	}
+	if info.ExtSuffix == "" {
+		return nil, fmt.Errorf("python %s reports no EXT_SUFFIX", exe)
+	}
+	py := &Python{Exe: exe, Include: info.Include, ExtSuffix: info.ExtSuffix, Version: info.Version,
+		Tag: "cp" + strings.ReplaceAll(info.Version, ".", ""), Platform: info.Platform, Stdlib: map[string]bool{}}
+	for _, name := range info.Stdlib {
+		py.Stdlib[name] = true
+	}
+	return py, nil
+}
+
+// DefaultPython is the interpreter pyspec builds for when none is named:
+// $PYSPEC_PYTHON, else python3 on PATH.
+func DefaultPython() string {
+	if p := os.Getenv("PYSPEC_PYTHON"); p != "" {
+		return p
+	}
+	return "python3"
+}
+
+// WorkDir is where the glue of a spec is built by default: a directory of
+// the user cache, one per spec file.
+func WorkDir(m *spec.Module) (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(m.SpecPath))
+	return filepath.Join(cache, "pyspec", "build", m.Name+"-"+hex.EncodeToString(sum[:6])), nil
+}
+
+// Options are the variants of a build.
+type Options struct {
+	// Limited builds the C part against the Limited API of Python 3.11
+	// (abi3): one extension for every CPython from 3.11 on.
+	Limited bool
+	// Sanitize is "" or "address": both parts built with AddressSanitizer.
+	Sanitize string
+}
+
+// variant names the options in build directories.
+func (o Options) variant() string {
+	v := "full"
+	if o.Limited {
+		v = "abi3"
+	}
+	if o.Sanitize != "" {
+		v += "-" + o.Sanitize
+	}
+	return v
+}
+
+// LimitedAPI is the Py_LIMITED_API version abi3 builds target: 3.11, the
+// first whose Limited API has the buffer protocol.
+const LimitedAPI = "0x030B0000"
+
+// Result is what a build produced in the output directory.
+type Result struct {
+	Extension string // the C part: <module><EXT_SUFFIX>, or <module>.abi3.so
+	GoPart    string // <module>.go.so, loaded by the extension
+	Stubs     []string
+	Tests     string
+}
+
+// ExtSuffix is the file suffix of the extension for py and opts.
+func ExtSuffix(py *Python, opts Options) string {
+	if opts.Limited {
+		return ".abi3.so"
+	}
+	return py.ExtSuffix
+}
+
+// GoPartName is the file of the Go part of module name, beside the extension.
+func GoPartName(name string) string { return name + ".go.so" }
+
+// Build generates the glue of m into work and builds outDir/<module><EXT_SUFFIX>
+// and outDir/<module>.go.so for py, with the stub and the generated tests.
+func Build(m *spec.Module, py *Python, work, outDir string, opts Options) (*Result, error) {
+	if py.Stdlib[m.Name] {
+		return nil, fmt.Errorf("%s: module name %q is a standard-library module of Python %s: `import %s` would load that one; choose another name",
+			m.SpecPath, m.Name, py.Version, m.Name)
+	}
+	if opts.Sanitize != "" && opts.Sanitize != "address" {
+		return nil, fmt.Errorf("--sanitize %q: only \"address\" is supported", opts.Sanitize)
+	}
+	if opts.Limited && py.Version < "3.11" && len(py.Version) == 4 {
+		return nil, fmt.Errorf("--abi3 needs Python 3.11 or later to build with (the Limited API's buffer protocol); %s is %s", py.Exe, py.Version)
+	}
+	files, err := codegen.Generate(m)
+	if err != nil {
+		return nil, err
+	}
+	goVersion, err := goEnv("GOVERSION")
+	if err != nil {
+		return nil, err
+	}
+	cc, err := cCompiler()
+	if err != nil {
+		return nil, err
+	}
+	// The workspace joins the generated Go part with the author's module,
+	// whose go.mod and replace directives then apply unchanged.
+	files["go.work"] = []byte(fmt.Sprintf("// Code generated by pyspec. DO NOT EDIT.\n\ngo %s\n\nuse (\n\t./%s\n\t%s\n)\n",
+		strings.TrimPrefix(goVersion, "go"), codegen.GoDir, strconv.Quote(m.Go.ModuleRoot)))
+	if err := codegen.WriteFiles(work, files); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, err
+	}
+	suffix := ExtSuffix(py, opts)
+	dir := filepath.Join(work, "_build", opts.variant())
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	ext := filepath.Join(dir, m.Name+suffix)
+	goPart := filepath.Join(dir, GoPartName(m.Name))
+	goCmd, goEnvVars := goBuild(work, goPart, opts)
+	ccArgs := cBuild(work, ext, py, opts)
+	key, err := buildKey(files, m, py, goEnvVars, append(append([]string{cc}, ccArgs...), goCmd...))
+	if err != nil {
+		return nil, err
+	}
+	stamp := filepath.Join(dir, "inputs.sha256")
+	if old, err := os.ReadFile(stamp); err == nil && string(old) == key && fileExists(ext) && fileExists(goPart) {
+		// Nothing that goes into the build changed: skip both compilers.
+	} else {
+		os.Remove(stamp)
+		if err := run(work, goEnvVars, goCmd[0], goCmd[1:]...); err != nil {
+			return nil, fmt.Errorf("go build of module %s failed (%v); glue sources are in %s:\n%s", m.Name, err, work, err.(*runError).out)
+		}
+		if err := run(work, os.Environ(), cc, ccArgs...); err != nil {
+			return nil, fmt.Errorf("%s of module %s's C part failed (%v); glue sources are in %s:\n%s", cc, m.Name, err, work, err.(*runError).out)
+		}
+		if err := os.WriteFile(stamp, []byte(key), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{Extension: filepath.Join(outDir, m.Name+suffix), GoPart: filepath.Join(outDir, GoPartName(m.Name))}
+	for _, f := range [][2]string{{goPart, res.GoPart}, {ext, res.Extension}} {
+		if err := install(f[0], f[1]); err != nil {
+			return nil, err
+		}
+	}
+	stubs := codegen.Stubs(m)
+	if err := codegen.WriteFiles(outDir, stubs); err != nil {
+		return nil, err
+	}
+	for _, n := range stubs.Names() {
+		res.Stubs = append(res.Stubs, filepath.Join(outDir, filepath.FromSlash(n)))
+	}
+	tests := codegen.PytestFile(m)
+	if err := codegen.WriteFiles(outDir, tests); err != nil {
+		return nil, err
+	}
+	for _, n := range tests.Names() {
+		res.Tests = filepath.Join(outDir, n)
+	}
+	return res, nil
+}
+
+// install copies a built file into place unless it is there already.
+// Rename into place: a process that has the old file loaded keeps its
+// mapping intact.
+func install(built, target string) error {
+	if sameFile(built, target) {
+		return nil
+	}
+	tmp := target + ".tmp"
+	if err := copyFile(built, tmp); err != nil {
+		return err
+	}
+	return os.Rename(tmp, target)
+}
+
+// goBuild is the command building the Go part, and its environment.
+func goBuild(work, out string, opts Options) ([]string, []string) {
+	var env []string
+	for _, kv := range os.Environ() {
+		switch strings.SplitN(kv, "=", 2)[0] {
+		case "GOWORK", "GOFLAGS", "CGO_ENABLED", "CGO_CFLAGS", "CGO_LDFLAGS":
+			continue
+		}
+		env = append(env, kv)
+	}
+	// -trimpath and no build ids: the same inputs give the same bytes.
+	cmd := []string{"go", "build", "-buildmode=c-shared", "-trimpath",
+		"-ldflags=-buildid= -extldflags=-Wl,--build-id=none", "-o", out}
+	cflags := "-O2 -ffile-prefix-map=" + work + "=."
+	if opts.Sanitize == "address" {
+		cmd = append(cmd, "-asan")
+		cflags += " -fno-omit-frame-pointer"
+	}
+	cmd = append(cmd, "./"+codegen.GoDir)
+	return cmd, append(env,
+		"GOWORK="+filepath.Join(work, "go.work"),
+		"CGO_ENABLED=1",
+		"CGO_CFLAGS="+cflags,
+	)
+}
+
+// cBuild is the C compiler's arguments for the C part.
+func cBuild(work, out string, py *Python, opts Options) []string {
+	c := filepath.Join(work, codegen.CDir)
+	args := []string{"-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-std=gnu11",
+		"-Wall", "-Wno-unused-label", "-Wno-unused-function", "-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types",
+		"-ffile-prefix-map=" + work + "=.", "-I" + c, "-I" + py.Include}
+	if opts.Limited {
+		args = append(args, "-DPy_LIMITED_API="+LimitedAPI)
+	}
+	if opts.Sanitize == "address" {
+		args = append(args, "-fsanitize=address", "-fno-omit-frame-pointer")
+	}
+	args = append(args, "-o", out, filepath.Join(c, "module.c"), filepath.Join(c, "pyspec_rt.c"), "-ldl", "-lpthread")
+	if runtime.GOOS == "linux" {
+		args = append(args, "-Wl,--build-id=none")
+	}
+	return args
+}
+
+// cCompiler is $CC, else cc.
+func cCompiler() (string, error) {
+	cc := os.Getenv("CC")
+	if cc == "" {
+		cc = "cc"
+	}
+	if _, err := exec.LookPath(strings.Fields(cc)[0]); err != nil {
+		return "", fmt.Errorf("no C compiler (%s): install gcc, or set CC", cc)
+	}
+	return cc, nil
+}
+
+type runError struct {
+	err error
+	out string
+}
+
+func (e *runError) Error() string { return e.err.Error() }
+
+func run(dir string, env []string, name string, args ...string) error {
+	fields := strings.Fields(name)
+	cmd := exec.Command(fields[0], append(fields[1:], args...)...)
+	cmd.Dir = dir
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return &runError{err, out.String()}
+	}
+	return nil
+}
+
+// buildKey hashes everything a build depends on: the generated sources,
+// the Go sources of the author's module (and the go.mod/go.sum files that
+// pick its dependencies), the interpreter's headers and suffix, the
+// toolchains, the commands and the build environment.
+func buildKey(files codegen.Files, m *spec.Module, py *Python, env, commands []string) (string, error) {
+	h := sha256.New()
+	for _, name := range files.Names() {
+		fmt.Fprintf(h, "gen %s %d\n", name, len(files[name]))
+		h.Write(files[name])
+	}
+	fmt.Fprintf(h, "python %s %s %s\n", py.Exe, py.Include, py.ExtSuffix)
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "CGO_") || strings.HasPrefix(kv, "GO") || strings.HasPrefix(kv, "CC=") || strings.HasPrefix(kv, "CXX=") {
+			fmt.Fprintf(h, "env %s\n", kv)
+		}
+	}
+	fmt.Fprintf(h, "commands %q\n", commands)
+	if v, err := goEnv("GOVERSION"); err == nil {
+		fmt.Fprintf(h, "go %s\n", v)
+	}
+	err := filepath.WalkDir(m.Go.ModuleRoot, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			// What the go command ignores, and trees that are not Go.
+			if path != m.Go.ModuleRoot && ((strings.HasPrefix(name, ".") && name != ".pyspec") || strings.HasPrefix(name, "_") ||
+				name == "testdata" || name == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") && name != "go.mod" && name != "go.sum" && !strings.HasSuffix(name, ".c") && !strings.HasSuffix(name, ".h") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "src %s %d\n", path, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// sameFile reports whether two files have the same bytes.
+func sameFile(a, b string) bool {
+	da, err := os.ReadFile(a)
+	if err != nil {
+		return false
+	}
+	db, err := os.ReadFile(b)
+	return err == nil && bytes.Equal(da, db)
+}
+
+func goEnv(key string) (string, error) {
+	out, err := exec.Command("go", "env", key).Output()
+	if err != nil {
+		return "", fmt.Errorf("the Go toolchain is needed to build (go env %s: %v)", key, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o755)
+}

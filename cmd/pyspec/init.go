@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/pyspec/pyspec/codegen"
+)
+
+var initCommand = &command{
+	name:     "init",
+	synopsis: "NAME [DIR]",
+	summary:  "start a new project: spec, Go package, tests, go.mod",
+	help: `
+Writes a new, self-contained project for module NAME into DIR (default
+NAME), which must be empty or missing: module.yaml with the schema modeline
+and a copy of the schema, a Go implementation, a first test, a README,
+pyproject.toml, and a copy of the pyspec runtime that go.mod points to, so
+that the project builds with GOPROXY=off.`,
+	run: func(c *cli, cmd *command, args []string) int {
+		fs := c.flags(cmd)
+		pos, _, code, stop := c.parse(fs, args)
+		if stop {
+			return code
+		}
+		if len(pos) < 1 || len(pos) > 2 {
+			return c.usageError(cmd, "expected NAME [DIR]")
+		}
+		dir := pos[0]
+		if len(pos) == 2 {
+			dir = pos[1]
+		}
+		if err := codegen.InitProject(pos[0], dir); err != nil {
+			fmt.Fprintf(c.stderr, "pyspec init: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(c.stdout, "created %s: next, cd %s && pyspec compile module.yaml -o out && pyspec test module.yaml\n", dir, dir)
+		return 0
+	},
+}

@@ -1,0 +1,143 @@
+// The interface between the two halves of a pyspec module. Part of pyspec;
+// copied into each build unchanged.
+//
+// A module is a C part, the CPython extension (module.c, pyspec_rt.c), and a
+// Go part, a c-shared library (glue.go) that the C part loads at import. The
+// C part does all CPython work; the Go part calls the author's Go code. They
+// meet through two tables of function pointers: the host table (Python
+// services the Go part calls back, below) and the module's API table (one
+// entry per Go entry point, in module.h). Nothing here includes Python.h:
+// the Go part does not depend on the interpreter it runs in, and a process
+// that forked can load a fresh copy of it (a Go runtime does not survive
+// fork) and switch the tables.
+#ifndef PYSPEC_ABI_H
+#define PYSPEC_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// Bumped whenever a structure below changes.
+#define PYSPEC_HOST_ABI 1
+
+// PyObject is opaque to the Go part. (The same declaration as Python.h's.)
+typedef struct _object PyObject;
+
+// Py_ssize_t, without Python.h.
+typedef intptr_t pyspec_ssize;
+
+// Element codes for lists, results and buffer checks.
+enum {
+	PYSPEC_T_BOOL, PYSPEC_T_INT8, PYSPEC_T_INT16, PYSPEC_T_INT32, PYSPEC_T_INT64,
+	PYSPEC_T_UINT8, PYSPEC_T_UINT16, PYSPEC_T_UINT32, PYSPEC_T_UINT64,
+	PYSPEC_T_FLOAT32, PYSPEC_T_FLOAT64, PYSPEC_T_STR, PYSPEC_T_BYTES,
+};
+
+// Text or bytes borrowed from a Python object alive for the whole call.
+typedef struct {
+	const char* ptr;
+	pyspec_ssize len;
+} pyspec_bytes;
+
+// A converted list: an array of C elements (pyspec_bytes for str and
+// bytes, whose memory the snapshot tuple `keep` holds).
+typedef struct {
+	void* items;
+	pyspec_ssize len;
+	PyObject* keep;
+} pyspec_list;
+
+// A converted instance argument: the Go value and its class index.
+typedef struct {
+	void* goptr;
+	int32_t cls;
+} pyspec_ref;
+
+// What Go sees of an acquired buffer; the layout of runtime.CView (the Go
+// part checks at compile time that the sizes agree).
+typedef struct {
+	void* buf;
+	pyspec_ssize len;
+	pyspec_ssize itemsize; // 1 for a flat view (no ND, no FORMAT)
+	pyspec_ssize* shape;   // always set: filled in when the request had no ND
+	pyspec_ssize* strides; // always set: filled in for C-contiguous views
+	pyspec_ssize* suboffsets;
+	const char* format;
+	int32_t ndim;
+	int32_t readonly;
+	int32_t contiguous; // 1: C order, 2: Fortran order, 3: both, 0: neither
+	int32_t unused;
+} pyspec_desc;
+
+#define PYSPEC_MAX_NDIM 64
+
+// What Go hands back for one view of an export: C then fills the Py_buffer
+// without another crossing.
+typedef struct {
+	void* buf; // pinned Go memory
+	pyspec_ssize len;
+	pyspec_ssize itemsize;
+	int32_t readonly;
+	int32_t ndim;
+	uintptr_t token;
+	pyspec_ssize format_len;
+	char format[32];
+	pyspec_ssize shape[PYSPEC_MAX_NDIM];
+} pyspec_export_desc;
+
+// Deallocated instances whose Go values are yet to be unbound: a dealloc
+// queues its instance here instead of crossing into Go, and the Go part
+// drains the queue before it looks up or binds a wrapper, and when the C part
+// finds it full. Used with the GIL held.
+#define PYSPEC_FREE_QUEUE 64
+typedef struct {
+	PyObject* self; // freed memory by now: a key, never dereferenced
+	void* goptr;
+	int32_t cls;
+	int32_t unused;
+} pyspec_free;
+
+typedef struct {
+	int32_t n;
+	int32_t unused;
+	pyspec_free items[PYSPEC_FREE_QUEUE];
+} pyspec_free_queue;
+
+// The Python services the Go part calls back. Every function is called with
+// the GIL held, except save_thread's pair and gil_ensure.
+typedef struct {
+	uint32_t abi;           // PYSPEC_HOST_ABI
+	uint32_t goptr_offset;  // where an instance keeps its Go pointer
+	uint32_t cls_offset;    // and its class index
+	uint32_t gen_offset;    // and its Go runtime generation
+	uint32_t gen;           // the generation of this Go part
+	uint32_t unused;
+	pyspec_free_queue* frees;
+
+	// Raise the Python exception of a runtime.ExcKind, or a declared one.
+	void (*raise)(int kind, const char* msg, pyspec_ssize len);
+	void (*raise_declared)(int index, const char* msg, pyspec_ssize len);
+	// A new, uninitialized instance of class index cls.
+	PyObject* (*new_object)(int cls);
+	// A new reference to o, unless o is being deallocated: then 0 (and o
+	// must not be handed out).
+	int (*claim)(PyObject* o);
+	void (*decref)(PyObject* o);
+	// Report the pending exception where it cannot be raised (a dealloc).
+	void (*write_unraisable)(void);
+	// Release and take back the GIL around a nogil call.
+	void* (*save_thread)(void);
+	void (*restore_thread)(void* tstate);
+
+	// Results.
+	PyObject* (*none)(void);
+	PyObject* (*from_bool)(int v);
+	PyObject* (*from_int64)(int64_t v);
+	PyObject* (*from_uint64)(uint64_t v);
+	PyObject* (*from_float64)(double v);
+	PyObject* (*text)(const char* p, pyspec_ssize n, int code);
+	PyObject* (*list_of)(const void* items, pyspec_ssize n, int code);
+	PyObject* (*list_new)(pyspec_ssize n);
+	int (*list_set_text)(PyObject* list, pyspec_ssize i, const char* p, pyspec_ssize n, int code);
+} pyspec_host;
+
+#endif
