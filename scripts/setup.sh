@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what pyspec's example and tests need on a fresh Debian machine:
-# python3-dev (headers), python3-numpy, python3-pytest and python3-mypy for the chosen
-# interpreter, cython3 and pybind11-dev for bench/run, and .venv with the PyPI
-# packages of scripts/requirements.txt. Idempotent: does nothing when all are present.
+# python3-dev (headers), python3-numpy, python3-pytest, python3-mypy and
+# python3-hypothesis for the chosen interpreter, cython3 and pybind11-dev for
+# bench/run, and .venv with the PyPI packages of scripts/requirements.txt.
+# Idempotent: does nothing when all are present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYSPEC_PYTHON:-/usr/bin/python3}"
@@ -12,6 +13,7 @@ need=()
 "$PY" -c 'import pytest' 2>/dev/null || need+=(python3-pytest)
 "$PY" -c 'import mypy.stubtest' 2>/dev/null || need+=(python3-mypy)
 "$PY" -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
+"$PY" -c 'import hypothesis' 2>/dev/null || need+=(python3-hypothesis)
 # bench/run's peer contenders: Cython and pybind11.
 command -v cython3 >/dev/null || need+=(cython3)
 test -f /usr/include/pybind11/pybind11.h || need+=(pybind11-dev)

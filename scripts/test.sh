@@ -7,7 +7,9 @@ export PYSPEC_PYTHON="${PYSPEC_PYTHON:-/usr/bin/python3}"
 bash scripts/setup.sh
 test -z "$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 go vet ./...
-go test -count=1 ./...
+go test -count=1 -timeout 60m ./...
+# The spec loader under Go's fuzzer, briefly (the seeds run in go test above).
+go test -run '^$' -fuzz FuzzCheckSpec -fuzztime 20s ./spec
 # The schema with real editor clients: yaml-language-server over LSP, ajv.
 bin="$(mktemp -d)/pyspec"
 go build -o "$bin" ./cmd/pyspec

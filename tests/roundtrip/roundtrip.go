@@ -1,0 +1,158 @@
+// Package roundtrip returns what it is given: the Go side of the
+// property-based tests of every conversion.
+package roundtrip
+
+import "github.com/pyspec/pyspec/runtime"
+
+// EchoBool returns x.
+func EchoBool(x bool) bool { return x }
+
+// EchoInt8 returns x.
+func EchoInt8(x int8) int8 { return x }
+
+// EchoInt16 returns x.
+func EchoInt16(x int16) int16 { return x }
+
+// EchoInt32 returns x.
+func EchoInt32(x int32) int32 { return x }
+
+// EchoInt64 returns x.
+func EchoInt64(x int64) int64 { return x }
+
+// EchoUint8 returns x.
+func EchoUint8(x uint8) uint8 { return x }
+
+// EchoUint16 returns x.
+func EchoUint16(x uint16) uint16 { return x }
+
+// EchoUint32 returns x.
+func EchoUint32(x uint32) uint32 { return x }
+
+// EchoUint64 returns x.
+func EchoUint64(x uint64) uint64 { return x }
+
+// EchoFloat32 returns x.
+func EchoFloat32(x float32) float32 { return x }
+
+// EchoFloat64 returns x.
+func EchoFloat64(x float64) float64 { return x }
+
+// EchoStr returns x.
+func EchoStr(x string) string { return x }
+
+// EchoBytes returns x.
+func EchoBytes(x []byte) []byte { return x }
+
+// EchoListBool returns xs.
+func EchoListBool(xs []bool) []bool { return xs }
+
+// EchoListInt8 returns xs.
+func EchoListInt8(xs []int8) []int8 { return xs }
+
+// EchoListUint64 returns xs.
+func EchoListUint64(xs []uint64) []uint64 { return xs }
+
+// EchoListInt64 returns xs.
+func EchoListInt64(xs []int64) []int64 { return xs }
+
+// EchoListFloat32 returns xs.
+func EchoListFloat32(xs []float32) []float32 { return xs }
+
+// EchoListFloat64 returns xs.
+func EchoListFloat64(xs []float64) []float64 { return xs }
+
+// EchoListStr returns xs.
+func EchoListStr(xs []string) []string { return xs }
+
+// EchoListBytes returns xs.
+func EchoListBytes(xs [][]byte) [][]byte { return xs }
+
+// EchoTupleUint16 returns xs.
+func EchoTupleUint16(xs []uint16) []uint16 { return xs }
+
+// EchoOptInt32 returns x.
+func EchoOptInt32(x *int32) *int32 { return x }
+
+// EchoOptStr returns x.
+func EchoOptStr(x *string) *string { return x }
+
+// EchoMany returns its arguments.
+func EchoMany(a int8, b float32, c string, d *[]byte) (int8, float32, string, *[]byte) {
+	return a, b, c, d
+}
+
+// ElemsInt8 lists the elements of buf in C order.
+func ElemsInt8(buf runtime.View[int8]) []int8 { return elems(buf) }
+
+// ElemsUint16 lists the elements of buf in C order.
+func ElemsUint16(buf runtime.View[uint16]) []uint16 { return elems(buf) }
+
+// ElemsInt32 lists the elements of buf in C order.
+func ElemsInt32(buf runtime.View[int32]) []int32 { return elems(buf) }
+
+// ElemsInt64 lists the elements of buf in C order.
+func ElemsInt64(buf runtime.View[int64]) []int64 { return elems(buf) }
+
+// ElemsUint64 lists the elements of buf in C order.
+func ElemsUint64(buf runtime.View[uint64]) []uint64 { return elems(buf) }
+
+// ElemsFloat32 lists the elements of buf in C order.
+func ElemsFloat32(buf runtime.View[float32]) []float32 { return elems(buf) }
+
+// ElemsFloat64 lists the elements of buf in C order.
+func ElemsFloat64(buf runtime.View[float64]) []float64 { return elems(buf) }
+
+// ElemsBool lists the elements of buf in C order.
+func ElemsBool(buf runtime.View[bool]) []bool { return elems(buf) }
+
+// elems walks every index of v in C order with At, whatever the strides.
+func elems[T runtime.Elem](v runtime.View[T]) []T {
+	shape := v.Shape()
+	out := make([]T, 0, v.NumElems())
+	if v.NumElems() == 0 {
+		return out
+	}
+	idx := make([]int, len(shape))
+	for {
+		out = append(out, v.At(idx...))
+		k := len(idx) - 1
+		for k >= 0 {
+			idx[k]++
+			if idx[k] < shape[k] {
+				break
+			}
+			idx[k] = 0
+			k--
+		}
+		if k < 0 {
+			return out
+		}
+	}
+}
+
+// FillUint8 writes v into every element of buf.
+func FillUint8(buf runtime.View[uint8], v uint8) {
+	shape := buf.Shape()
+	if buf.NumElems() == 0 {
+		return
+	}
+	idx := make([]int, len(shape))
+	for {
+		buf.Set(v, idx...)
+		k := len(idx) - 1
+		for k >= 0 {
+			idx[k]++
+			if idx[k] < shape[k] {
+				break
+			}
+			idx[k] = 0
+			k--
+		}
+		if k < 0 {
+			return
+		}
+	}
+}
+
+// Nbytes is the buffer's length in bytes.
+func Nbytes(buf runtime.Buffer) int64 { return int64(buf.Len()) }

@@ -1,0 +1,138 @@
+// Package safety is the Go side of the lifetime regression tests.
+package safety
+
+import "github.com/pyspec/pyspec/runtime"
+
+// Item is what a Holder keeps.
+type Item struct{ Label string }
+
+// NewItem makes an Item.
+func NewItem(label string) (*Item, error) { return &Item{Label: label}, nil }
+
+// Holder keeps a Go pointer to an Item, beyond its wrapper's life.
+type Holder struct{ item *Item }
+
+// NewHolder makes an empty Holder.
+func NewHolder() (*Holder, error) { return &Holder{}, nil }
+
+// Put keeps item.
+func (h *Holder) Put(item *Item) { h.item = item }
+
+// Get returns the kept item.
+func (h *Holder) Get() *Item { return h.item }
+
+// Root is embedded by value in Base.
+type Root struct{ Name string }
+
+// RootName is the root's name.
+func (r *Root) RootName() string { return "root " + r.Name }
+
+// Base is embedded by pointer in Derived.
+type Base struct {
+	Root
+	Tag string
+}
+
+// NewBase makes a Base.
+func NewBase(tag string) (*Base, error) { return &Base{Root: Root{Name: tag}, Tag: tag}, nil }
+
+// Describe names the base.
+func (b *Base) Describe() string { return "base " + b.Tag }
+
+// Derived embeds *Base.
+type Derived struct{ *Base }
+
+// NewDerived makes a Derived with its own Base.
+func NewDerived() (*Derived, error) {
+	return &Derived{Base: &Base{Root: Root{Name: "original"}, Tag: "original"}}, nil
+}
+
+var oldBase *Base
+
+// SwapBase replaces the embedded pointer, keeping the old Base.
+func (d *Derived) SwapBase() {
+	oldBase = d.Base
+	d.Base = &Base{Tag: "swapped"}
+}
+
+// OldBase is the Base of the last swap.
+func OldBase() *Base { return oldBase }
+
+// Leaf embeds Derived by value: its Base may be nil.
+type Leaf struct{ Derived }
+
+// NewLeaf makes a Leaf, with a Base or without one.
+func NewLeaf(withBase bool) (*Leaf, error) {
+	l := &Leaf{}
+	if withBase {
+		l.Base = &Base{Tag: "leaf"}
+	}
+	return l, nil
+}
+
+// Exporter exports its values read-only, or misbehaves as mode says.
+type Exporter struct {
+	Ident int64
+	mode  string
+	data  []int64
+	live  int64
+}
+
+var (
+	nextIdent int64
+	released  []int64
+)
+
+// NewExporter makes an Exporter of n values.
+func NewExporter(n int64, mode string) (*Exporter, error) {
+	if n < 0 {
+		return nil, runtime.ValueError("n must be >= 0, not %d", n)
+	}
+	nextIdent++
+	return &Exporter{Ident: nextIdent, mode: mode, data: make([]int64, n)}, nil
+}
+
+// Buffer describes the export.
+func (e *Exporter) Buffer(flags runtime.Flags) (runtime.Export, error) {
+	switch e.mode {
+	case "overflow":
+		// The shape's product wraps around to 0 in 64 bits.
+		return runtime.ExportSlice([]int64{}, true, 1<<33, 1<<31)
+	case "refuse":
+		return runtime.Export{}, ExportRefused.New("refused by mode %q", e.mode)
+	case "buffererror":
+		return runtime.Export{}, runtime.BufferError("no buffer today")
+	}
+	e.live++
+	if e.mode == "grid" {
+		return runtime.ExportSlice(e.data, true, 2, len(e.data)/2)
+	}
+	return runtime.ExportSlice(e.data, true)
+}
+
+// ReleaseBuffer runs once per released view.
+func (e *Exporter) ReleaseBuffer() {
+	e.live--
+	released = append(released, e.Ident)
+	if e.mode == "panic_release" {
+		panic("the release hook panics")
+	}
+}
+
+// Live is the number of views not released.
+func (e *Exporter) Live() int64 { return e.live }
+
+// ReleasedIds lists the exporters whose release hook ran.
+func ReleasedIds() []int64 { return append([]int64{}, released...) }
+
+// TakeWritable accepts a writable buffer.
+func TakeWritable(buf runtime.Buffer) {}
+
+// TakeFortran accepts a Fortran-contiguous buffer.
+func TakeFortran(buf runtime.Buffer) {}
+
+// BufferThenInt returns n.
+func BufferThenInt(buf runtime.Buffer, n int64) int64 { return n }
+
+// F32 returns x.
+func F32(x float32) float32 { return x }

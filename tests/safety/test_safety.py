@@ -1,0 +1,256 @@
+"""Regression tests of issue 13's defects, each in the shape that broke it.
+
+Several of these used to read freed memory: without AddressSanitizer they
+may pass by luck on a broken build, so CI also runs them under ASan (and
+under -X dev with PYTHONMALLOC=debug, which poisons freed memory).
+"""
+import gc
+import sys
+import weakref
+
+import pytest
+
+import safety
+
+
+# 1. A Python subclass's wrapper dies in stages: subtype_dealloc runs weakref
+# callbacks and clears __dict__ before the base dealloc unbinds the Go value.
+# Go code returning that value in between must not get the dying wrapper.
+
+class Sub(safety.Item):
+    pass
+
+
+def test_weakref_callback_gets_a_live_wrapper():
+    h = safety.Holder()
+    s = Sub("kept")
+    h.put(s)
+    got = []
+    r = weakref.ref(s, lambda ref: got.append(h.get()))
+    del s
+    gc.collect()
+    assert r() is None
+    assert len(got) == 1
+    item = got[0]
+    assert type(item) is safety.Item  # a new wrapper: the subclass part died
+    assert item.label == "kept"
+    assert sys.getrefcount(item) == 3  # got, item, the argument
+    assert h.get() is item
+    del got
+    for _ in range(1000):  # reuse freed memory; the wrapper must stay intact
+        Sub("x")
+    assert item.label == "kept" and h.get() is item
+
+
+class Trap:
+    def __init__(self, holder, sink):
+        self.holder, self.sink = holder, sink
+
+    def __del__(self):
+        self.sink.append(self.holder.get())
+
+
+def test_dict_clearing_gets_a_live_wrapper():
+    h = safety.Holder()
+    s = Sub("trapped")
+    h.put(s)
+    sink = []
+    s.trap = Trap(h, sink)
+    del s
+    gc.collect()
+    assert len(sink) == 1
+    item = sink[0]
+    others = [safety.Item(str(i)) for i in range(100)]
+    assert type(item) is safety.Item and item.label == "trapped"
+    assert h.get() is item
+    assert all(o.label == str(i) for i, o in enumerate(others))
+
+
+# 2. The alias of an embedded *Base must be forgotten under the pointer it
+# was registered with, even if Go code replaced the pointer since.
+
+def test_swapped_base_pointer_leaves_no_stale_alias():
+    d = safety.Derived()
+    assert d.tag == "original"
+    d.swap_base()
+    assert d.tag == "swapped"
+    del d
+    gc.collect()
+    for _ in range(100):
+        safety.Item("reuse the freed wrapper's memory")
+    old = safety.old_base()
+    assert type(old) is safety.Base
+    assert old.tag == "original" and old.describe() == "base original"
+    assert old.root_name() == "root original"
+
+
+def test_nil_embedded_pointer_is_an_error_not_a_crash():
+    # Leaf -> Derived (by value) -> *Base (nil here) -> Root (by value): the
+    # Root part of this Leaf is behind a nil pointer, also when it dies.
+    leaf = safety.Leaf(False)
+    with pytest.raises(RuntimeError, match="nil pointer"):
+        leaf.describe()
+    with pytest.raises(RuntimeError):
+        leaf.root_name()
+    with pytest.raises(RuntimeError):
+        leaf.tag
+    del leaf
+    gc.collect()
+    ok = safety.Leaf(True)
+    assert ok.describe() == "base leaf"
+    assert ok.root_name() == "root "
+
+
+# 3. A shape whose element count overflows must not pass the size check.
+
+def test_shape_product_overflow_is_refused():
+    e = safety.Exporter(0, "overflow")
+    with pytest.raises(BufferError, match="shape"):
+        memoryview(e)
+
+
+# 4. A view refused after the Go hook ran must run the release hook too.
+
+def test_refused_views_are_released():
+    e = safety.Exporter(4, "ok")
+    before = len(safety.released_ids())
+    with pytest.raises(BufferError, match="read-only"):
+        safety.take_writable(e)
+    assert e.live() == 0
+    # The refused view, then the read-only probe that words the refusal.
+    assert safety.released_ids()[before:] == [e.ident, e.ident]
+
+
+def test_refused_fortran_request_releases():
+    e = safety.Exporter(6, "grid")  # 2 x 3, C order
+    before = len(safety.released_ids())
+    with pytest.raises(BufferError, match="Fortran"):
+        safety.take_fortran(e)
+    assert e.live() == 0
+    assert safety.released_ids()[before:] == [e.ident]
+    flat = safety.Exporter(6, "ok")  # 1-D: Fortran-contiguous too
+    safety.take_fortran(flat)
+    assert flat.live() == 0
+
+
+# 5. A re-initialized exporter releases its old views against the value that
+# exported them.
+
+def test_reinit_while_exported_releases_the_old_value():
+    e = safety.Exporter(4, "ok")
+    old = e.ident
+    m = memoryview(e)
+    assert e.live() == 1
+    e.__init__(8, "ok")
+    new = e.ident
+    assert new != old and e.live() == 0
+    m.release()
+    assert e.live() == 0
+    assert safety.released_ids()[-1] == old
+    assert len(memoryview(e)) == 8
+
+
+# 6. A release hook that panics while another argument's TypeError is pending
+# must not replace it (it once became "SystemError: returned NULL without
+# setting an exception").
+
+def test_pending_exception_survives_a_panicking_release(monkeypatch):
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u))
+    e = safety.Exporter(2, "panic_release")
+    with pytest.raises(TypeError, match="argument 'n' must be int"):
+        safety.buffer_then_int(e, "not an int")
+    assert len(seen) == 1 and "release hook panics" in str(seen[0].exc_value)
+    assert safety.buffer_then_int(safety.Exporter(1, "ok"), 5) == 5
+
+
+# 7. Smaller defects.
+
+def test_float32_accepts_its_own_bounds():
+    import struct
+    big = 3.4028235e38
+    struct.pack("f", big)  # what Python itself accepts
+    assert safety.f32(big) == pytest.approx(big, rel=1e-7)
+    assert safety.f32(-big) == pytest.approx(-big, rel=1e-7)
+    assert safety.f32(float("inf")) == float("inf")
+    with pytest.raises(OverflowError, match="float32"):
+        safety.f32(3.5e38)
+
+
+def test_reassigned_init_is_called():
+    calls = []
+    original = safety.Item.__init__
+
+    def init(self, label):
+        calls.append(label)
+        original(self, label.upper())
+
+    safety.Item.__init__ = init
+    try:
+        it = safety.Item("abc")
+        assert calls == ["abc"] and it.label == "ABC"
+    finally:
+        safety.Item.__init__ = original
+    assert safety.Item("x").label == "x" and calls == ["abc"]
+
+
+def test_base_init_refuses_an_instance_of_a_derived_spec_class():
+    d = safety.Derived()
+    with pytest.raises(TypeError, match=r"Base.__init__\(\) cannot initialize a Derived"):
+        safety.Base.__init__(d, "hijack")
+    d.swap_base()
+    assert d.tag == "swapped"
+
+
+# Exceptions from a buffer argument's exporter keep their class and cause.
+
+def test_builtin_exporter_error_is_chained():
+    with pytest.raises(BufferError) as info:
+        safety.buffer_then_int(safety.Exporter(1, "buffererror"), 1)
+    assert str(info.value).startswith("buffer_then_int() argument 'buf': ")
+    assert isinstance(info.value.__cause__, BufferError)
+    assert str(info.value.__cause__) == "no buffer today"
+
+
+def test_declared_exporter_error_keeps_its_class():
+    with pytest.raises(safety.ExportRefused) as info:
+        safety.buffer_then_int(safety.Exporter(1, "refuse"), 1)
+    assert "refused by mode" in str(info.value)
+    assert any("buffer_then_int() argument 'buf'" in n for n in info.value.__notes__)
+
+
+# Module objects: PEP 489 multi-phase init.
+
+def test_reimport_shares_the_classes():
+    import importlib
+    h = safety.Holder()
+    h.put(safety.Item("a"))
+    saved = sys.modules.pop("safety")
+    try:
+        again = importlib.import_module("safety")
+        assert again is not saved
+        assert again.Item is saved.Item
+        assert isinstance(h.get(), again.Item)
+    finally:
+        sys.modules["safety"] = saved
+
+
+def test_subinterpreter_is_refused():
+    _testcapi = pytest.importorskip("_testcapi")
+    code = (
+        "try:\n"
+        "    import safety\n"
+        "except ImportError as e:\n"
+        "    assert 'subinterpreters' in str(e), e\n"
+        "else:\n"
+        "    raise AssertionError('imported in a subinterpreter')\n"
+    )
+    assert _testcapi.run_in_subinterp(code) == 0
+
+
+def test_weak_references():
+    it = safety.Item("w")
+    r = weakref.ref(it)
+    assert r() is it
+    del it
+    assert r() is None
