@@ -45,6 +45,7 @@ MODULES = {
     "floor_c": "floor_c",
     "floor_go": "floor_go",
     "pyspec": "pyspec_bench",
+    "pyspec_abi3": "pyspec_bench_abi3",
     "ctypes_go": "ctypes_go",
     "cython_mod": "cython_mod",
     "pybind11_mod": "pybind11_mod",
@@ -416,17 +417,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", required=True, help="directory holding floor_c, floor_go and the peers")
     ap.add_argument("--pyspec", help="directory holding the compiled pyspec module pyspec_bench")
+    ap.add_argument("--pyspec-abi3", help="directory holding pyspec_bench_abi3, the same spec built with --abi3")
     ap.add_argument("--quick", action="store_true", help="only check imports and results")
     ap.add_argument("--out", help="also write the markdown report to FILE")
     args = ap.parse_args()
 
-    paths = {c: (args.pyspec if c == "pyspec" else args.build) for c in MODULES}
+    paths = {c: {"pyspec": args.pyspec, "pyspec_abi3": args.pyspec_abi3}.get(c, args.build) for c in MODULES}
     mods = {c: load(paths[c], MODULES[c]) for c in MODULES}
     # The floors are always required; --quick (CI's build check) requires
     # every contender that bench/run was asked to build.
     required = list(MODULES) if args.quick else list(FLOORS)
     if args.quick and not args.pyspec:
         required.remove("pyspec")
+    if args.quick and not args.pyspec_abi3:
+        required.remove("pyspec_abi3")
     missing = [f"{c}: {mods[c][1]}" for c in required if mods[c][0] is None]
     if missing:
         sys.exit("bench: contenders missing:\n  " + "\n  ".join(missing))
@@ -504,6 +508,17 @@ def main():
     md += ["", f"Throughput of {big.label} ({big.nbytes / 1e6:,.0f} MB, median): " + ", ".join(
         f"{c} {big.nbytes / results[big.label, c]['median']:.2f} GB/s"
         for c in CONTENDERS if isinstance(results[big.label, c], dict)) + "."]
+
+    if any(isinstance(results[op.label, "pyspec_abi3"], dict) for op in ops):
+        md += ["", "## What the Limited API costs", "",
+               "`pyspec_abi3` is the same spec built with `pyspec compile --abi3` (one `.abi3.so` for CPython 3.11",
+               "and later): no vectorcall for constructors, and functions instead of macros for tuple and",
+               "float access. Median ns per call, and the ratio to the full-API build:", "",
+               "| operation | pyspec | pyspec_abi3 | abi3 / full |", "|---|---:|---:|---:|"]
+        for op in ops:
+            a, b = results[op.label, "pyspec"], results[op.label, "pyspec_abi3"]
+            if isinstance(a, dict) and isinstance(b, dict):
+                md.append(f"| {op.label} | {fmt_cell(a['median'])} | {fmt_cell(b['median'])} | {fmt_ratio(ratio(b, a))} |")
 
     md += ["", "## Targets", "", "Computed from the medians above.", ""]
     md += targets(results, by_key)

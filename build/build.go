@@ -106,6 +106,9 @@ type Options struct {
 	Limited bool
 	// Sanitize is "" or "address": both parts built with AddressSanitizer.
 	Sanitize string
+	// Strip leaves symbol tables and debug information out of both parts
+	// (wheels: about half the size).
+	Strip bool
 }
 
 // variant names the options in build directories.
@@ -117,12 +120,18 @@ func (o Options) variant() string {
 	if o.Sanitize != "" {
 		v += "-" + o.Sanitize
 	}
+	if o.Strip {
+		v += "-stripped"
+	}
 	return v
 }
 
 // LimitedAPI is the Py_LIMITED_API version abi3 builds target: 3.11, the
 // first whose Limited API has the buffer protocol.
-const LimitedAPI = "0x030B0000"
+const (
+	LimitedAPI     = "0x030B0000"
+	LimitedVersion = "3.11"
+)
 
 // Result is what a build produced in the output directory.
 type Result struct {
@@ -153,8 +162,8 @@ func Build(m *spec.Module, py *Python, work, outDir string, opts Options) (*Resu
 	if opts.Sanitize != "" && opts.Sanitize != "address" {
 		return nil, fmt.Errorf("--sanitize %q: only \"address\" is supported", opts.Sanitize)
 	}
-	if opts.Limited && py.Version < "3.11" && len(py.Version) == 4 {
-		return nil, fmt.Errorf("--abi3 needs Python 3.11 or later to build with (the Limited API's buffer protocol); %s is %s", py.Exe, py.Version)
+	if opts.Limited && !atLeast(py.Version, LimitedVersion) {
+		return nil, fmt.Errorf("--abi3 needs Python %s or later to build with (the Limited API's buffer protocol); %s is %s", LimitedVersion, py.Exe, py.Version)
 	}
 	files, err := codegen.Generate(m)
 	if err != nil {
@@ -185,7 +194,11 @@ func Build(m *spec.Module, py *Python, work, outDir string, opts Options) (*Resu
 	}
 	ext := filepath.Join(dir, m.Name+suffix)
 	goPart := filepath.Join(dir, GoPartName(m.Name))
-	goCmd, goEnvVars := goBuild(work, goPart, opts)
+	modcache := filepath.Join(m.Go.ModuleRoot, filepath.FromSlash(ModCacheDir))
+	if st, err := os.Stat(modcache); err != nil || !st.IsDir() {
+		modcache = ""
+	}
+	goCmd, goEnvVars := goBuild(work, goPart, opts, modcache)
 	ccArgs := cBuild(work, ext, py, opts)
 	key, err := buildKey(files, m, py, goEnvVars, append(append([]string{cc}, ccArgs...), goCmd...))
 	if err != nil {
@@ -243,30 +256,48 @@ func install(built, target string) error {
 	return os.Rename(tmp, target)
 }
 
+// ModCacheDir is where an sdist carries the Go modules its build needs,
+// relative to the Go module's root (a GOPROXY directory).
+const ModCacheDir = ".pyspec/modcache"
+
 // goBuild is the command building the Go part, and its environment.
-func goBuild(work, out string, opts Options) ([]string, []string) {
+// modcache, when not "", is a GOPROXY directory to take modules from.
+func goBuild(work, out string, opts Options, modcache string) ([]string, []string) {
 	var env []string
 	for _, kv := range os.Environ() {
-		switch strings.SplitN(kv, "=", 2)[0] {
+		switch k := strings.SplitN(kv, "=", 2)[0]; k {
 		case "GOWORK", "GOFLAGS", "CGO_ENABLED", "CGO_CFLAGS", "CGO_LDFLAGS":
 			continue
+		case "GOPROXY", "GONOSUMDB":
+			if modcache != "" {
+				continue
+			}
 		}
 		env = append(env, kv)
 	}
 	// -trimpath and no build ids: the same inputs give the same bytes.
-	cmd := []string{"go", "build", "-buildmode=c-shared", "-trimpath",
-		"-ldflags=-buildid= -extldflags=-Wl,--build-id=none", "-o", out}
+	ldflags := "-buildid= -extldflags=-Wl,--build-id=none"
+	if opts.Strip {
+		ldflags = "-s -w " + ldflags
+	}
+	cmd := []string{"go", "build", "-buildmode=c-shared", "-trimpath", "-ldflags=" + ldflags, "-o", out}
 	cflags := "-O2 -ffile-prefix-map=" + work + "=."
 	if opts.Sanitize == "address" {
 		cmd = append(cmd, "-asan")
 		cflags += " -fno-omit-frame-pointer"
 	}
 	cmd = append(cmd, "./"+codegen.GoDir)
-	return cmd, append(env,
+	env = append(env,
 		"GOWORK="+filepath.Join(work, "go.work"),
 		"CGO_ENABLED=1",
 		"CGO_CFLAGS="+cflags,
 	)
+	if modcache != "" {
+		// Built from an sdist: the Go modules it carries, and nothing
+		// from the network.
+		env = append(env, "GOPROXY=file://"+filepath.ToSlash(modcache)+",off", "GONOSUMDB=*")
+	}
+	return cmd, env
 }
 
 // cBuild is the C compiler's arguments for the C part.
@@ -285,7 +316,18 @@ func cBuild(work, out string, py *Python, opts Options) []string {
 	if runtime.GOOS == "linux" {
 		args = append(args, "-Wl,--build-id=none")
 	}
+	if opts.Strip {
+		args = append(args, "-s")
+	}
 	return args
+}
+
+// atLeast compares "3.9" and "3.11" as versions.
+func atLeast(v, min string) bool {
+	var a, b, c, d int
+	fmt.Sscanf(v, "%d.%d", &a, &b)
+	fmt.Sscanf(min, "%d.%d", &c, &d)
+	return a > c || a == c && b >= d
 }
 
 // cCompiler is $CC, else cc.

@@ -93,6 +93,13 @@ func (l *loader) build(root *yaml.Node) *Module {
 	}
 	m := &Module{Name: str(get(root, "module")), Doc: str(get(root, "doc")), SpecPath: abs}
 	l.checkName(get(root, "module"), "module name")
+	if v := get(root, "version"); v != nil {
+		norm, err := NormalizeVersion(v.Value)
+		if err != nil {
+			l.errorf(v, "%v", err)
+		}
+		m.Version = norm
+	}
 	pkg := "."
 	if p := get(get(root, "go"), "package"); p != nil {
 		pkg = p.Value

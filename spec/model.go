@@ -9,6 +9,7 @@ import "github.com/pyspec/pyspec/runtime"
 // Module is a resolved spec: everything the templates need, decided.
 type Module struct {
 	Name       string // Python import name
+	Version    string // PEP 440, normalized; "" when the spec gives none
 	Doc        string
 	SpecPath   string // absolute path of module.yaml
 	Go         GoPackage

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/pyspec/pyspec/codegen"
+	"github.com/pyspec/pyspec/packaging"
 )
 
 var initCommand = &command{
@@ -33,7 +35,16 @@ that the project builds with GOPROXY=off.`,
 			fmt.Fprintf(c.stderr, "pyspec init: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(c.stdout, "created %s: next, cd %s && pyspec compile module.yaml -o out && pyspec test module.yaml\n", dir, dir)
+		// pyproject.toml and the in-tree backend: pip install . works.
+		m := c.load(filepath.Join(dir, "module.yaml"))
+		if m == nil {
+			return 1
+		}
+		if _, err := packaging.WriteProject(m, "0.1.0"); err != nil {
+			fmt.Fprintf(c.stderr, "pyspec init: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(c.stdout, "created %s: next, cd %s && pyspec compile module.yaml -o out && pyspec test module.yaml (or pip install .)\n", dir, dir)
 		return 0
 	},
 }

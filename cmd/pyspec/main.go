@@ -25,7 +25,7 @@ type command struct {
 }
 
 // commands in the order of the usage text.
-var commands = []*command{initCommand, validateCommand, generateCommand, compileCommand, testCommand, schemaCommand}
+var commands = []*command{initCommand, validateCommand, generateCommand, compileCommand, testCommand, wheelCommand, sdistCommand, pyprojectCommand, metadataCommand, schemaCommand}
 
 // cli is where a command writes.
 type cli struct {
@@ -100,13 +100,16 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) (positional, rest []string,
 			break
 		}
 	}
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			// Asked for: the help goes to stdout, and is no error.
+			fs.SetOutput(c.stdout)
+			fs.Usage()
+			return nil, nil, 0, true
+		}
+	}
 	for {
 		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(c.stdout)
-				fs.Usage()
-				return nil, nil, 0, true
-			}
 			return nil, nil, 2, true
 		}
 		if fs.NArg() == 0 {
