@@ -166,6 +166,25 @@ type classView struct {
 	Slots      []slotView
 	Casts      []castView // how instances of this class and of classes below it become *GoType
 	Flags      string
+	// Restore converts the state of `pickle: attributes` (its params are
+	// the attributes) and makes the Go value; nil otherwise.
+	Restore *callView
+	// NoPickle is the reason given when an instance is pickled, for
+	// classes that do not pickle ("" when they do).
+	NoPickle string
+}
+
+// PickleBinary reports pickling through MarshalBinary/UnmarshalBinary.
+func (cv *classView) PickleBinary() bool { return cv.Pickle == spec.PickleBinary }
+
+// RestoreFields is the Go statements setting the fields of a restored
+// value v from the converted state a.
+func (cv *classView) RestoreFields() []string {
+	var out []string
+	for i, p := range cv.Restore.Params {
+		out = append(out, "v."+cv.Restore.Sig.Params[i].GoName+" = "+p.GoExpr)
+	}
+	return out
 }
 
 // Ancestors lists the spec classes this one extends, nearest first.
@@ -344,6 +363,29 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 		cv.Getsets = append(cv.Getsets, propertyView(m, cl, p))
 	}
 	cv.Constants = constantViews(cl.Constants)
+	switch cl.Pickle {
+	case spec.PickleAttributes:
+		// The attributes of the class and of the bases it embeds by value.
+		sig := &spec.Signature{}
+		for c := cl; c != nil; c = c.Base {
+			for _, a := range c.Attributes {
+				sig.Params = append(sig.Params, &spec.Param{Name: a.Name, GoName: a.GoField, Type: a.Type})
+			}
+			if c.BaseByPtr {
+				break
+			}
+		}
+		sig.NPos = len(sig.Params)
+		r := newCallView(cl.Name+".__setstate__", cl.CName+"_restore", sig, nil, false, false)
+		r.ClassIndex, r.ClassGoName, r.ClassCName = cl.Index, cl.GoName, cl.CName
+		cv.Restore = r
+	case spec.PickleNone:
+		cv.NoPickle = fmt.Sprintf("its Go type %s.%s does not implement encoding.BinaryMarshaler and encoding.BinaryUnmarshaler; "+
+			"implement them, or add `pickle: attributes` to class %s in the spec if its attributes are its whole state", m.Go.Name, cl.GoName, cl.Name)
+		if cl.PicklePos != cl.Pos {
+			cv.NoPickle = fmt.Sprintf("class %s says `pickle: false` in the spec", cl.Name)
+		}
+	}
 	return cv
 }
 
@@ -687,6 +729,17 @@ func (v *moduleView) API() []apiEntry {
 				call(g.Setter)
 			}
 		}
+		if cl.PickleBinary() {
+			out = append(out,
+				apiEntry{Name: cl.CName + "_getstate", Ret: "int", Params: "void* self, int32_t cls, PyObject** out", Args: "self, cls, out", Fail: "-1"},
+				apiEntry{Name: cl.CName + "_setstate", Ret: "int", Params: "PyObject* self, void* old, int32_t old_cls, pyspec_bytes* data",
+					Args: "self, old, old_cls, data", Fail: "-1"})
+		}
+		if cl.Restore != nil {
+			out = append(out, apiEntry{Name: cl.Restore.CName, Ret: "int",
+				Params: "PyObject* self, void* old, int32_t old_cls, struct " + cl.Restore.CName + "_args* a",
+				Args:   "self, old, old_cls, a", Fail: "-1"})
+		}
 		if cl.Buffer != nil {
 			out = append(out, apiEntry{Name: cl.CName + "_getbuffer", Ret: "int",
 				Params: "void* self, int32_t cls, pyspec_export_desc* d, int flags", Args: "self, cls, d, flags", Fail: "-1"})
@@ -707,6 +760,9 @@ func (v *moduleView) AllCalls() []*callView {
 	for _, c := range v.Classes {
 		if c.Init != nil {
 			out = append(out, c.Init)
+		}
+		if c.Restore != nil {
+			out = append(out, c.Restore)
 		}
 		out = append(out, c.Methods...)
 		out = append(out, c.Specials...)

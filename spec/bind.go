@@ -102,6 +102,7 @@ func (l *loader) bind(m *Module) {
 				l.errorf(at(c.Pos), "class %s: Go constructor %s %v; expected %s", c.Name, c.Init.GoName, err, want)
 			}
 		}
+		l.bindPickle(c, src)
 		if c.Buffer != nil {
 			recv := "c *" + c.GoName
 			want := "func (" + recv + ") Buffer(flags runtime.Flags) (runtime.Export, error)"
@@ -116,6 +117,40 @@ func (l *loader) bind(m *Module) {
 				if decl == nil || decl.Type.Params.NumFields() != 0 || decl.Type.Results.NumFields() != 0 {
 					l.errorf(at(c.Pos), "class %s: buffer release needs the Go method func (%s) ReleaseBuffer()", c.Name, recv)
 				}
+			}
+		}
+	}
+}
+
+// bindPickle settles how a class pickles: through encoding.BinaryMarshaler
+// and BinaryUnmarshaler when the Go type has them (required for `pickle:
+// binary`), or through its attributes.
+func (l *loader) bindPickle(c *Class, src *goSource) {
+	at := &yaml.Node{Line: c.PicklePos.Line, Column: c.PicklePos.Col}
+	marshal, unmarshal := src.method(c.GoName, "MarshalBinary"), src.method(c.GoName, "UnmarshalBinary")
+	hasBinary := false
+	if marshal != nil && unmarshal != nil {
+		withErr, err := src.checkTypes(marshal, nil, []string{"[]byte"})
+		withErr2, err2 := src.checkTypes(unmarshal, []string{"[]byte"}, nil)
+		hasBinary = err == nil && withErr && err2 == nil && withErr2
+	}
+	want := fmt.Sprintf("func (v *%s) MarshalBinary() ([]byte, error) and func (v *%s) UnmarshalBinary(data []byte) error", c.GoName, c.GoName)
+	switch c.Pickle {
+	case PickleAuto:
+		c.Pickle = PickleNone
+		if hasBinary {
+			c.Pickle = PickleBinary
+		}
+	case PickleBinary:
+		if !hasBinary {
+			l.errorf(at, "class %s: pickle: binary needs the Go methods %s (encoding.BinaryMarshaler and BinaryUnmarshaler)", c.Name, want)
+		}
+	case PickleAttributes:
+		for b := c; b.Base != nil; b = b.Base {
+			if b.BaseByPtr {
+				l.errorf(at, "class %s: pickle: attributes restores a new zero %s, whose embedded *%s is nil; implement %s instead",
+					c.Name, c.GoName, b.Base.GoName, want)
+				break
 			}
 		}
 	}

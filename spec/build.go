@@ -262,6 +262,18 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 			c.Buffer.ReleaseGoMethod = "ReleaseBuffer"
 		}
 	}
+	c.PicklePos = c.Pos
+	if p := get(v, "pickle"); p != nil {
+		c.PicklePos = pos(p)
+		switch p.Value {
+		case "binary":
+			c.Pickle = PickleBinary
+		case "attributes":
+			c.Pickle = PickleAttributes
+		case "false":
+			c.Pickle = PickleNone
+		}
+	}
 	if s := get(v, "subclassable"); s != nil {
 		c.Subclassable = s.Value == "true"
 	}

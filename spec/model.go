@@ -126,6 +126,8 @@ type Class struct {
 	Base         *Class // a spec class this one extends, or nil
 	BaseByPtr    bool   // the Go type embeds *Base rather than Base
 	Subclassable bool   // Python code may subclass it (also set for spec bases)
+	Pickle       PickleMode
+	PicklePos    Pos // where `pickle:` is, or the class's key
 	Attributes   []*Attribute
 	Properties   []*Property
 	Methods      []*Method
@@ -133,6 +135,18 @@ type Class struct {
 	Derived      []*Class // spec classes extending this one, directly or not
 	Pos          Pos
 }
+
+// PickleMode is how instances of a class pickle.
+type PickleMode int
+
+const (
+	// PickleAuto: through MarshalBinary/UnmarshalBinary if the Go type has
+	// them (binding settles it to PickleBinary or PickleNone).
+	PickleAuto PickleMode = iota
+	PickleNone
+	PickleBinary
+	PickleAttributes
+)
 
 // Attribute is a Python attribute backed by a field of the Go struct.
 type Attribute struct {

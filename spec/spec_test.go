@@ -259,3 +259,63 @@ classes:
 		t.Errorf("the runtime imported as rt is not recognised:\n%s", msg)
 	}
 }
+
+func TestBindPickle(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	os.WriteFile(dir+"/m.go", []byte(`package m
+
+type Auto struct{ n int }
+
+func (a *Auto) MarshalBinary() ([]byte, error) { return nil, nil }
+func (a *Auto) UnmarshalBinary(data []byte) error { return nil }
+
+type Plain struct{ X int64 }
+type Half struct{ X int64 }
+
+func (h *Half) MarshalBinary() ([]byte, error) { return nil, nil }
+
+type Base struct{ X int64 }
+type Derived struct{ *Base }
+`), 0o644)
+	os.WriteFile(dir+"/module.yaml", []byte(`module: m
+classes:
+  Auto: {}
+  Plain: {attributes: {x: int64}, pickle: attributes}
+  Half:
+    pickle: binary
+  Base: {attributes: {x: int64}}
+  Derived: {base: Base, pickle: attributes}
+  Off: {pickle: false, go: Auto}
+`), 0o644)
+	m, err := Load(dir + "/module.yaml")
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	for _, want := range []string{
+		"module.yaml:6:13: class Half: pickle: binary needs the Go methods func (v *Half) MarshalBinary() ([]byte, error) and func (v *Half) UnmarshalBinary(data []byte) error",
+		"module.yaml:8:33: class Derived: pickle: attributes restores a new zero Derived, whose embedded *Base is nil",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing %q in:\n%s", want, msg)
+		}
+	}
+	if strings.Count(msg, "\n") != 1 {
+		t.Errorf("want exactly two problems:\n%s", msg)
+	}
+	_ = m
+	// Without the failing classes: Auto pickles by its methods, Plain by its
+	// attributes, Off not at all.
+	os.WriteFile(dir+"/module.yaml", []byte("module: m\nclasses:\n  Auto: {}\n  Plain: {attributes: {x: int64}, pickle: attributes}\n  Off: {pickle: false, go: Auto}\n  Base: {attributes: {x: int64}}\n"), 0o644)
+	m, err = Load(dir + "/module.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]PickleMode{"Auto": PickleBinary, "Plain": PickleAttributes, "Off": PickleNone, "Base": PickleNone}
+	for _, c := range m.Classes {
+		if c.Pickle != want[c.Name] {
+			t.Errorf("class %s pickles by %d, want %d", c.Name, c.Pickle, want[c.Name])
+		}
+	}
+}

@@ -226,6 +226,14 @@ int pyspec_fill_export(Py_buffer* view, PyObject* exporter, const pyspec_export_
 // token, or 0 when the view belongs to a Go runtime of before a fork().
 uintptr_t pyspec_export_release(Py_buffer* view, int* current);
 
+// Pickling: the __reduce_ex__ tuple (reconstructor new_fn, the class, the
+// state, with a Python subclass's __dict__ alongside), the state of
+// `pickle: attributes`, and the undoing of both in __setstate__.
+PyObject* pyspec_reduce(PyObject* self, PyObject* state, PyObject* new_fn);
+PyObject* pyspec_attributes_state(PyObject* self, const char* const* names);
+int pyspec_split_state(PyObject** state, PyObject** extra);
+int pyspec_restore_dict(PyObject* self, PyObject* extra);
+
 static inline PyObject* pyspec_none(void) { return Py_NewRef(Py_None); }
 static inline PyObject* pyspec_from_bool(int v) { return PyBool_FromLong(v); }
 static inline PyObject* pyspec_from_int64(int64_t v) { return PyLong_FromLongLong(v); }

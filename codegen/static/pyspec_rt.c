@@ -603,6 +603,68 @@ int pyspec_object_mismatch(PyObject* o, PyTypeObject* type, const pyspec_sig* si
 	return -1;
 }
 
+// ---- pickling ------------------------------------------------------------
+
+PyObject* pyspec_reduce(PyObject* self, PyObject* state, PyObject* new_fn) {
+	if (new_fn == NULL) {
+		Py_DECREF(state);
+		PyErr_SetString(PyExc_RuntimeError, "pyspec: the module's reconstructor is gone");
+		return NULL;
+	}
+	// A Python subclass's instance attributes travel with the Go state.
+	PyObject* dict = PyObject_GetAttrString(self, "__dict__");
+	if (dict == NULL) {
+		PyErr_Clear();
+	} else if (PyDict_Check(dict) && PyDict_Size(dict) > 0) {
+		PyObject* both = PyTuple_Pack(2, state, dict);
+		Py_DECREF(state);
+		if (both == NULL) {
+			Py_DECREF(dict);
+			return NULL;
+		}
+		state = both;
+	}
+	Py_XDECREF(dict);
+	return Py_BuildValue("(O(O)N)", new_fn, (PyObject*)Py_TYPE(self), state);
+}
+
+PyObject* pyspec_attributes_state(PyObject* self, const char* const* names) {
+	PyObject* state = PyDict_New();
+	if (state == NULL) return NULL;
+	for (int k = 0; names[k] != NULL; k++) {
+		PyObject* v = PyObject_GetAttrString(self, names[k]);
+		if (v == NULL || PyDict_SetItemString(state, names[k], v) < 0) {
+			Py_XDECREF(v);
+			Py_DECREF(state);
+			return NULL;
+		}
+		Py_DECREF(v);
+	}
+	return state;
+}
+
+int pyspec_split_state(PyObject** state, PyObject** extra) {
+	*extra = NULL;
+	if (PyTuple_Check(*state)) {
+		if (PYSPEC_TUPLE_SIZE(*state) != 2) {
+			PyErr_SetString(PyExc_TypeError, "__setstate__() takes the state __reduce_ex__ made");
+			return -1;
+		}
+		*extra = PYSPEC_TUPLE_ITEM(*state, 1);
+		*state = PYSPEC_TUPLE_ITEM(*state, 0);
+	}
+	return 0;
+}
+
+int pyspec_restore_dict(PyObject* self, PyObject* extra) {
+	PyObject* dict = PyObject_GetAttrString(self, "__dict__");
+	if (dict == NULL) return -1;
+	int r = PyDict_Check(extra) ? PyDict_Update(dict, extra) : -1;
+	if (r < 0 && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "__setstate__() takes a dict of instance attributes");
+	Py_DECREF(dict);
+	return r;
+}
+
 // ---- errors --------------------------------------------------------------
 
 void pyspec_raise(int kind, const char* msg, Py_ssize_t len) {

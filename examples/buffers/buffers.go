@@ -2,7 +2,12 @@
 // side of examples/buffers/module.yaml.
 package buffers
 
-import "github.com/pyspec/pyspec/runtime"
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/pyspec/pyspec/runtime"
+)
 
 // Sum adds up the elements of a C-contiguous int64 buffer (requested with
 // ND). Four accumulators let the CPU overlap the additions.
@@ -68,4 +73,26 @@ func (c *ConstantBuffer) Buffer(flags runtime.Flags) (runtime.Export, error) {
 		return runtime.Export{}, runtime.BufferError("request for writable buffer is rejected")
 	}
 	return runtime.ExportSlice(c.values, true)
+}
+
+// MarshalBinary makes ConstantBuffer picklable (and copy.copy-able): the
+// values, little-endian.
+func (c *ConstantBuffer) MarshalBinary() ([]byte, error) {
+	out := make([]byte, 8*len(c.values))
+	for i, v := range c.values {
+		binary.LittleEndian.PutUint64(out[8*i:], uint64(v))
+	}
+	return out, nil
+}
+
+// UnmarshalBinary restores what MarshalBinary made.
+func (c *ConstantBuffer) UnmarshalBinary(data []byte) error {
+	if len(data)%8 != 0 {
+		return fmt.Errorf("truncated data: %d bytes is not a whole number of int64 values", len(data))
+	}
+	c.values = make([]int64, len(data)/8)
+	for i := range c.values {
+		c.values[i] = int64(binary.LittleEndian.Uint64(data[8*i:]))
+	}
+	return nil
 }

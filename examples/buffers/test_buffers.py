@@ -1,6 +1,8 @@
 """The author's tests of the buffers example (run by tests/e2e_test.go
 against the compiled module)."""
 
+import copy
+import pickle
 import sys
 
 import numpy as np
@@ -220,3 +222,33 @@ def test_many_objects_and_views_do_not_leak_handles():
         with memoryview(c) as mv:
             assert mv[3] == i
     gc.collect()
+
+
+# Pickling: ConstantBuffer implements encoding.BinaryMarshaler and
+# BinaryUnmarshaler in Go, which is all it takes.
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_constant_buffer_pickles(protocol):
+    c = buffers.ConstantBuffer(7, 5)
+    d = pickle.loads(pickle.dumps(c, protocol))
+    assert type(d) is buffers.ConstantBuffer and d is not c
+    assert np.asarray(d).tolist() == [7] * 5
+    assert buffers.sum(copy.deepcopy(c)) == 35
+
+
+def test_corrupt_state_is_refused_with_the_go_error():
+    c = buffers.ConstantBuffer(1, 2)
+    with pytest.raises(ValueError, match="cannot unpickle buffers.ConstantBuffer: truncated data: 5 bytes"):
+        c.__setstate__(b"12345")
+    assert np.asarray(c).tolist() == [1, 1]  # unchanged
+    with pytest.raises(TypeError, match="takes the bytes MarshalBinary made"):
+        c.__setstate__("text")
+    data = pickle.dumps(c)
+    for cut in range(1, len(data)):
+        with pytest.raises(Exception):
+            pickle.loads(data[:cut])
+
+
+def test_functions_pickle_by_reference():
+    assert pickle.loads(pickle.dumps(buffers.sum)) is buffers.sum

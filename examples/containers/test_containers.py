@@ -99,3 +99,9 @@ def test_refcounts_of_items_and_containers():
         3 in l
         l(3)
     assert sys.getrefcount(l) == before
+
+
+def test_a_class_without_a_pickle_contract_says_how_to_get_one():
+    import pickle
+    with pytest.raises(TypeError, match=r"cannot pickle 'containers.IntList' object: its Go type .*BinaryMarshaler.*pickle: attributes"):
+        pickle.dumps(C.IntList([1]))

@@ -1,12 +1,15 @@
 """Tests of the vectors example: a Go-backed class with attributes, a
 property, methods of all three kinds, operators and a declared exception."""
 
+import copy
 import gc
 import inspect
 import math
+import pickle
 import sys
 import threading
 import time
+import weakref
 
 import pytest
 
@@ -192,3 +195,61 @@ def test_lifetimes_and_refcounts():
     for _ in range(1_000_000):
         (Vec(1, 2) + Vec(3, 4)).same()
     assert rss() - first < 20_000  # KiB: flat, not growing with the count
+
+
+# Pickling: `pickle: attributes` in the spec (x and y are the whole state).
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_every_protocol(protocol):
+    v = Vec(3.5, -4)
+    w = pickle.loads(pickle.dumps(v, protocol))
+    assert type(w) is Vec and w == v and w is not v
+    w.x = 0  # its own Go value
+    assert v.x == 3.5
+
+
+def test_copy_and_deepcopy_share_no_go_state():
+    v = Vec(1, 2)
+    c, d = copy.copy(v), copy.deepcopy(v)
+    c.x, d.y = 10, 20
+    assert (v.x, v.y) == (1, 2) and c.x == 10 and d.y == 20
+    pair = copy.deepcopy([v, v])
+    assert pair[0] is pair[1] and pair[0] is not v  # the memo keeps identity
+
+
+class Tagged(Vec):
+    pass
+
+
+def test_pickle_a_python_subclass_with_attributes():
+    t = Tagged(5, 6)
+    t.tag = "north"
+    u = pickle.loads(pickle.dumps(t))
+    assert type(u) is Tagged and u == Vec(5, 6) and u.tag == "north"
+
+
+def test_functions_and_methods_pickle_by_reference():
+    assert pickle.loads(pickle.dumps(Vec.dot)) is Vec.dot
+    bound = pickle.loads(pickle.dumps(Vec(1, 2).dot))
+    assert bound(Vec(3, 4)) == 11
+
+
+def test_bad_state_is_a_clear_error():
+    with pytest.raises(TypeError, match=r"Vec.__setstate__\(\) argument 'x' must be float"):
+        Vec().__setstate__({"x": "a", "y": 1.0})
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'y'"):
+        Vec().__setstate__({"x": 1.0})
+    with pytest.raises(TypeError, match="takes a dict of attributes"):
+        Vec().__setstate__(b"garbage")
+    with pytest.raises(pickle.UnpicklingError):
+        pickle.loads(pickle.dumps(Vec(1, 2))[:-5])
+
+
+def test_weak_references():
+    v = Vec(1, 1)
+    r = weakref.ref(v)
+    assert r() is v
+    d = weakref.WeakValueDictionary({"v": v})
+    del v
+    assert r() is None and "v" not in d
