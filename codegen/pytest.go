@@ -125,6 +125,9 @@ func PytestFile(m *spec.Module) Files {
 	w.line(`"""Tests of module %s that follow from its spec: run them with pytest`, m.Name)
 	w.line(`from the directory holding the built module (pyspec test does)."""`)
 	w.line("")
+	if moduleHasAsync(m) {
+		w.line("import asyncio")
+	}
 	w.line("import inspect")
 	w.line("")
 	w.line("import pytest")
@@ -229,7 +232,7 @@ func callableTests(w *testWriter, id, target, errName string, sig *spec.Signatur
 	}
 }
 
-func exampleTests(w *testWriter, id, target string, examples []*spec.Example, instance string) {
+func exampleTests(w *testWriter, id, target string, examples []*spec.Example, instance string, async bool) {
 	for i, ex := range examples {
 		w.test(fmt.Sprintf("test_%s_example_%d", id, i+1), "")
 		args := append([]string(nil), ex.Args...)
@@ -242,6 +245,9 @@ func exampleTests(w *testWriter, id, target string, examples []*spec.Example, in
 			callee = "obj." + target
 		}
 		expr := callee + "(" + strings.Join(args, ", ") + ")"
+		if async {
+			expr = "asyncio.run(" + expr + ")"
+		}
 		if ex.Raises != "" {
 			exc := ex.Raises
 			if !builtinName(exc) {
@@ -288,7 +294,7 @@ func functionTests(w *testWriter, target, id string, f *spec.Function) {
 	w.test("test_"+id+"_signature", "")
 	w.line("    assert str(inspect.signature(%s)) == %q", target, pyTextSignature("", f.Sig))
 	callableTests(w, id, target, f.Name, f.Sig)
-	exampleTests(w, id, target, f.Examples, "")
+	exampleTests(w, id, target, f.Examples, "", f.Async)
 	if len(f.Examples) == 0 {
 		behaviourStub(w, id, "functions."+f.Name)
 	}
@@ -354,12 +360,12 @@ func classTests(w *testWriter, m *spec.Module, c *spec.Class) {
 					w.line("        %s", expr)
 				}
 			}
-			exampleTests(w, id, meth.Name, meth.Examples, cls)
+			exampleTests(w, id, meth.Name, meth.Examples, cls, meth.Async)
 		default:
 			w.test("test_"+id+"_signature", "")
 			w.line("    assert str(inspect.signature(%s.%s)) == %q", cls, meth.Name, pyTextSignature("", meth.Sig))
 			callableTests(w, id, cls+"."+meth.Name, errName, meth.Sig)
-			exampleTests(w, id, cls+"."+meth.Name, meth.Examples, "")
+			exampleTests(w, id, cls+"."+meth.Name, meth.Examples, "", meth.Async)
 		}
 		if len(meth.Examples) == 0 {
 			behaviourStub(w, id, "classes."+c.Name+".methods."+meth.Name)
@@ -375,4 +381,22 @@ func classTests(w *testWriter, m *spec.Module, c *spec.Class) {
 		w.line("            _testbuffer.ndarray(obj, getbuf=_testbuffer.PyBUF_WRITABLE)")
 		w.line("    view.release()")
 	}
+}
+
+// moduleHasAsync reports whether any function or method is async (its
+// examples run under asyncio).
+func moduleHasAsync(m *spec.Module) bool {
+	for _, f := range m.AllFunctions() {
+		if f.Async {
+			return true
+		}
+	}
+	for _, c := range m.Classes {
+		for _, meth := range c.Methods {
+			if meth.Async {
+				return true
+			}
+		}
+	}
+	return false
 }

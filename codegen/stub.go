@@ -120,14 +120,19 @@ func (w *stubWriter) doc(doc string) {
 }
 
 func (w *stubWriter) function(name string, decorators []string, params, result, doc string) {
+	w.def("def", name, decorators, params, result, doc)
+}
+
+// def writes a function or method; keyword is "def" or "async def".
+func (w *stubWriter) def(keyword, name string, decorators []string, params, result, doc string) {
 	for _, d := range decorators {
 		w.line("@%s", d)
 	}
 	if doc == "" {
-		w.line("def %s(%s) -> %s: ...", name, params, result)
+		w.line("%s %s(%s) -> %s: ...", keyword, name, params, result)
 		return
 	}
-	w.line("def %s(%s) -> %s:", name, params, result)
+	w.line("%s %s(%s) -> %s:", keyword, name, params, result)
 	w.indent += "    "
 	w.doc(doc)
 	w.indent = w.indent[4:]
@@ -168,7 +173,7 @@ func Stubs(m *spec.Module) Files {
 	}
 	for _, f := range m.Functions {
 		w.line("")
-		w.function(f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), f.Doc)
+		w.def(defKeyword(f.Async), f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), f.Doc)
 	}
 	for _, c := range m.Classes {
 		w.line("")
@@ -199,7 +204,7 @@ func Stubs(m *spec.Module) Files {
 		sw.constants(sub.Constants, false)
 		for _, f := range sub.Functions {
 			sw.line("")
-			sw.function(f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), f.Doc)
+			sw.def(defKeyword(f.Async), f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), f.Doc)
 		}
 		files[m.Name+"/"+sub.Name+".pyi"] = sw.b.Bytes()
 	}
@@ -265,9 +270,9 @@ func classStub(w *stubWriter, c *spec.Class) {
 	for _, meth := range c.Methods {
 		switch meth.Kind {
 		case spec.StaticMethod:
-			w.function(meth.Name, []string{"staticmethod"}, pyParams("", meth.Sig, nil), pyResult(meth.Results), meth.Doc)
+			w.def(defKeyword(meth.Async), meth.Name, []string{"staticmethod"}, pyParams("", meth.Sig, nil), pyResult(meth.Results), meth.Doc)
 		case spec.ClassMethod:
-			w.function(meth.Name, []string{"classmethod"}, pyParams("cls", meth.Sig, nil), pyResult(meth.Results), meth.Doc)
+			w.def(defKeyword(meth.Async), meth.Name, []string{"classmethod"}, pyParams("cls", meth.Sig, nil), pyResult(meth.Results), meth.Doc)
 		default:
 			result := pyResult(meth.Results)
 			if meth.Protocol != nil && meth.Protocol.Group == "inplace" && len(meth.Results) == 0 {
@@ -278,7 +283,7 @@ func classStub(w *stubWriter, c *spec.Class) {
 				// The slot takes pow()'s third argument too; only None works.
 				params += ", mod: None = None, /"
 			}
-			w.function(meth.Name, nil, params, result, meth.Doc)
+			w.def(defKeyword(meth.Async), meth.Name, nil, params, result, meth.Doc)
 		}
 		hasEq = hasEq || meth.Name == "__eq__"
 		hasHash = hasHash || meth.Name == "__hash__"
@@ -289,4 +294,13 @@ func classStub(w *stubWriter, c *spec.Class) {
 	if len(c.Attributes)+len(c.Properties)+len(c.Methods)+len(c.Constants) == 0 && c.Init == nil && c.Doc == "" {
 		w.line("...")
 	}
+}
+
+// defKeyword is how a stub declares a callable: async calls return a
+// coroutine.
+func defKeyword(async bool) string {
+	if async {
+		return "async def"
+	}
+	return "def"
 }

@@ -40,11 +40,14 @@ type callView struct {
 	Results      []*resultView
 	ReturnsError bool
 	NoGIL        bool
-	GoCall       string // e.g. "impl.Sum", "obj.Dot"
-	GoArgs       string // the Go call's argument list
-	GoName       string // for panic messages
-	Self         string // "", "instance" or "class"
-	ClassIndex   int    // instance methods and constructors: the owner's index
+	Async        bool     // returns an awaitable; the Go call runs in a goroutine
+	TakesContext bool     // the Go function's first parameter is a context.Context
+	GoCall       string   // e.g. "impl.Sum", "obj.Dot"
+	GoArgs       string   // the Go call's argument list
+	GoName       string   // for panic messages
+	resultTypes  []string // Go types of the results
+	Self         string   // "", "instance" or "class"
+	ClassIndex   int      // instance methods and constructors: the owner's index
 	ClassGoName  string
 	ClassCName   string
 	ReturnSelf   bool   // in-place operators without a result return self
@@ -71,11 +74,12 @@ type paramView struct {
 }
 
 type resultView struct {
-	Field string
-	CType string
-	GoVar string
-	GoToC string
-	CToPy string
+	Field  string
+	CType  string
+	GoVar  string
+	GoToC  string
+	CToPy  string
+	GoToPy string // the Python object of GoVar, built in Go (async results)
 }
 
 // ParamsReversed is the order in which converted arguments are released.
@@ -122,10 +126,82 @@ func (c *callView) GoParams() string {
 		ps = append(ps, "cls *C.PyObject")
 	}
 	ps = append(ps, fmt.Sprintf("a *C.struct_%s_args", c.CName))
+	if c.Async {
+		return strings.Join(append(ps, "token C.uint64_t"), ", ")
+	}
 	if len(c.Results) > 0 {
 		ps = append(ps, fmt.Sprintf("r *C.struct_%s_result", c.CName))
 	}
 	return strings.Join(ps, ", ")
+}
+
+// GoCallArgs is the argument list of the author's Go function, with the
+// context first when it takes one.
+func (c *callView) GoCallArgs() string {
+	if !c.TakesContext {
+		return c.GoArgs
+	}
+	if c.GoArgs == "" {
+		return "ctx"
+	}
+	return "ctx, " + c.GoArgs
+}
+
+// AsyncLocals are the statements converting an async call's arguments to
+// Go values before the goroutine starts (the C values die with the call).
+func (c *callView) AsyncLocals() []string {
+	var out []string
+	for i, p := range c.Params {
+		out = append(out, fmt.Sprintf("p%d := %s", i, p.GoExpr))
+	}
+	return out
+}
+
+// AsyncArgs is the Go call's argument list in the goroutine.
+func (c *callView) AsyncArgs() string {
+	var args []string
+	for i := range c.Params {
+		if c.Sig.Struct != nil {
+			args = append(args, fmt.Sprintf("%s: p%d", c.Sig.Params[i].GoName, i))
+		} else {
+			args = append(args, fmt.Sprintf("p%d", i))
+		}
+	}
+	s := strings.Join(args, ", ")
+	if c.Sig.Struct != nil {
+		s = implAlias + "." + c.Sig.Struct.GoName + "{" + s + "}"
+	}
+	if c.TakesContext {
+		if s == "" {
+			return "ctx"
+		}
+		return "ctx, " + s
+	}
+	return s
+}
+
+// AsyncResultDecls declares the Go results an async call's goroutine sets.
+func (c *callView) AsyncResultDecls() []string {
+	var out []string
+	for i, r := range c.Results {
+		out = append(out, fmt.Sprintf("var %s %s", r.GoVar, c.resultTypes[i]))
+	}
+	return out
+}
+
+// AsyncAssign is the left-hand side of the Go call in the goroutine.
+func (c *callView) AsyncAssign() string {
+	var vars []string
+	for _, r := range c.Results {
+		vars = append(vars, r.GoVar)
+	}
+	if c.ReturnsError {
+		vars = append(vars, "err")
+	}
+	if len(vars) == 0 {
+		return ""
+	}
+	return strings.Join(vars, ", ") + " = "
 }
 
 // CCallArgs is the argument list with which C calls the exported function.
@@ -138,7 +214,7 @@ func (c *callView) CCallArgs() string {
 		as = append(as, "self")
 	}
 	as = append(as, "&a")
-	if len(c.Results) > 0 {
+	if len(c.Results) > 0 && !c.Async {
 		as = append(as, "&r")
 	}
 	return strings.Join(as, ", ")
@@ -265,6 +341,7 @@ func newModuleView(m *spec.Module) *moduleView {
 
 func functionView(m *spec.Module, f *spec.Function) *callView {
 	c := newCallView(f.Name, f.CName, f.Sig, f.Results, f.ReturnsError, f.NoGIL)
+	c.Async, c.TakesContext = f.Async, f.TakesContext
 	c.GoCall = implAlias + "." + f.GoName
 	c.GoName = m.Go.Name + "." + f.GoName
 	c.Doc = cLiteral(textSignature(f.Name, "$module", f.Sig) + f.Doc)
@@ -327,6 +404,7 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 	for _, meth := range cl.Methods {
 		pyName := cl.Name + "." + meth.Name
 		c := newCallView(pyName, cl.CName+"_"+meth.Name, meth.Sig, meth.Results, meth.ReturnsError, meth.NoGIL)
+		c.Async, c.TakesContext = meth.Async, meth.TakesContext
 		c.MethName = meth.Name
 		c.GoName = m.Go.Name + "." + cl.GoName + "." + meth.GoName
 		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
@@ -708,7 +786,9 @@ func (v *moduleView) API() []apiEntry {
 			ps, as = append(ps, "PyObject* cls"), append(as, "cls")
 		}
 		ps, as = append(ps, "struct "+c.CName+"_args* a"), append(as, "a")
-		if len(c.Results) > 0 {
+		if c.Async {
+			ps, as = append(ps, "uint64_t token"), append(as, "token")
+		} else if len(c.Results) > 0 {
 			ps, as = append(ps, "struct "+c.CName+"_result* r"), append(as, "r")
 		}
 		out = append(out, apiEntry{Name: c.CName, Ret: "int", Params: strings.Join(ps, ", "), Args: strings.Join(as, ", "), Fail: "-1"})
@@ -751,7 +831,34 @@ func (v *moduleView) API() []apiEntry {
 	if v.Exports() {
 		out = append(out, apiEntry{Name: "release_export", Ret: "int", Params: "uintptr_t token", Args: "token", Fail: "-1"})
 	}
+	if v.AnyAsync() {
+		out = append(out,
+			apiEntry{Name: "async_start", Ret: "int", Params: "PyObject* fut, uint64_t token", Args: "fut, token", Fail: "-1"},
+			apiEntry{Name: "async_discard", Ret: "void", Params: "uint64_t token", Args: "token"},
+			apiEntry{Name: "async_settle", Ret: "PyObject*", Params: "uint64_t token", Args: "token", Fail: "NULL"},
+			apiEntry{Name: "async_cancel", Ret: "void", Params: "uint64_t token", Args: "token"})
+	}
 	return out
+}
+
+// AnyAsync reports whether any call is async.
+func (v *moduleView) AnyAsync() bool {
+	for _, c := range v.GoCalls() {
+		if c.Async {
+			return true
+		}
+	}
+	return false
+}
+
+// AnyContext reports whether any Go function takes a context.
+func (v *moduleView) AnyContext() bool {
+	for _, c := range v.GoCalls() {
+		if c.TakesContext {
+			return true
+		}
+	}
+	return false
 }
 
 // AllCalls is every callable with a signature.
@@ -789,12 +896,15 @@ func (v *moduleView) GoCalls() []*callView {
 // Imports is the Go glue's import block: only what it uses.
 func (v *moduleView) Imports() []string {
 	imports := []string{}
-	usesRuntime := len(v.Classes) > 0 || len(v.Exceptions) > 0
+	usesRuntime := len(v.Classes) > 0 || len(v.Exceptions) > 0 || v.AnyAsync()
 	nogil := false
 	for _, c := range v.GoCalls() {
 		nogil = nogil || c.NoGIL
 	}
-	if usesRuntime || nogil {
+	if v.AnyAsync() {
+		imports = append(imports, `"context"`)
+	}
+	if usesRuntime || nogil || v.AnyAsync() {
 		imports = append(imports, `"unsafe"`)
 	}
 	if usesRuntime {
@@ -848,9 +958,13 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 		c.GoArgs = strings.Join(goArgs, ", ")
 	}
 	alone := len(results) == 1
+	for _, t := range results {
+		c.resultTypes = append(c.resultTypes, t.GoTypeIn(implAlias))
+	}
 	for i, t := range results {
 		r := &resultView{Field: fmt.Sprintf("r%d", i), GoVar: fmt.Sprintf("v%d", i), CType: cResultType(t, alone)}
 		r.GoToC = goToC(t, r.GoVar, alone)
+		r.GoToPy = goToPy(t, r.GoVar)
 		r.CToPy = cToPy(t, "r."+r.Field, alone)
 		c.Results = append(c.Results, r)
 	}

@@ -82,6 +82,7 @@ func (l *loader) bind(m *Module) {
 			continue
 		}
 		f.ReturnsError, err = src.checkShape(decl, f.Sig, f.Results)
+		f.TakesContext = takesContext(decl) && len(expand(decl.Type.Params)) == len(f.Sig.Params)+1
 		if err != nil {
 			l.errorf(at(f.Pos), "function %s: Go function %s %v; expected %s", f.Name, f.GoName, err, want)
 		}
@@ -220,6 +221,7 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 			continue
 		}
 		var err error
+		meth.TakesContext = takesContext(decl) && len(expand(decl.Type.Params)) == len(meth.Sig.Params)+1
 		if meth.ReturnsError, err = src.checkShape(decl, meth.Sig, meth.Results); err != nil {
 			l.errorf(at(meth.Pos), "class %s: method %s: Go %s %v; expected %s", c.Name, meth.Name, meth.GoName, err, want)
 		}
@@ -328,6 +330,17 @@ func (src *goSource) promotedField(typeName, field string) bool {
 	return false
 }
 
+// isContext reports a context.Context parameter type.
+func isContext(t ast.Expr) bool { return types.ExprString(t) == "context.Context" }
+
+// takesContext reports whether a Go function's first parameter is a
+// context.Context, which the glue supplies: cancelled by Ctrl-C during a
+// call, or when an async call's task is cancelled.
+func takesContext(decl *ast.FuncDecl) bool {
+	ps := expand(decl.Type.Params)
+	return len(ps) > 0 && isContext(ps[0].typ)
+}
+
 // checkShape compares a Go function with the spec: its parameter and
 // result types (as written in the source, with the file's name for the
 // pyspec runtime package), and tells whether it also returns an error.
@@ -357,6 +370,9 @@ func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (r
 		return t
 	}
 	got := expand(decl.Type.Params)
+	if len(got) == len(params)+1 && isContext(got[0].typ) {
+		got = got[1:] // the glue passes the context
+	}
 	if len(got) != len(params) {
 		return false, fmt.Errorf("takes %d parameters, the spec gives %d", len(got), len(params))
 	}

@@ -372,6 +372,26 @@ func (l *loader) memberType(n *yaml.Node, c *Class, what, name string) *Type {
 	return t
 }
 
+// async reads `async:` of a function or method: the call returns an
+// awaitable. Its arguments become Go values before the call returns, so a
+// buffer (a view valid only during the call) cannot be one.
+func (l *loader) async(v *yaml.Node, owner string, sig *Signature, special bool) bool {
+	a := get(v, "async")
+	if a == nil || a.Value != "true" {
+		return false
+	}
+	if special {
+		l.errorf(a, "%s: a special method cannot be async", owner)
+		return false
+	}
+	for _, p := range sig.Params {
+		if t := p.Type; t.Kind == KindBuffer || t.Kind == KindOptional && t.Elem.Kind == KindBuffer {
+			l.errorf(a, "%s: an async call cannot take the buffer %q: a view is valid only until the call returns, and Go runs later; take bytes (copied) instead", owner, p.Name)
+		}
+	}
+	return true
+}
+
 var methodKinds = map[string]MethodKind{"instance": InstanceMethod, "static": StaticMethod, "class": ClassMethod}
 
 func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *Method {
@@ -389,6 +409,7 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 	}
 	owner := c.Name + "." + meth.Name + "()"
 	meth.Sig = l.signature(get(v, "args"), structs, owner)
+	meth.Async = l.async(v, owner, meth.Sig, LookupProtocol(meth.Name) != nil)
 	if r := get(v, "returns"); r != nil {
 		t, err := parseTypeWith(r.Value, ctxReturn, l.classes)
 		switch {
@@ -514,6 +535,7 @@ func (l *loader) function(k, v *yaml.Node, cPrefix, goPrefix string, structs map
 		f.NoGIL = ng.Value == "true"
 	}
 	f.Sig = l.signature(get(v, "args"), structs, f.Name+"()")
+	f.Async = l.async(v, f.Name+"()", f.Sig, false)
 	if r := get(v, "returns"); r != nil {
 		t, err := parseTypeWith(r.Value, ctxReturn, l.classes)
 		switch {

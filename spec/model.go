@@ -83,6 +83,8 @@ type Function struct {
 	Results      []*Type // empty: returns None; several: a tuple
 	ReturnsError bool    // the Go function's last result is an error
 	NoGIL        bool
+	Async        bool   // the call returns an awaitable; Go runs in a goroutine
+	TakesContext bool   // the Go function's first parameter is a context.Context
 	CName        string // prefix of every C and exported Go symbol of this function
 	Examples     []*Example
 	Pos          Pos
@@ -190,6 +192,8 @@ type Method struct {
 	Results      []*Type
 	ReturnsError bool
 	NoGIL        bool
+	Async        bool // the call returns an awaitable; Go runs in a goroutine
+	TakesContext bool // the Go method's first parameter is a context.Context
 	Protocol     *Protocol
 	Examples     []*Example
 	Pos          Pos

@@ -243,6 +243,33 @@ static inline PyObject* pyspec_from_float64(double v) { return PyFloat_FromDoubl
 // Fills the generic entries of a host table (the module adds its own).
 void pyspec_host_init(pyspec_host* host);
 
+// ---- async calls and Ctrl-C -----------------------------------------------
+
+// What the C runtime asks of the module's Go part for async calls.
+typedef struct {
+	int (*start)(PyObject* fut, uint64_t token);  // run the call's goroutine; fut is the Go part's until async_ready
+	void (*discard)(uint64_t token);               // the call's coroutine was dropped unstarted
+	PyObject* (*settle)(uint64_t token);           // the finished call's result (GIL held)
+	void (*cancel)(uint64_t token);                // its future was cancelled: cancel its context
+} pyspec_async_hooks;
+
+// pyspec_async_init sets up the delivery of async results.
+void pyspec_async_init(pyspec_host* host, pyspec_async_hooks hooks);
+// pyspec_async_begin makes the coroutine an async call returns, for the
+// call the Go part has prepared under *token (set here): its first step
+// makes a future on the running event loop and starts the goroutine.
+PyObject* pyspec_async_begin(uint64_t* token, const char* name);
+
+// pyspec_interrupt_init makes the pipe through which a Ctrl-C reaches the
+// contexts of running Go calls.
+int pyspec_interrupt_init(pyspec_host* host);
+// Around a call whose Go function takes a context: enter installs a SIGINT
+// handler (chained to Python's) that cancels the context; leave restores
+// Python's and, if Ctrl-C came during the call, makes it end with
+// KeyboardInterrupt (in the main thread) whatever Go returned.
+uint64_t pyspec_interrupt_enter(void);
+int pyspec_interrupt_leave(uint64_t before, int status);
+
 // ---- the Go part ----------------------------------------------------------
 
 // pyspec_go_load loads the Go part of module `name` (the file

@@ -110,7 +110,7 @@ typedef struct {
 	uint32_t cls_offset;    // and its class index
 	uint32_t gen_offset;    // and its Go runtime generation
 	uint32_t gen;           // the generation of this Go part
-	uint32_t unused;
+	int32_t interrupt_fd; // read end of a pipe that gets a byte per Ctrl-C during a context call
 	pyspec_free_queue* frees;
 
 	// Raise the Python exception of a runtime.ExcKind, or a declared one.
@@ -138,6 +138,12 @@ typedef struct {
 	PyObject* (*list_of)(const void* items, pyspec_ssize n, int code);
 	PyObject* (*list_new)(pyspec_ssize n);
 	int (*list_set_text)(PyObject* list, pyspec_ssize i, const char* p, pyspec_ssize n, int code);
+	PyObject* (*tuple_steal)(PyObject** items, pyspec_ssize n);
+
+	// An async call's goroutine finished: the C part settles fut on its
+	// event loop, asking the Go part for the result (async_settle) with the
+	// GIL held. Called from any goroutine, without the GIL; does not block.
+	void (*async_ready)(PyObject* fut, uint64_t token);
 } pyspec_host;
 
 #endif

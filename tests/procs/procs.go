@@ -1,0 +1,154 @@
+// Package procs is the Go side of the processes test module.
+package procs
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Checksum is FNV-1a over data.
+func Checksum(data []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, b := range data {
+		h ^= uint64(b)
+		h *= 1099511628211
+	}
+	return h
+}
+
+var sink []*[4]int64
+
+// Churn allocates n small objects, keeping a few, so that Go's garbage
+// collector runs (and needs its other threads).
+func Churn(n int64) int64 {
+	var keep []*[4]int64
+	for i := int64(0); i < n; i++ {
+		p := &[4]int64{i}
+		if i%1024 == 0 {
+			keep = append(keep, p)
+		}
+	}
+	sink = keep
+	return n
+}
+
+// Pid is the process id.
+func Pid() int64 { return int64(os.Getpid()) }
+
+var running atomic.Int64
+
+func track() func() {
+	running.Add(1)
+	return func() { running.Add(-1) }
+}
+
+// Pending counts async goroutines still running.
+func Pending() int64 { return running.Load() }
+
+// SleepMs sleeps ms milliseconds unless ctx is cancelled first.
+func SleepMs(ctx context.Context, ms int64) (int64, error) {
+	defer track()()
+	select {
+	case <-time.After(time.Duration(ms) * time.Millisecond):
+		return ms, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// SquareLater is x*x, after ms milliseconds.
+func SquareLater(x, ms int64) int64 {
+	defer track()()
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return x * x
+}
+
+// FailLater fails or panics.
+func FailLater(panics bool) (string, error) {
+	if panics {
+		panic("fail_later panics")
+	}
+	return "", Refused.New("refused asynchronously")
+}
+
+// DivmodLater is a/b and a%b.
+func DivmodLater(a, b int64) (int64, int64, error) {
+	if b == 0 {
+		return 0, 0, fmt.Errorf("division by zero")
+	}
+	return a / b, a % b, nil
+}
+
+// WaitForInterrupt blocks until ctx is cancelled or ms pass.
+func WaitForInterrupt(ctx context.Context, ms int64) string {
+	select {
+	case <-ctx.Done():
+		return "cancelled"
+	case <-time.After(time.Duration(ms) * time.Millisecond):
+		return "timeout"
+	}
+}
+
+// Accumulator sums floats; safe for its async method.
+type Accumulator struct {
+	mu    sync.Mutex
+	sum   float64
+	Count int64
+}
+
+// NewAccumulator starts at start.
+func NewAccumulator(start float64) (*Accumulator, error) { return &Accumulator{sum: start}, nil }
+
+// Add adds x.
+func (a *Accumulator) Add(x float64) float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sum += x
+	a.Count++
+	return a.sum
+}
+
+// Total is the sum.
+func (a *Accumulator) Total() float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.sum
+}
+
+// AddLater adds x after ms milliseconds.
+func (a *Accumulator) AddLater(x float64, ms int64) float64 {
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return a.Add(x)
+}
+
+// MarshalBinary is the sum and the count.
+func (a *Accumulator) MarshalBinary() ([]byte, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]byte, 16)
+	binary.LittleEndian.PutUint64(out, math.Float64bits(a.sum))
+	binary.LittleEndian.PutUint64(out[8:], uint64(a.Count))
+	return out, nil
+}
+
+// UnmarshalBinary restores MarshalBinary's state.
+func (a *Accumulator) UnmarshalBinary(data []byte) error {
+	if len(data) != 16 {
+		return fmt.Errorf("want 16 bytes, got %d", len(data))
+	}
+	a.sum = math.Float64frombits(binary.LittleEndian.Uint64(data))
+	a.Count = int64(binary.LittleEndian.Uint64(data[8:]))
+	return nil
+}
+
+// Point is two coordinates.
+type Point struct{ X, Y int64 }
+
+// NewPoint makes a Point.
+func NewPoint(x, y int64) (*Point, error) { return &Point{x, y}, nil }

@@ -1,0 +1,406 @@
+"""Processes, pools, clusters, asyncio and Ctrl-C with a pyspec module.
+
+The module's Go part is reloaded (a private copy) in a forked child on
+first use, because a Go runtime does not survive fork(); objects pickle by
+their Go type's BinaryMarshaler or by their attributes; async calls run in
+goroutines and complete on the caller's event loop.
+"""
+import asyncio
+import concurrent.futures
+import copy
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import traceback
+
+import pytest
+
+import procs
+
+
+def in_child(fn, timeout=60):
+    """Runs fn in a child made by os.fork(); returns its exit code, failing
+    the test if the child hangs."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            fn()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        wpid, status = os.waitpid(pid, os.WNOHANG)
+        if wpid:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail(f"the forked child hung for {timeout} s")
+
+
+# RSS says nothing about leaks under AddressSanitizer (freed memory waits in
+# its quarantine) or Python's debug allocator, and the loops are slow there.
+measures_rss = pytest.mark.skipif(
+    "libasan" in os.environ.get("LD_PRELOAD", "") or sys.flags.dev_mode,
+    reason="RSS is not comparable under ASan or -X dev",
+)
+
+
+def rss_kb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def os_threads():
+    return len(os.listdir("/proc/self/task"))
+
+
+# ---- fork -----------------------------------------------------------------
+
+
+def test_forked_child_runs_go_after_the_parent_did():
+    assert procs.churn(500_000) == 500_000  # the parent's Go runtime is busy
+
+    def child():
+        assert procs.pid() == os.getpid()
+        # Enough allocation for Go's garbage collector to run, which needs
+        # the runtime's other threads: the parent's copy would hang here.
+        assert procs.churn(3_000_000) == 3_000_000
+        acc = procs.Accumulator(1)
+        acc.add(2)
+        assert pickle.loads(pickle.dumps(acc)).total() == 3
+        assert asyncio.run(procs.square_later(7)) == 49
+
+    assert in_child(child) == 0
+    assert procs.churn(1000) == 1000  # and the parent goes on
+
+
+def test_grandchildren():
+    procs.churn(100_000)
+
+    def child():
+        procs.churn(200_000)
+
+        def grandchild():
+            assert procs.churn(2_000_000) == 2_000_000
+            assert procs.pid() == os.getpid()
+
+        assert in_child(grandchild) == 0
+        assert procs.churn(200_000) == 200_000
+
+    assert in_child(child) == 0
+
+
+def test_parent_objects_in_a_child_say_why_they_cannot_be_used():
+    acc = procs.Accumulator(5)
+    point = procs.Point(1, 2)
+
+    def child():
+        with pytest.raises(RuntimeError, match=r"made before os\.fork\(\).*pass it pickled"):
+            acc.total()
+        with pytest.raises(RuntimeError, match="before os.fork"):
+            acc.count
+        with pytest.raises(RuntimeError, match="before os.fork"):
+            pickle.dumps(acc)
+        # As an argument too; and their deallocation skips Go.
+        fresh = procs.Accumulator(1)
+        assert fresh.add(1) == 2
+        del acc_ref[:]
+        gc.collect()
+
+    acc_ref = [acc, point]
+    assert in_child(child) == 0
+    assert acc.total() == 5 and point.x == 1
+
+
+def test_fork_before_first_use_and_reimport():
+    def child():
+        import importlib
+        saved = sys.modules.pop("procs")
+        try:
+            again = importlib.import_module("procs")
+            assert again.churn(1_000_000) == 1_000_000
+        finally:
+            sys.modules["procs"] = saved
+
+    assert in_child(child) == 0
+
+
+# ---- pools ----------------------------------------------------------------
+
+
+CHUNKS = [bytes(range(i % 256)) * 100 for i in range(40)]
+
+
+def expected_checksums():
+    return [procs.checksum(c) for c in CHUNKS]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_multiprocessing_pool(method):
+    procs.churn(100_000)
+    want = expected_checksums()
+    accs = [procs.Accumulator(i) for i in range(8)]
+    ctx = multiprocessing.get_context(method)
+    with ctx.Pool(2) as pool:
+        assert pool.map(procs.checksum, CHUNKS) == want
+        # Objects go to the workers pickled, and come back pickled.
+        assert pool.map(procs.Accumulator.total, accs) == [float(i) for i in range(8)]
+        back = pool.map(copy.copy, accs)
+        assert [b.total() for b in back] == [float(i) for i in range(8)]
+        assert all(b is not a for a, b in zip(accs, back))
+        pids = set(pool.starmap(procs.pid, [()] * 8))
+        assert os.getpid() not in pids
+
+
+def test_process_pool_executor():
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as ex:
+        assert list(ex.map(procs.checksum, CHUNKS)) == expected_checksums()
+        p = ex.submit(copy.deepcopy, procs.Point(3, 4)).result(timeout=60)
+        assert (p.x, p.y) == (3, 4)
+
+
+# ---- pickling -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_binary_and_attributes(protocol):
+    acc = procs.Accumulator(2.5)
+    acc.add(1)
+    back = pickle.loads(pickle.dumps(acc, protocol))
+    assert back.total() == 3.5 and back.count == 1
+    back.add(10)
+    assert acc.total() == 3.5  # its own Go value
+    p = pickle.loads(pickle.dumps(procs.Point(-1, 2**40), protocol))
+    assert (p.x, p.y) == (-1, 2**40)
+
+
+def test_unpickling_garbage_is_an_error_never_a_crash():
+    good = pickle.dumps(procs.Accumulator(1))
+    for cut in range(len(good)):
+        with pytest.raises(Exception):
+            pickle.loads(good[:cut])
+    with pytest.raises(ValueError, match="cannot unpickle procs.Accumulator: want 16 bytes, got 3"):
+        procs.Accumulator().__setstate__(b"abc")
+    with pytest.raises(TypeError):
+        procs.Point(0, 0).__setstate__({"x": "one", "y": 2})
+    with pytest.raises(TypeError, match="_pyspec_new"):
+        procs._pyspec_new(int)
+
+
+@measures_rss
+def test_pickle_cycles_leak_nothing():
+    acc = procs.Accumulator(1)
+    for _ in range(2000):
+        pickle.loads(pickle.dumps(acc))
+    gc.collect()
+    before = rss_kb()
+    for _ in range(100_000):
+        pickle.loads(pickle.dumps(acc))
+    gc.collect()
+    assert rss_kb() - before < 8_000  # kB: flat, give or take the allocator
+
+
+# ---- asyncio --------------------------------------------------------------
+
+
+def test_gather_a_thousand_calls():
+    async def main():
+        return await asyncio.gather(*[procs.square_later(i, 20) for i in range(1000)])
+
+    assert asyncio.run(main()) == [i * i for i in range(1000)]
+
+
+def test_ten_thousand_pending_calls_do_not_take_ten_thousand_threads():
+    async def main():
+        calls = [asyncio.ensure_future(procs.sleep_ms(3000)) for _ in range(10_000)]
+        for _ in range(200):  # every task takes its first step
+            await asyncio.sleep(0.01)
+            if procs.pending() == 10_000:
+                break
+        threads = os_threads()
+        pending = procs.pending()
+        results = await asyncio.gather(*calls)
+        return threads, pending, results
+
+    threads, pending, results = asyncio.run(main())
+    assert pending == 10_000
+    assert threads < 64, f"{threads} OS threads for 10,000 pending calls"
+    assert results == [3000] * 10_000
+
+
+def test_results_errors_and_panics():
+    async def main():
+        assert await procs.divmod_later(17, 5) == (3, 2)
+        with pytest.raises(RuntimeError, match="division by zero"):
+            await procs.divmod_later(1, 0)
+        with pytest.raises(procs.Refused, match="refused asynchronously"):
+            await procs.fail_later(False)
+        with pytest.raises(RuntimeError, match=r"Go panic in procs\.FailLater: fail_later panics"):
+            await procs.fail_later(True)
+        acc = procs.Accumulator(1)
+        assert await acc.add_later(2, 5) == 3 and acc.total() == 3
+
+    asyncio.run(main())
+
+
+def test_cancelling_cancels_the_go_context():
+    async def main():
+        task = asyncio.create_task(procs.sleep_ms(60_000))
+        await asyncio.sleep(0.05)
+        assert procs.pending() == 1
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        for _ in range(100):
+            if procs.pending() == 0:
+                break
+            await asyncio.sleep(0.01)
+        assert procs.pending() == 0  # the goroutine saw ctx.Done()
+
+    asyncio.run(main())
+
+
+def test_timeouts_cancel_too():
+    async def main():
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(procs.sleep_ms(60_000), 0.05)
+        await asyncio.sleep(0.05)
+        assert procs.pending() == 0
+
+    asyncio.run(main())
+
+
+def test_cancelled_before_it_starts_no_goroutine_runs():
+    async def main():
+        task = asyncio.create_task(procs.sleep_ms(60_000))
+        task.cancel()  # before its first step: the Go call never starts
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert procs.pending() == 0
+        coro = procs.square_later(3)
+        del coro  # never awaited: dropped, nothing runs
+        gc.collect()
+
+    with pytest.warns(RuntimeWarning, match="coroutine 'square_later' was never awaited"):
+        asyncio.run(main())
+    assert procs.pending() == 0
+
+
+def test_arguments_are_checked_when_called():
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'ms'"):
+        procs.sleep_ms()
+    with pytest.raises(TypeError, match="argument 'x' must be int"):
+        procs.square_later("a")
+
+
+@measures_rss
+def test_async_calls_leak_nothing():
+    async def batch(n):
+        return await asyncio.gather(*[procs.square_later(i) for i in range(n)])
+
+    async def errors(n):
+        return await asyncio.gather(*[procs.fail_later(i % 2 == 0) for i in range(n)], return_exceptions=True)
+
+    async def main(rounds):
+        for _ in range(rounds):
+            await batch(1000)
+            await errors(200)
+
+    asyncio.run(main(5))
+    gc.collect()
+    before = rss_kb()
+    asyncio.run(main(100))  # 100,000 calls, 20,000 failures
+    gc.collect()
+    assert rss_kb() - before < 16_000
+
+
+def test_stub_says_async():
+    stub = os.path.join(os.path.dirname(procs.__file__), "procs.pyi")
+    if os.path.exists(stub):
+        with open(stub) as f:
+            text = f.read()
+        assert "async def sleep_ms(ms: int) -> int" in text
+        assert "async def add_later(self, x: float, ms: int) -> float" in text
+
+
+# ---- Ctrl-C ---------------------------------------------------------------
+
+
+def run_and_interrupt(code, after=1.0):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    p = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, env=env)
+    time.sleep(after)
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=30)
+    return out, p.returncode
+
+
+def test_ctrl_c_cancels_the_context_of_a_sync_call():
+    out, code = run_and_interrupt("""
+        import time, procs
+        t0 = time.monotonic()
+        try:
+            procs.wait_for_interrupt(60_000)
+            print("no interrupt")
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt after %.1f s" % (time.monotonic() - t0))
+        print(procs.wait_for_interrupt(20))  # Python's handler is back
+    """)
+    assert code == 0, out
+    assert "KeyboardInterrupt after" in out and "timeout" in out, out
+    took = float(out.split("after ")[1].split(" s")[0])
+    assert took < 10
+
+
+def test_ctrl_c_during_an_async_call():
+    out, code = run_and_interrupt("""
+        import asyncio, procs
+        try:
+            asyncio.run(procs.sleep_ms(60_000))
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt")
+        import time
+        for _ in range(100):
+            if procs.pending() == 0:
+                break
+            time.sleep(0.01)
+        print("pending", procs.pending())
+    """)
+    assert code == 0, out
+    assert "KeyboardInterrupt" in out and "pending 0" in out, out
+
+
+# ---- Dask -----------------------------------------------------------------
+
+
+def test_dask_local_cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None, silence_logs=40) as cluster, distributed.Client(cluster) as client:
+        futures = client.map(procs.checksum, CHUNKS)
+        assert client.gather(futures) == expected_checksums()
+        # pyspec objects travel to workers and back.
+        accs = [procs.Accumulator(i) for i in range(6)]
+        totals = client.gather(client.map(procs.Accumulator.total, accs))
+        assert totals == [float(i) for i in range(6)]
+        back = client.gather(client.map(copy.copy, accs))
+        assert [b.total() for b in back] == totals
+        pids = set(client.gather([client.submit(procs.pid, pure=False) for _ in range(6)]))
+        assert os.getpid() not in pids
