@@ -53,7 +53,7 @@ MODULES = {
     "pyo3_mod": "pyo3_mod",
     "pydust_mod": "pydust_mod",
 }
-CONTENDERS = list(MODULES) + ["numpy"]
+CONTENDERS = list(MODULES) + ["numpy", "py_slots"]
 FLOORS = ("floor_c", "floor_go")
 REPEAT = 7
 TARGET_LO, TARGET_HI = 0.1, 0.2  # seconds per repeat
@@ -97,9 +97,23 @@ class Op:
     result None, when stmt is an assignment). `numpy` is the numpy
     contender's (stmt, env) or None; nbytes gives a GB/s figure."""
 
-    def __init__(self, key, label, stmt, env, expect, numpy=None, nbytes=None):
+    def __init__(self, key, label, stmt, env, expect, numpy=None, nbytes=None, slots=None):
         self.key, self.label, self.stmt, self.env = key, label, stmt, env
-        self.expect, self.numpy, self.nbytes = expect, numpy, nbytes
+        self.expect, self.numpy, self.nbytes, self.slots = expect, numpy, nbytes, slots
+
+
+class SlotsCounter:
+    """The py_slots contender: what a plain Python class with __slots__
+    costs, for the Counter rows (the yardstick of attribute access)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, start):
+        self.value = start
+
+    def inc(self, by):
+        self.value += by
+        return self.value
 
 
 def make_ops():
@@ -130,10 +144,11 @@ def make_ops():
                   numpy=("m.sum()", {"m": mat})))
     ops += [
         Op("counter", "Counter(0) construct+drop", "C(0)", lambda m: {"C": m.Counter},
-           lambda r: r is not None and type(r).__name__ in ("Counter",)),
-        Op("inc", "c.inc(1)", "c.inc(1)", lambda m: {"c": m.Counter(0)}, eq(1)),
-        Op("get", "c.value", "c.value", lambda m: {"c": m.Counter(7)}, eq(7)),
-        Op("set", "c.value = 3", "c.value = 3", lambda m: {"c": m.Counter(7)}, lambda r: r is None),
+           lambda r: r is not None and type(r).__name__ in ("Counter", "SlotsCounter"), slots=("C(0)", {"C": SlotsCounter})),
+        Op("inc", "c.inc(1)", "c.inc(1)", lambda m: {"c": m.Counter(0)}, eq(1), slots=("c.inc(1)", {"c": SlotsCounter(0)})),
+        Op("get", "c.value", "c.value", lambda m: {"c": m.Counter(7)}, eq(7), slots=("c.value", {"c": SlotsCounter(7)})),
+        Op("set", "c.value = 3", "c.value = 3", lambda m: {"c": m.Counter(7)}, lambda r: r is None,
+           slots=("c.value = 3", {"c": SlotsCounter(7)})),
         Op("memoryview", f"memoryview(b), n={BUF_N:,}", "memoryview(b)",
            lambda m: {"memoryview": memoryview, "b": m.Buf(BUF_N)},
            lambda r: r.readonly and r.nbytes == 8 * BUF_N and r.itemsize == 8),
@@ -212,6 +227,8 @@ def contender_env(op, c, m):
     """(stmt, globals) for contender c of op, or None when c has no such op."""
     if c == "numpy":
         return op.numpy
+    if c == "py_slots":
+        return op.slots
     return op.stmt, op.env(m)
 
 
@@ -223,7 +240,7 @@ def check_all(ops, mods):
     for op in ops:
         for c in CONTENDERS:
             m, err = mods.get(c, (None, None))
-            if c != "numpy" and m is None:
+            if c not in ("numpy", "py_slots") and m is None:
                 continue
             spec = contender_env(op, c, m)
             if spec is None:
@@ -306,25 +323,52 @@ def import_time_us(name, path, runs=5):
     return statistics.median(vals) if vals else None
 
 
-def native_file(c, m):
-    """The shared library that holds contender c's native code."""
+def native_files(c, m):
+    """The shared libraries that hold contender c's native code."""
     f = getattr(m, "__file__", None)
-    if c == "ctypes_go" and f:  # a Python module over a c-shared Go library
-        return os.path.join(os.path.dirname(f), "libctypes_go.so")
-    return f
+    if f is None:
+        return []
+    if c == "ctypes_go":  # a Python module over a c-shared Go library
+        return [os.path.join(os.path.dirname(f), "libctypes_go.so")]
+    go_part = os.path.join(os.path.dirname(f), m.__name__ + ".go.so")
+    if c.startswith("pyspec") and os.path.exists(go_part):  # the extension and its Go part
+        return [f, go_part]
+    return [f]
 
 
-def footprint(path):
-    """(size, stripped size) of a shared library in bytes; stripped is None
+def footprint(paths):
+    """(size, stripped size) of shared libraries in bytes; stripped is None
     without binutils' strip."""
-    size = os.path.getsize(path)
+    size = sum(os.path.getsize(p) for p in paths)
     strip = shutil.which("strip")
     if not strip:
         return size, None
+    total = 0
     with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "stripped.so")
-        p = subprocess.run([strip, "--strip-unneeded", "-o", out, path], capture_output=True)
-        return size, (os.path.getsize(out) if p.returncode == 0 else None)
+        for path in paths:
+            out = os.path.join(tmp, "stripped.so")
+            p = subprocess.run([strip, "--strip-unneeded", "-o", out, path], capture_output=True)
+            if p.returncode != 0:
+                return size, None
+            total += os.path.getsize(out)
+    return size, total
+
+
+def import_cost(name, path):
+    """(RSS kB, OS threads) that importing module `name` adds to a fresh
+    interpreter, or None."""
+    code = ("import os, sys\n"
+            "def rss():\n"
+            "    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS:'))\n"
+            "r0, t0 = rss(), len(os.listdir('/proc/self/task'))\n"
+            f"import {name}\n"
+            "print(rss() - r0, len(os.listdir('/proc/self/task')) - t0)\n")
+    p = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=os.path.abspath(path)),
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    kb, threads = p.stdout.split()
+    return int(kb), int(threads)
 
 
 # ---- report ----
@@ -395,11 +439,15 @@ def targets(results, by_key):
         else:
             out.append(f"- {desc}: {shown} — {'holds' if holds else '**does not hold**'}")
 
-    for keys, limit in ((("noop", "add", "inc"), 1.10), (("sum10", "sum1k", "total2d", "memoryview"), 1.15)):
+    for keys, limit in ((("noop", "add", "inc", "sum10"), 1.10), (("sum1k", "total2d", "memoryview"), 1.15)):
         for k in keys:
             op = by_key[k]
             r = ratio(results[op.label, "pyspec"], results[op.label, "floor_go"])
             line(f"pyspec / floor_go for `{op.label}` ≤ {limit:.2f}", r, r is not None and r <= limit, fmt_ratio3(r))
+    for k, limit in (("get", 1.5), ("set", 2.0), ("counter", 2.5)):
+        op = by_key[k]
+        r = ratio(results[op.label, "pyspec"], results[op.label, "py_slots"])
+        line(f"pyspec / a Python `__slots__` class for `{op.label}` ≤ {limit:.1f}", r, r is not None and r <= limit, fmt_ratio3(r))
     r = ratio(results[by_key["kw_kw"].label, "pyspec"], results[by_key["kw_pos"].label, "pyspec"])
     line("pyspec `kw(1, c=5)` / pyspec `kw(1, 2, 5)` ≤ 1.25", r, r is not None and r <= 1.25, fmt_ratio3(r))
     big = by_key["sum10M"]
@@ -410,6 +458,20 @@ def targets(results, by_key):
         shown = (f"{big.nbytes / p['median']:.2f} GB/s vs numpy {big.nbytes / n['median']:.2f} GB/s "
                  f"({r:.3f}×)")
     line("pyspec `sum(int64[10,000,000])` throughput ≥ 0.9 × numpy `arr.sum()`", r, r is not None and r >= 0.9, shown)
+    return out
+
+
+def large_results(m):
+    """[(n, lent ns, copied ns)] for pyspec's blob and blob_bytes, or []."""
+    if m is None or not hasattr(m, "blob"):
+        return []
+    out = []
+    for n in (1 << 20, 64 << 20):
+        assert bytes(m.blob(n))[:3] == b"\x00\x01\x02" and m.blob_bytes(n)[:3] == b"\x00\x01\x02"
+        timed = measure_interleaved({"lent": ("f(n)", {"f": m.blob, "n": n}), "copied": ("f(n)", {"f": m.blob_bytes, "n": n})})
+        out.append((n, timed["lent"]["median"], timed["copied"]["median"]))
+        print(f"  blob({n:,}): lent {fmt_ns(timed['lent']['median'])} ns, copied {fmt_ns(timed['copied']['median'])} ns",
+              file=sys.stderr, flush=True)
     return out
 
 
@@ -438,16 +500,16 @@ def main():
     ops = make_ops()
     by_key = {op.key: op for op in ops}
     check_all(ops, mods)
-    present = [c for c in CONTENDERS if c == "numpy" or mods[c][0] is not None]
+    present = [c for c in CONTENDERS if c in ("numpy", "py_slots") or mods[c][0] is not None]
 
     if args.quick:
         for c in MODULES:
             m, err = mods[c]
             print(f"  {c:13s} {'ok: ' + m.__file__ if m else err}")
         for op in ops:
-            status = ", ".join(c for c in present if c != "numpy" or op.numpy)
+            status = ", ".join(c for c in present if (c != "numpy" or op.numpy) and (c != "py_slots" or op.slots))
             print(f"  {op.label:30s} {status}")
-        print(f"  {'spin(1000)':30s} " + ", ".join(c for c in present if c != "numpy"))
+        print(f"  {'spin(1000)':30s} " + ", ".join(c for c in present if c not in ("numpy", "py_slots")))
         print(f"bench --quick: {len(present)} contenders, {len(ops) + 1} operations agree")
         return
 
@@ -456,7 +518,7 @@ def main():
         specs, absent = {}, {}
         for c in CONTENDERS:
             m, err = mods.get(c, (None, None))
-            if c != "numpy" and m is None:
+            if c not in ("numpy", "py_slots") and m is None:
                 absent[c] = err
                 continue
             spec = contender_env(op, c, m)
@@ -520,6 +582,16 @@ def main():
             if isinstance(a, dict) and isinstance(b, dict):
                 md.append(f"| {op.label} | {fmt_cell(a['median'])} | {fmt_cell(b['median'])} | {fmt_ratio(ratio(b, a))} |")
 
+    big_results = large_results(mods.get("pyspec", (None, None))[0])
+    if big_results:
+        md += ["", "## Large results: lent or copied", "",
+               "pyspec only: `blob(n)` returns Go memory as a `GoBuffer` (`returns: buffer`: pinned, no copy),",
+               "`blob_bytes(n)` the same bytes as a `bytes` object (copied). Median per call, and what the",
+               "copy costs:", "",
+               "| size | blob (lent) | blob_bytes (copied) | copied / lent |", "|---|---:|---:|---:|"]
+        for n, lent, copied in big_results:
+            md.append(f"| {n / 2**20:,.0f} MiB | {fmt_ns(lent)} ns | {fmt_ns(copied)} ns | {copied / lent:,.0f}× |")
+
     md += ["", "## Targets", "", "Computed from the medians above.", ""]
     md += targets(results, by_key)
 
@@ -558,17 +630,20 @@ def main():
         return "—" if n is None else f"{n / 1024:,.0f} KiB"
 
     md += ["", "## Footprint", "",
-           "Size of the shared library each contender loads (ctypes_go: `libctypes_go.so`), as built and after",
-           "`strip --strip-unneeded`:", "",
-           "| contender | file | size | stripped | import |", "|---|---|---:|---:|---:|"]
+           "Size of the shared libraries each contender loads (ctypes_go: `libctypes_go.so`; pyspec: the extension",
+           "and its Go part `.go.so`), as built and after `strip --strip-unneeded` (`pyspec wheel` strips), the",
+           "import time, and the RSS and OS threads that importing the module adds to a fresh interpreter:", "",
+           "| contender | files | size | stripped | import | RSS | threads |", "|---|---|---:|---:|---:|---:|---:|"]
     for c in MODULES:
         m, _ = mods[c]
-        f = native_file(c, m) if m is not None else None
-        if f is None or not os.path.exists(f):
+        files = native_files(c, m) if m is not None else []
+        if not files or not all(os.path.exists(f) for f in files):
             continue
-        size, stripped = footprint(f)
-        md.append(f"| {c} | `{os.path.basename(f)}` | {fmt_kb(size)} | {fmt_kb(stripped)} | "
-                  f"{fmt_us(imports.get(c))} |")
+        size, stripped = footprint(files)
+        cost = import_cost(MODULES[c], paths[c])
+        rss, threads = (f"{cost[0]:,} kB", f"+{cost[1]}") if cost else ("—", "—")
+        md.append(f"| {c} | {', '.join('`' + os.path.basename(f) + '`' for f in files)} | {fmt_kb(size)} | "
+                  f"{fmt_kb(stripped)} | {fmt_us(imports.get(c))} | {rss} | {threads} |")
 
     md += ["", "## Detail: median / best ns per call (N calls per repeat)", "",
            "| operation | contender | median | best | N |", "|---|---|---:|---:|---:|"]

@@ -188,6 +188,12 @@ func goToPy(t *spec.Type, v string) string {
 		return "pyList(" + v + ", C." + elemCode(t.Elem) + ")"
 	case spec.KindObject:
 		return "wrap_" + t.Class.GoName + "(" + v + ")"
+	case spec.KindBuffer:
+		// Go memory lent to Python: pinned while the GoBuffer lives.
+		if t.GoResult == "runtime.Export" {
+			return "pyExport(" + v + ")"
+		}
+		return fmt.Sprintf("pyGoSlice(%s, %v)", v, !t.Writable)
 	case spec.KindOptional:
 		if t.Elem.Kind == spec.KindObject {
 			return "wrapOpt_" + t.Elem.Class.GoName + "(" + v + ")"

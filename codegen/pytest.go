@@ -128,6 +128,9 @@ func PytestFile(m *spec.Module) Files {
 	if moduleHasAsync(m) {
 		w.line("import asyncio")
 	}
+	if examplesUse(m, "array.array(") {
+		w.line("import array")
+	}
 	w.line("import inspect")
 	w.line("")
 	w.line("import pytest")
@@ -265,9 +268,14 @@ func exampleTests(w *testWriter, id, target string, examples []*spec.Example, in
 		if ex.Approx {
 			want = "pytest.approx(" + want + ")"
 		}
-		if ex.Returns == "None" {
+		switch {
+		case ex.Returns == "None":
 			w.line("    assert %s is None", expr)
-		} else {
+		case ex.BufferResult == "bytes":
+			w.line("    assert bytes(%s) == %s", expr, want)
+		case ex.BufferResult == "tolist":
+			w.line("    assert memoryview(%s).tolist() == %s", expr, want)
+		default:
 			w.line("    assert %s == %s", expr, want)
 		}
 	}
@@ -394,6 +402,32 @@ func moduleHasAsync(m *spec.Module) bool {
 	for _, c := range m.Classes {
 		for _, meth := range c.Methods {
 			if meth.Async {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// examplesUse reports whether an example of m spells a value with s.
+func examplesUse(m *spec.Module, s string) bool {
+	var all []*spec.Example
+	for _, f := range m.AllFunctions() {
+		all = append(all, f.Examples...)
+	}
+	for _, c := range m.Classes {
+		for _, meth := range c.Methods {
+			all = append(all, meth.Examples...)
+		}
+	}
+	for _, ex := range all {
+		for _, v := range append(append(append([]string{}, ex.Init...), ex.Args...), ex.Returns) {
+			if strings.Contains(v, s) {
+				return true
+			}
+		}
+		for _, kv := range ex.Kwargs {
+			if strings.Contains(kv[1], s) {
 				return true
 			}
 		}

@@ -26,6 +26,9 @@ func pyType(t *spec.Type, arg bool) string {
 	case spec.KindBytes:
 		return "bytes"
 	case spec.KindBuffer:
+		if !arg {
+			return "GoBuffer" // a buffer result: Go memory, lent
+		}
 		return "_Buffer"
 	case spec.KindObject:
 		return t.Class.Name
@@ -179,6 +182,21 @@ func Stubs(m *spec.Module) Files {
 		w.line("")
 		classStub(w, c)
 	}
+	if hasBufferResults(m) {
+		w.line("")
+		w.line("@final")
+		w.line("class GoBuffer:")
+		w.indent = "    "
+		w.doc("Go memory lent to Python without a copy: what a function returning buffer returns.\n" +
+			"It exports the memory through the buffer protocol (memoryview, bytes, numpy.asarray),\n" +
+			"which stays valid while the GoBuffer or any view of it lives.")
+		bufferMethods(w)
+		w.function("__len__", nil, "self", "int", "")
+		for _, p := range [][2]string{{"nbytes", "int"}, {"itemsize", "int"}, {"ndim", "int"}, {"format", "str"}, {"shape", "tuple[int, ...]"}, {"readonly", "bool"}} {
+			w.function(p[0], []string{"property"}, "self", p[1], "")
+		}
+		w.indent = ""
+	}
 	// A constructor without parameters is a slot wrapper whose signature
 	// Python reports as (self, /, *args, **kwargs) whatever the class does
 	// (it raises TypeError for any argument); stubtest takes a list of such
@@ -189,8 +207,35 @@ func Stubs(m *spec.Module) Files {
 			allow = append(allow, m.Name+"."+c.Name+".__init__")
 		}
 	}
+	// PEP 688's methods, which Python 3.12 adds to every exporter and 3.11
+	// does not have.
+	var exporters []string
+	for _, c := range m.Classes {
+		if c.Buffer != nil {
+			exporters = append(exporters, c.Name)
+		}
+	}
+	if hasBufferResults(m) {
+		exporters = append(exporters, "GoBuffer")
+	}
+	for _, e := range exporters {
+		allow = append(allow, m.Name+"."+e+".__buffer__", m.Name+"."+e+".__release_buffer__")
+	}
+	for _, c := range m.Classes {
+		allow = append(allow, slotSiblings(m.Name, c)...)
+		// Extension classes are disjoint bases (PEP 800); @disjoint_base
+		// needs typing_extensions 4.15, which type checkers before 2025 lack.
+		allow = append(allow, m.Name+"."+c.Name)
+	}
+	if hasBufferResults(m) {
+		allow = append(allow, m.Name+".GoBuffer")
+	}
 	if len(allow) > 0 {
-		files[m.Name+".stubtest-allowlist"] = []byte("# Constructors without parameters: their runtime signature is the generic slot wrapper's.\n" + strings.Join(allow, "\n") + "\n")
+		files[m.Name+".stubtest-allowlist"] = []byte("# What the stub leaves out on purpose, for mypy.stubtest: parameterless constructors (their runtime\n" +
+			"# signature is the generic slot wrapper's), __buffer__/__release_buffer__ (Python adds them to exporters\n" +
+			"# from 3.12 on), the dunders a filled slot adds beside the declared ones (a class with __add__ also\n" +
+			"# has __radd__, which returns NotImplemented), and each class's disjoint-base marking.\n" +
+			strings.Join(allow, "\n") + "\n")
 	}
 	if len(m.Submodules) == 0 {
 		files[m.Name+".pyi"] = w.b.Bytes()
@@ -223,8 +268,12 @@ func header(w *stubWriter, doc string) {
 	w.line("class _SupportsArray(Protocol):")
 	w.line("    def __array__(self) -> Any: ...")
 	w.line("")
-	w.line("# Any buffer exporter: the standard library's, and numpy arrays.")
-	w.line("_Buffer: TypeAlias = ReadableBuffer | _SupportsArray")
+	w.line("class _SupportsBuffer(Protocol):")
+	w.line("    def __buffer__(self, flags: int, /) -> memoryview: ...")
+	w.line("")
+	w.line("# Any buffer exporter: the standard library's, numpy arrays, and every")
+	w.line("# class with __buffer__ (PEP 688), this module's exporters included.")
+	w.line("_Buffer: TypeAlias = ReadableBuffer | _SupportsArray | _SupportsBuffer")
 	w.line("")
 }
 
@@ -266,6 +315,9 @@ func classStub(w *stubWriter, c *spec.Class) {
 	if c.Init != nil && len(c.Init.Sig.Params) > 0 {
 		w.function("__init__", nil, pyParams("self", c.Init.Sig, nil), "None", "")
 	}
+	if c.Buffer != nil {
+		bufferMethods(w)
+	}
 	hasEq, hasHash := false, false
 	for _, meth := range c.Methods {
 		switch meth.Kind {
@@ -282,6 +334,8 @@ func classStub(w *stubWriter, c *spec.Class) {
 			if meth.Name == "__pow__" || meth.Name == "__rpow__" {
 				// The slot takes pow()'s third argument too; only None works.
 				params += ", mod: None = None, /"
+			} else if meth.Protocol != nil && meth.Protocol.Args > 0 && !strings.HasSuffix(params, "/") {
+				params += ", /" // slot wrappers take their operands by position
 			}
 			w.def(defKeyword(meth.Async), meth.Name, nil, params, result, meth.Doc)
 		}
@@ -303,4 +357,75 @@ func defKeyword(async bool) string {
 		return "async def"
 	}
 	return "def"
+}
+
+// bufferMethods declares PEP 688's buffer methods: type checkers then take
+// the exporter wherever a buffer is expected.
+func bufferMethods(w *stubWriter) {
+	w.function("__buffer__", nil, "self, flags: int, /", "memoryview", "")
+	w.function("__release_buffer__", nil, "self, buffer: memoryview, /", "None", "")
+}
+
+// hasBufferResults reports whether a function or method of m returns a
+// buffer (a GoBuffer).
+func hasBufferResults(m *spec.Module) bool {
+	var results [][]*spec.Type
+	for _, f := range m.AllFunctions() {
+		results = append(results, f.Results)
+	}
+	for _, c := range m.Classes {
+		for _, meth := range c.Methods {
+			results = append(results, meth.Results)
+		}
+	}
+	for _, rs := range results {
+		for _, r := range rs {
+			if r.Kind == spec.KindBuffer {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// slotSiblings lists the dunders CPython adds beside a class's declared
+// special methods when it fills their slot: __radd__ beside __add__ (one nb
+// slot serves both), every comparison beside any (one richcompare slot),
+// __delitem__ beside __setitem__. They return NotImplemented or raise, so
+// the stub rightly leaves them out.
+func slotSiblings(module string, c *spec.Class) []string {
+	declared := map[string]bool{}
+	for _, meth := range c.Methods {
+		declared[meth.Name] = true
+	}
+	var out []string
+	add := func(name string) {
+		if !declared[name] {
+			declared[name] = true
+			out = append(out, module+"."+c.Name+"."+name)
+		}
+	}
+	for _, meth := range c.Methods {
+		p := meth.Protocol
+		if p == nil {
+			continue
+		}
+		switch p.Group {
+		case "binary", "reflected":
+			if p.Group == "binary" { // __add__ -> __radd__
+				add("__r" + meth.Name[2:])
+			} else { // __radd__ -> __add__
+				add("__" + meth.Name[3:])
+			}
+		case "compare":
+			for _, op := range []string{"lt", "le", "gt", "ge"} {
+				add("__" + op + "__")
+			}
+		case "setitem":
+			add("__delitem__")
+		case "delitem":
+			add("__setitem__")
+		}
+	}
+	return out
 }

@@ -54,6 +54,7 @@ type callView struct {
 	MethName     string // the Python name of a method
 	MethFlags    string // PyMethodDef flags of a plain method
 	IsSetter     bool   // converts a value assigned to an attribute
+	Lock         bool   // holds the object's lock around the Go call
 }
 
 type paramView struct {
@@ -248,6 +249,35 @@ type classView struct {
 	// NoPickle is the reason given when an instance is pickled, for
 	// classes that do not pickle ("" when they do).
 	NoPickle string
+	// Returned is set when Go can hand a value of this class to Python (it
+	// is a result or attribute type): then a value must find the wrapper it
+	// already has, through the identity map. Other classes only pin.
+	Returned bool
+	module   *moduleView
+}
+
+// Identity reports whether binding a value of this class registers it (or
+// its base class parts) in an identity map.
+func (cv *classView) Identity() bool { return len(cv.IdentityParts()) > 0 || cv.Returned }
+
+// IdentityParts are the ancestors whose values Go can return: a value of
+// this class registers its base parts of those classes as aliases.
+func (cv *classView) IdentityParts() []*spec.Class {
+	var out []*spec.Class
+	for b := cv.Base; b != nil; b = b.Base {
+		if cv.module.Classes[b.Index].Returned {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// ObjectStruct is the C struct of the class's instances.
+func (cv *classView) ObjectStruct() string {
+	if cv.Lock {
+		return "pyspec_locked"
+	}
+	return "pyspec_object"
 }
 
 // PickleBinary reports pickling through MarshalBinary/UnmarshalBinary.
@@ -286,6 +316,22 @@ type getsetView struct {
 	GoSet     string // Go statement storing the converted value (obj, and a in scope)
 	SetErrors bool
 	Deletable bool // optional attributes: del sets None
+	// Fast is set for scalar attributes, which C reads and writes in the
+	// pinned Go value itself, at an offset the Go part reports per class.
+	Fast *fastField
+}
+
+// fastField is a scalar field C reaches directly.
+type fastField struct {
+	Slot   int    // index of its row in the module's offset table
+	CType  string // the field's layout in C: int64_t, double, uint8_t (Go bool), ...
+	ConvCT string // the C type its converter fills (int for bool)
+	Conv   string // pyspec_conv_* function
+	ToPy   string // C expression of the Python value from the field at p
+	GoType string // the Go field type, for the size check
+	Size   int    // its size in bytes
+	Class  *spec.Class
+	Field  string
 }
 
 type slotView struct {
@@ -324,8 +370,11 @@ func newModuleView(m *spec.Module) *moduleView {
 		v.Submodules = append(v.Submodules, sv)
 	}
 	for _, cl := range m.Classes {
-		v.Classes = append(v.Classes, newClassView(m, cl))
+		cv := newClassView(m, cl)
+		cv.module = v
+		v.Classes = append(v.Classes, cv)
 	}
+	v.markReturned()
 	for _, e := range m.Exceptions {
 		ev := &exceptionView{Exception: e, DocLiteral: cLiteral(e.Doc), BaseC: "PyExc_" + e.Base}
 		for _, other := range m.Exceptions {
@@ -336,6 +385,7 @@ func newModuleView(m *spec.Module) *moduleView {
 		v.Exceptions = append(v.Exceptions, ev)
 	}
 	v.Constants = constantViews(m.Constants)
+	v.FastFields() // number the offset table's rows
 	return v
 }
 
@@ -411,6 +461,7 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 		switch meth.Kind {
 		case spec.InstanceMethod:
 			c.Self = "instance"
+			c.Lock = cl.Lock
 			c.GoCall = "obj." + meth.GoName
 			c.MethFlags = "METH_FASTCALL | METH_KEYWORDS"
 			c.Doc = cLiteral(textSignature(meth.Name, "$self", meth.Sig) + meth.Doc)
@@ -439,6 +490,14 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 	}
 	for _, p := range cl.Properties {
 		cv.Getsets = append(cv.Getsets, propertyView(m, cl, p))
+	}
+	for _, g := range cv.Getsets {
+		if g.Setter != nil {
+			g.Setter.Lock = cl.Lock
+		}
+	}
+	if cv.Init != nil {
+		cv.Init.Lock = cl.Lock
 	}
 	cv.Constants = constantViews(cl.Constants)
 	switch cl.Pickle {
@@ -502,9 +561,10 @@ func byPointer(d, b *spec.Class) bool {
 }
 
 // RecordAliases reports whether the wrapper of this class must remember the
-// base parts it was bound to (some base is embedded by pointer).
+// base parts it was bound to (a base registered as an alias is embedded by
+// pointer).
 func (cv *classView) RecordAliases() bool {
-	for b := cv.Base; b != nil; b = b.Base {
+	for _, b := range cv.IdentityParts() {
 		if byPointer(cv.Class, b) {
 			return true
 		}
@@ -525,7 +585,110 @@ func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetVie
 		g.GoSet = "obj." + a.GoField + " = " + g.Setter.Params[0].GoExpr
 		g.Deletable = a.Type.Kind == spec.KindOptional
 	}
+	if t := a.Type; t.IsScalar() {
+		f := &fastField{Class: cl, Field: a.GoField, GoType: t.GoType(), ConvCT: t.CType(), Conv: "pyspec_conv_" + t.ID()}
+		switch t.Kind {
+		case spec.KindBool:
+			f.CType, f.Size, f.ToPy = "uint8_t", 1, "PyBool_FromLong(*(uint8_t*)p)"
+		case spec.KindFloat:
+			f.CType, f.Size, f.ToPy = t.CType(), t.Bits/8, "PyFloat_FromDouble(*("+t.CType()+"*)p)"
+		case spec.KindInt:
+			f.CType, f.Size = t.CType(), t.Bits/8
+			if t.Signed {
+				f.ToPy = "PyLong_FromLongLong(*(" + t.CType() + "*)p)"
+			} else {
+				f.ToPy = "PyLong_FromUnsignedLongLong(*(" + t.CType() + "*)p)"
+			}
+		}
+		g.Fast = f
+	}
 	return g
+}
+
+// BufferResults reports whether a call returns a buffer (a GoBuffer).
+func (v *moduleView) BufferResults() bool { return hasBufferResults(v.Module) }
+
+// markReturned finds the classes whose values Go can hand to Python: the
+// result types of calls and the types of attributes and properties.
+func (v *moduleView) markReturned() {
+	var mark func(t *spec.Type)
+	mark = func(t *spec.Type) {
+		if t == nil {
+			return
+		}
+		if t.Kind == spec.KindObject {
+			v.Classes[t.Class.Index].Returned = true
+		}
+		mark(t.Elem)
+		for _, it := range t.Items {
+			mark(it)
+		}
+	}
+	for _, f := range v.Module.AllFunctions() {
+		for _, r := range f.Results {
+			mark(r)
+		}
+	}
+	for _, c := range v.Module.Classes {
+		for _, m := range c.Methods {
+			for _, r := range m.Results {
+				mark(r)
+			}
+		}
+		for _, a := range c.Attributes {
+			mark(a.Type)
+		}
+		for _, p := range c.Properties {
+			mark(p.Type)
+		}
+	}
+}
+
+// OffsetTableSize is the number of entries of the offset table.
+func (v *moduleView) OffsetTableSize() int { return len(v.FastFields()) * len(v.Classes) }
+
+// FastFields lists the scalar attributes C reaches directly, numbering
+// their rows in the offset table (one entry per class index).
+func (v *moduleView) FastFields() []*fastField {
+	var out []*fastField
+	for _, c := range v.Classes {
+		for _, g := range c.Getsets {
+			if g.Fast != nil {
+				g.Fast.Slot = len(out)
+				out = append(out, g.Fast)
+			}
+		}
+	}
+	return out
+}
+
+// OffsetLines are the Go statements filling o, the offset table: for each
+// fast field, the offset of the field in a value of each class that can
+// hold it (its own, and those that embed it by value), -1 otherwise.
+func (v *moduleView) OffsetLines() []string {
+	var out []string
+	n := len(v.Classes)
+	for _, f := range v.FastFields() {
+		holders := append([]*spec.Class{f.Class}, f.Class.Derived...)
+		for _, d := range holders {
+			if byPointer(d, f.Class) {
+				continue
+			}
+			path := []string{}
+			for c := d; c != f.Class; c = c.Base {
+				path = append(path, c.Base.GoName)
+			}
+			field := strings.Join(append(path, f.Field), ".")
+			out = append(out, "{",
+				fmt.Sprintf("\tvar v %s.%s", implAlias, d.GoName),
+				fmt.Sprintf("\t// The field must be the %d bytes C reads.", f.Size),
+				fmt.Sprintf("\tvar _ [unsafe.Sizeof(v.%s) - %d]byte", field, f.Size),
+				fmt.Sprintf("\tvar _ [%d - unsafe.Sizeof(v.%s)]byte", f.Size, field),
+				fmt.Sprintf("\to[%d] = int64(uintptr(unsafe.Pointer(&v.%s)) - uintptr(unsafe.Pointer(&v)))", f.Slot*n+d.Index, field),
+				"}")
+		}
+	}
+	return out
 }
 
 // setOut decides how a getter's value travels: scalars as C values (no
@@ -828,7 +991,10 @@ func (v *moduleView) API() []apiEntry {
 	if len(v.Classes) > 0 {
 		out = append(out, apiEntry{Name: "drain_frees", Ret: "int", Params: "void", Fail: "-1"})
 	}
-	if v.Exports() {
+	if len(v.FastFields()) > 0 {
+		out = append(out, apiEntry{Name: "field_offsets", Ret: "void", Params: "int64_t* out", Args: "out"})
+	}
+	if v.Exports() || v.BufferResults() {
 		out = append(out, apiEntry{Name: "release_export", Ret: "int", Params: "uintptr_t token", Args: "token", Fail: "-1"})
 	}
 	if v.AnyAsync() {

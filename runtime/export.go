@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"math"
+	"math/bits"
 	goruntime "runtime"
 	"unsafe"
 )
@@ -67,12 +68,18 @@ func shapeProduct(shape []int) (int, bool) {
 	if zero {
 		return 0, true
 	}
-	n := 1
-	for _, d := range shape {
-		if n > math.MaxInt/d {
+	return mulAll(1, shape)
+}
+
+// mulAll is n times every d, and false on overflow (without a division:
+// this runs on every export).
+func mulAll(n int, ds []int) (int, bool) {
+	for _, d := range ds {
+		hi, lo := bits.Mul64(uint64(n), uint64(d))
+		if hi != 0 || lo > math.MaxInt {
 			return 0, false
 		}
-		n *= d
+		n = int(lo)
 	}
 	return n, true
 }
@@ -85,7 +92,8 @@ func (e Export) Check() error {
 		return BufferError("export item size %d is not positive", e.itemsize)
 	}
 	n, ok := shapeProduct(e.Shape())
-	if !ok || n > math.MaxInt/e.itemsize || n*e.itemsize != e.nbytes {
+	hi, lo := bits.Mul64(uint64(n), uint64(e.itemsize))
+	if !ok || hi != 0 || lo != uint64(e.nbytes) {
 		return BufferError("export shape %v of %d-byte items does not describe its %d bytes", e.Shape(), e.itemsize, e.nbytes)
 	}
 	return nil

@@ -5,66 +5,83 @@ import (
 	"unsafe"
 )
 
+// Pins keeps the Go values that Python objects point to pinned: the
+// garbage collector may neither move nor free a pinned value, so C may keep
+// its address. A pin is an index into a slab of Pinners, reused through a
+// free list, so pinning allocates nothing once warm. For the glue; used
+// with the GIL held.
+type Pins struct {
+	pinners []goruntime.Pinner
+	free    []uint32
+}
+
+// Pin pins p and returns the index Unpin takes.
+func (ps *Pins) Pin(p unsafe.Pointer) uint32 {
+	var i uint32
+	if n := len(ps.free); n > 0 {
+		i, ps.free = ps.free[n-1], ps.free[:n-1]
+	} else {
+		ps.pinners = append(ps.pinners, goruntime.Pinner{})
+		i = uint32(len(ps.pinners) - 1)
+	}
+	ps.pinners[i].Pin(p)
+	return i
+}
+
+// Unpin undoes the pin of index i.
+func (ps *Pins) Unpin(i uint32) {
+	ps.pinners[i].Unpin()
+	ps.free = append(ps.free, i)
+}
+
+// Len is the number of values pinned.
+func (ps *Pins) Len() int { return len(ps.pinners) - len(ps.free) }
+
 // Objects maps the Go values of one type to the Python objects that wrap
 // them, so that a Go function returning a value it was given returns the
-// same Python object. A bound value is pinned: its wrapper keeps a plain
-// pointer to it, and the garbage collector may neither move nor free it
-// until the wrapper dies. For the glue; used with the GIL held.
+// same Python object. Only classes whose values Go can return need one.
+// For the glue; used with the GIL held.
 type Objects[T any] struct {
-	m map[*T]*objectEntry
+	// Entries are values, not pointers: a bind allocates nothing beyond
+	// the map's own growth.
+	m map[*T]objectEntry
 }
 
 type objectEntry struct {
-	py     unsafe.Pointer
-	refs   int // wrappers pointing at the value (more than one only via __init__ returning a shared value)
-	pinned bool
-	pinner goruntime.Pinner
+	py   unsafe.Pointer
+	refs int32 // wrappers pointing at the value (more than one only via __init__ returning a shared value)
 }
 
-// Bind records py as a wrapper of p and pins p.
-func (o *Objects[T]) Bind(p *T, py unsafe.Pointer) { o.bind(p, py, true) }
+// Bind records py as a wrapper of p.
+func (o *Objects[T]) Bind(p *T, py unsafe.Pointer) { o.bind(p, py) }
 
 // Alias records py as the wrapper of p, a value embedded in the value of
 // another class's wrapper (a base class part), so that returning p returns
-// that wrapper. The containing value is pinned already.
-func (o *Objects[T]) Alias(p *T, py unsafe.Pointer) { o.bind(p, py, false) }
+// that wrapper.
+func (o *Objects[T]) Alias(p *T, py unsafe.Pointer) { o.bind(p, py) }
 
-func (o *Objects[T]) bind(p *T, py unsafe.Pointer, pin bool) {
+func (o *Objects[T]) bind(p *T, py unsafe.Pointer) {
 	if o.m == nil {
-		o.m = map[*T]*objectEntry{}
+		o.m = map[*T]objectEntry{}
 	}
-	if e := o.m[p]; e != nil {
-		// The newest wrapper is the one a return of p gives: an older one
-		// may be dying (a Python subclass's dealloc runs Python code before
-		// the wrapper is unbound).
-		e.refs++
-		e.py = py
-		if pin && !e.pinned {
-			e.pinner.Pin(p)
-			e.pinned = true
-		}
-		return
-	}
-	e := &objectEntry{py: py, refs: 1, pinned: pin}
-	if pin {
-		e.pinner.Pin(p)
-	}
+	e := o.m[p]
+	// The newest wrapper is the one a return of p gives: an older one may
+	// be dying (a Python subclass's dealloc runs Python code before the
+	// wrapper is unbound).
+	e.refs++
+	e.py = py
 	o.m[p] = e
 }
 
 // Lookup returns the wrapper of p, or nil.
 func (o *Objects[T]) Lookup(p *T) unsafe.Pointer {
-	if e := o.m[p]; e != nil {
-		return e.py
-	}
-	return nil
+	return o.m[p].py
 }
 
-// Unbind forgets the wrapper py of p (bound or aliased), unpinning p when
-// no wrapper is left.
+// Unbind forgets the wrapper py of p (bound or aliased).
 func (o *Objects[T]) Unbind(p *T, py unsafe.Pointer) {
-	e := o.m[p]
-	if e == nil {
+	e, ok := o.m[p]
+	if !ok {
 		return
 	}
 	e.refs--
@@ -72,9 +89,9 @@ func (o *Objects[T]) Unbind(p *T, py unsafe.Pointer) {
 		if e.py == py {
 			e.py = nil // a later return of p makes a new wrapper
 		}
+		o.m[p] = e
 		return
 	}
-	e.pinner.Unpin()
 	delete(o.m, p)
 }
 

@@ -218,14 +218,53 @@ func TestObjects(t *testing.T) {
 }
 
 // BenchmarkObjectsBindUnbind is the Go side of making and dropping one
-// Python wrapper: register and pin, then forget and unpin.
+// Python wrapper of a value Go may return: pin and register, then forget
+// and unpin.
 func BenchmarkObjectsBindUnbind(b *testing.B) {
 	type T struct{ v [4]int64 }
 	var o Objects[T]
+	var pins Pins
 	py := unsafe.Pointer(new(byte))
 	for i := 0; i < b.N; i++ {
 		p := &T{}
+		pin := pins.Pin(unsafe.Pointer(p))
 		o.Bind(p, py)
 		o.Unbind(p, py)
+		pins.Unpin(pin)
+	}
+}
+
+// BenchmarkPins is the same for a value Go never returns: the pin alone.
+func BenchmarkPins(b *testing.B) {
+	type T struct{ v [4]int64 }
+	var pins Pins
+	for i := 0; i < b.N; i++ {
+		pins.Unpin(pins.Pin(unsafe.Pointer(&T{})))
+	}
+}
+
+func TestPins(t *testing.T) {
+	var pins Pins
+	a, b := pins.Pin(unsafe.Pointer(new(int))), pins.Pin(unsafe.Pointer(new(int)))
+	if a == b || pins.Len() != 2 {
+		t.Fatalf("pins %d %d, len %d", a, b, pins.Len())
+	}
+	pins.Unpin(a)
+	if c := pins.Pin(unsafe.Pointer(new(int))); c != a {
+		t.Fatalf("a freed pin is not reused: %d, then %d", a, c)
+	}
+	pins.Unpin(a)
+	pins.Unpin(b)
+	if pins.Len() != 0 {
+		t.Fatalf("len %d after unpinning all", pins.Len())
+	}
+}
+
+// Every export is checked before Python sees it: the check allocates
+// nothing.
+func TestExportCheckAllocatesNothing(t *testing.T) {
+	e, _ := ExportSlice(make([]int64, 1000), true)
+	if n := testing.AllocsPerRun(100, func() { _ = e.Check() }); n != 0 {
+		t.Fatalf("Check allocates %v times", n)
 	}
 }

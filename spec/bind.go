@@ -330,6 +330,29 @@ func (src *goSource) promotedField(typeName, field string) bool {
 	return false
 }
 
+// bindBufferResult settles what a buffer result is in Go: []byte, a slice
+// of an element type ([]int64, []float32, ...), or a runtime.Export. The
+// Go memory is handed to Python without a copy.
+func (src *goSource) bindBufferResult(decl *ast.FuncDecl, t *Type, got string) {
+	alias := src.runtimeAlias[ast.Node(decl)]
+	switch {
+	case got == alias+".Export":
+		t.GoResult = "runtime.Export"
+	case strings.HasPrefix(got, "[]"):
+		elem := strings.TrimPrefix(got, "[]")
+		if elem == "byte" {
+			elem = "uint8"
+		}
+		if e, ok := scalarTypes[elem]; ok {
+			t.GoResult, t.Elem = got, e
+			return
+		}
+		t.GoResult = "[]byte, []T (T an element type: int64, float32, ...) or runtime.Export"
+	default:
+		t.GoResult = "[]byte, []T (T an element type: int64, float32, ...) or runtime.Export"
+	}
+}
+
 // isContext reports a context.Context parameter type.
 func isContext(t ast.Expr) bool { return types.ExprString(t) == "context.Context" }
 
@@ -354,7 +377,11 @@ func (src *goSource) checkShape(decl *ast.FuncDecl, sig *Signature, results []*T
 		}
 	}
 	var wantResults []string
-	for _, r := range results {
+	got := expand(decl.Type.Results)
+	for i, r := range results {
+		if r.Kind == KindBuffer && i < len(got) {
+			src.bindBufferResult(decl, r, types.ExprString(got[i].typ))
+		}
 		wantResults = append(wantResults, r.GoType())
 	}
 	return src.checkTypes(decl, want, wantResults)

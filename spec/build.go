@@ -262,6 +262,9 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 			c.Buffer.ReleaseGoMethod = "ReleaseBuffer"
 		}
 	}
+	if lk := get(v, "lock"); lk != nil {
+		c.Lock = lk.Value == "true"
+	}
 	c.PicklePos = c.Pos
 	if p := get(v, "pickle"); p != nil {
 		c.PicklePos = pos(p)
@@ -345,11 +348,6 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 			c.Methods = append(c.Methods, meth)
 		}
 	}
-	for _, k := range []string{"__init__", "__buffer__", "__release_buffer__", "__new__", "__del__"} {
-		if n := members[k]; n != nil {
-			l.errorf(n, "class %s: %s is declared with `init:` or `buffer:`, not as a method", c.Name, k)
-		}
-	}
 	for _, ct := range l.constants(get(v, "constants"), "class "+c.Name) {
 		if prev := members[ct.Name]; prev != nil {
 			l.errorf(prev, "class %s: %q is also a constant", c.Name, ct.Name)
@@ -392,6 +390,54 @@ func (l *loader) async(v *yaml.Node, owner string, sig *Signature, special bool)
 	return true
 }
 
+// returns reads `returns:` of a function or method: a type, or a mapping
+// {type, writable, doc} (writable is for buffer results). None, or no
+// `returns:`, is no result; a tuple is several.
+func (l *loader) returns(r *yaml.Node, owner string) []*Type {
+	if r == nil {
+		return nil
+	}
+	node, writable := r, false
+	if r.Kind == yaml.MappingNode {
+		node = get(r, "type")
+		if node == nil {
+			l.errorf(r, "%s returns: a mapping needs `type:`", owner)
+			return nil
+		}
+		if w := get(r, "writable"); w != nil {
+			writable = w.Value == "true"
+		}
+	}
+	if node.Value == "None" {
+		return nil
+	}
+	t, err := parseTypeWith(node.Value, ctxReturn, l.classes)
+	if err != nil {
+		l.errorf(node, "%s returns: %v", owner, err)
+		return nil
+	}
+	if writable {
+		if t.Kind != KindBuffer {
+			l.errorf(r, "%s returns: writable is for buffer results, not %s", owner, t.Spec)
+		}
+		t.Writable = true
+	}
+	if t.Kind == KindTuple {
+		return t.Items
+	}
+	return []*Type{t}
+}
+
+// reservedMethods are the special methods a spec declares in another way,
+// with what to write instead.
+var reservedMethods = map[string]string{
+	"__init__":           "__init__ is the constructor: declare it under `init:` (init: {args: {...}}), with a Go function New$C",
+	"__new__":            "__new__ is pyspec's: $C() allocates the object and calls the Go constructor declared under `init:`",
+	"__del__":            "__del__ cannot be declared: when an instance of $C dies, its Go value is left to Go's garbage collector; release resources in a method such as close(), or with runtime.AddCleanup in Go",
+	"__buffer__":         "__buffer__ is declared with `buffer: {}` (the Go method Buffer(flags runtime.Flags) (runtime.Export, error))",
+	"__release_buffer__": "__release_buffer__ is declared with `buffer: {release: true}` (the Go method ReleaseBuffer())",
+}
+
 var methodKinds = map[string]MethodKind{"instance": InstanceMethod, "static": StaticMethod, "class": ClassMethod}
 
 func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *Method {
@@ -410,17 +456,7 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 	owner := c.Name + "." + meth.Name + "()"
 	meth.Sig = l.signature(get(v, "args"), structs, owner)
 	meth.Async = l.async(v, owner, meth.Sig, LookupProtocol(meth.Name) != nil)
-	if r := get(v, "returns"); r != nil {
-		t, err := parseTypeWith(r.Value, ctxReturn, l.classes)
-		switch {
-		case err != nil:
-			l.errorf(r, "%s returns: %v", owner, err)
-		case t.Kind == KindTuple:
-			meth.Results = t.Items
-		default:
-			meth.Results = []*Type{t}
-		}
-	}
+	meth.Results = l.returns(get(v, "returns"), owner)
 	var initSig *Signature
 	if meth.Kind == InstanceMethod && c.Init != nil {
 		initSig = c.Init.Sig
@@ -428,6 +464,10 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 	meth.Examples = l.examples(get(v, "examples"), owner, meth.Sig, meth.Results, initSig)
 	if meth.Kind == InstanceMethod && len(meth.Examples) > 0 && c.Init == nil {
 		l.errorf(get(v, "examples"), "%s: examples of an instance method need a class with init", owner)
+	}
+	if why, reserved := reservedMethods[meth.Name]; reserved {
+		l.errorf(k, "class %s: %s", c.Name, strings.ReplaceAll(why, "$C", c.Name))
+		return nil
 	}
 	if strings.HasPrefix(meth.Name, "__") && strings.HasSuffix(meth.Name, "__") {
 		proto := LookupProtocol(meth.Name)
@@ -513,6 +553,17 @@ func (l *loader) linkBases(m *Module) {
 		for b := c.Base; b != nil; b = b.Base {
 			b.Derived = append(b.Derived, c)
 			b.Subclassable = true
+			// An instance of a derived class is one of its base too: a
+			// locked base's methods lock it.
+			c.Lock = c.Lock || b.Lock
+		}
+	}
+	for _, c := range m.Classes {
+		for _, meth := range c.Methods {
+			if c.Lock && meth.Async && meth.Kind == InstanceMethod {
+				l.errorf(&yaml.Node{Line: meth.Pos.Line, Column: meth.Pos.Col},
+					"%s.%s(): class %s has lock: true, and an async method's goroutine would run outside the lock; make it a nogil method, or drop the lock", c.Name, meth.Name, c.Name)
+			}
 		}
 	}
 }
@@ -536,17 +587,7 @@ func (l *loader) function(k, v *yaml.Node, cPrefix, goPrefix string, structs map
 	}
 	f.Sig = l.signature(get(v, "args"), structs, f.Name+"()")
 	f.Async = l.async(v, f.Name+"()", f.Sig, false)
-	if r := get(v, "returns"); r != nil {
-		t, err := parseTypeWith(r.Value, ctxReturn, l.classes)
-		switch {
-		case err != nil:
-			l.errorf(r, "%s() returns: %v", f.Name, err)
-		case t.Kind == KindTuple:
-			f.Results = t.Items
-		default:
-			f.Results = []*Type{t}
-		}
-	}
+	f.Results = l.returns(get(v, "returns"), f.Name+"()")
 	f.Examples = l.examples(get(v, "examples"), f.Name+"()", f.Sig, f.Results, nil)
 	return f
 }

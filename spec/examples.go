@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pyspec/pyspec/runtime"
 	"gopkg.in/yaml.v3"
 )
 
@@ -98,6 +99,14 @@ func (l *loader) examples(n *yaml.Node, owner string, sig *Signature, results []
 			if t == nil {
 				fail(r, "the call returns None")
 				break
+			}
+			if t.Kind == KindBuffer {
+				// Compared as bytes, or as a list of its elements.
+				t = &Type{Kind: KindBuffer, Spec: "buffer", Elem: t.Elem, GoResult: "result"}
+				ex.BufferResult = "bytes"
+				if r.Kind == yaml.SequenceNode {
+					ex.BufferResult = "tolist"
+				}
 			}
 			v, err := pyValue(r, t)
 			if err != nil {
@@ -203,6 +212,54 @@ func pyValue(n *yaml.Node, t *Type) (string, error) {
 			return "(" + strings.Join(items, ", ") + ")", nil
 		}
 		return "[" + strings.Join(items, ", ") + "]", nil
+	case KindBuffer:
+		return pyBuffer(n, t)
 	}
 	return "", fmt.Errorf("%s values cannot be written in an example", t.Spec)
+}
+
+// arrayCodes are the array module's type codes of the element types.
+var arrayCodes = map[string]string{
+	"int8": "b", "uint8": "B", "int16": "h", "uint16": "H", "int32": "i", "uint32": "I",
+	"int64": "q", "uint64": "Q", "float32": "f", "float64": "d",
+}
+
+// pyBuffer spells a buffer in an example: a string is its bytes (a
+// bytearray when the parameter is writable), a list the elements of an
+// array.array of the buffer's element type (bytes for an untyped buffer).
+// A buffer result is compared the same way (the test takes bytes() or
+// .tolist() of what the call returns).
+func pyBuffer(n *yaml.Node, t *Type) (string, error) {
+	writable := t.Flags&runtime.WRITABLE != 0
+	switch n.Kind {
+	case yaml.ScalarNode:
+		b := "b" + pyRepr(n.Value)
+		if writable {
+			return "bytearray(" + b + ")", nil
+		}
+		return b, nil
+	case yaml.SequenceNode:
+		elem := scalarTypes["uint8"]
+		if t.Elem != nil {
+			elem = t.Elem
+		}
+		var items []string
+		for _, c := range n.Content {
+			v, err := pyValue(c, elem)
+			if err != nil {
+				return "", err
+			}
+			items = append(items, v)
+		}
+		list := "[" + strings.Join(items, ", ") + "]"
+		if t.GoResult != "" { // a result: compared with its elements
+			return list, nil
+		}
+		code, ok := arrayCodes[elem.Spec]
+		if !ok {
+			return "", fmt.Errorf("a buffer of %s cannot be written in an example", elem.Spec)
+		}
+		return fmt.Sprintf("array.array(%q, %s)", code, list), nil
+	}
+	return "", fmt.Errorf("a buffer is written as a string (its bytes) or a list (its elements)")
 }

@@ -157,11 +157,105 @@ func (l *loader) parseYAML(data []byte) *yaml.Node {
 		return nil
 	}
 	l.indexPointers(root, "")
+	root = l.expandAliases(root)
+	if root == nil {
+		return nil
+	}
 	l.checkKeys(root)
 	if len(l.diags) > 0 {
 		return nil
 	}
 	return root
+}
+
+// maxExpandedNodes bounds what aliases may expand to: an alias of an
+// alias of ... (a "billion laughs") would otherwise take all memory.
+const maxExpandedNodes = 100_000
+
+// expandAliases replaces every alias (*name) with a copy of its anchor's
+// value placed where the alias is, so that a problem inside it is reported
+// at the use, and applies merge keys (<<: *name), whose entries give way to
+// the mapping's own. The rest of the loader sees a plain tree.
+func (l *loader) expandAliases(root *yaml.Node) *yaml.Node {
+	count := 0
+	var copyAt func(n *yaml.Node, at *yaml.Node) *yaml.Node
+	var expand func(n *yaml.Node) *yaml.Node
+	tooBig := false
+	copyAt = func(n, at *yaml.Node) *yaml.Node {
+		if count++; count > maxExpandedNodes {
+			tooBig = true
+			return n
+		}
+		if n.Kind == yaml.AliasNode {
+			return copyAt(n.Alias, at)
+		}
+		c := *n
+		c.Line, c.Column = at.Line, at.Column
+		c.Anchor = ""
+		c.Content = nil
+		for _, k := range n.Content {
+			c.Content = append(c.Content, copyAt(k, at))
+		}
+		return expand(&c)
+	}
+	expand = func(n *yaml.Node) *yaml.Node {
+		if tooBig {
+			return n
+		}
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return n
+			}
+			return copyAt(n.Alias, n)
+		}
+		for i, k := range n.Content {
+			n.Content[i] = expand(k)
+		}
+		if n.Kind == yaml.MappingNode {
+			n.Content = mergeKeys(n.Content)
+		}
+		return n
+	}
+	out := expand(root)
+	if tooBig {
+		l.errorf(root, "aliases expand to more than %d values; write the spec out", maxExpandedNodes)
+		return nil
+	}
+	return out
+}
+
+// mergeKeys applies the YAML merge keys (<<) of a mapping's key/value
+// list: the merged mappings' entries, after the mapping's own, unless the
+// mapping has that key already.
+func mergeKeys(content []*yaml.Node) []*yaml.Node {
+	var own, merged []*yaml.Node
+	for i := 0; i+1 < len(content); i += 2 {
+		k, v := content[i], content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Value != "<<" || k.Tag != "!!merge" {
+			own = append(own, k, v)
+			continue
+		}
+		sources := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			sources = v.Content
+		}
+		for _, src := range sources {
+			if src.Kind == yaml.MappingNode {
+				merged = append(merged, src.Content...)
+			}
+		}
+	}
+	have := map[string]bool{}
+	for i := 0; i+1 < len(own); i += 2 {
+		have[own[i].Value] = true
+	}
+	for i := 0; i+1 < len(merged); i += 2 {
+		if !have[merged[i].Value] {
+			have[merged[i].Value] = true
+			own = append(own, merged[i], merged[i+1])
+		}
+	}
+	return own
 }
 
 func firstColumn(data []byte, line int) int {
@@ -174,12 +268,8 @@ func firstColumn(data []byte, line int) int {
 }
 
 // checkKeys reports duplicate and non-string keys, which YAML allows and a
-// spec does not, and anchors/aliases, which would hide where a value is.
+// spec does not.
 func (l *loader) checkKeys(n *yaml.Node) {
-	if n.Kind == yaml.AliasNode {
-		l.errorf(n, "aliases (*%s) are not supported in a spec; write the value out", n.Value)
-		return
-	}
 	if n.Kind == yaml.MappingNode {
 		seen := map[string]*yaml.Node{}
 		for i := 0; i+1 < len(n.Content); i += 2 {

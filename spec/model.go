@@ -100,8 +100,11 @@ type Example struct {
 	Returns string      // "" when the example expects an exception
 	Approx  bool        // compare with pytest.approx (floats)
 	Raises  string      // exception class name, "" when it returns
-	Match   string      // regular expression the message must match
-	Pos     Pos
+	// BufferResult says how a buffer result is compared: "bytes" (bytes()
+	// of it) or "tolist" (memoryview(it).tolist()); "" for other results.
+	BufferResult string
+	Match        string // regular expression the message must match
+	Pos          Pos
 }
 
 // ReturnType is the Python-facing return type: nil for None, the single
@@ -128,6 +131,7 @@ type Class struct {
 	Base         *Class // a spec class this one extends, or nil
 	BaseByPtr    bool   // the Go type embeds *Base rather than Base
 	Subclassable bool   // Python code may subclass it (also set for spec bases)
+	Lock         bool   // calls on one object are serialized (also set below a locked base)
 	Pickle       PickleMode
 	PicklePos    Pos // where `pickle:` is, or the class's key
 	Attributes   []*Attribute
@@ -281,6 +285,10 @@ type Type struct {
 	Flags       runtime.Flags // buffer request
 	FlagsC      string        // the request as a C expression
 	Class       *Class        // KindObject
+	// Buffer results: the Go result's type, found when binding ([]byte,
+	// []T or runtime.Export), and whether Python may write through it.
+	GoResult string
+	Writable bool
 }
 
 // IsScalar reports whether t is a bool, int or float.

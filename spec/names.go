@@ -31,6 +31,9 @@ func (t *Type) GoTypeIn(pkg string) string {
 		}
 		return "*" + t.Elem.GoTypeIn(pkg)
 	case KindBuffer:
+		if t.GoResult != "" {
+			return t.GoResult
+		}
 		if t.Elem != nil {
 			return "runtime.View[" + t.Elem.GoType() + "]"
 		}

@@ -59,7 +59,7 @@ func TestSemanticErrors(t *testing.T) {
 		`testdata/semantic.yaml:6:11: f(): parameter "xs": say which int`,
 		`testdata/semantic.yaml:7:32: f(): parameter "y": default 300 is out of range for int8`,
 		`testdata/semantic.yaml:10:11: g(): args names struct "Missing"`,
-		`testdata/semantic.yaml:11:14: g() returns: buffer is an argument type`,
+		`testdata/semantic.yaml:11:14: g() returns: buffer cannot be an element type`,
 	})
 }
 

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -118,15 +119,24 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 	case "bytes":
 		return &Type{Kind: KindBytes, Spec: "bytes"}, nil
 	case "buffer":
-		if where != ctxArg {
-			return nil, fmt.Errorf("buffer is an argument type; a class exports memory with `buffer:`")
+		if where == ctxElem {
+			return nil, fmt.Errorf("buffer cannot be an element type")
 		}
 		return &Type{Kind: KindBuffer, Spec: "buffer"}, nil
 	case "None":
-		return nil, fmt.Errorf("None alone is not a type; leave `returns` out for a function returning None")
+		return nil, fmt.Errorf("None is only a return type (no result), or the None of `T | None`")
 	case "list", "tuple", "optional":
 	default:
-		return nil, fmt.Errorf("unknown type %q (known: bool, int8..int64, uint8..uint64, float32, float64, str, bytes, buffer, list[T], tuple[T, ...], optional[T])", name)
+		known := "bool, int8..int64, uint8..uint64, float32, float64, str, bytes, buffer, list[T], tuple[T, ...], optional[T]"
+		if len(p.classes) > 0 {
+			names := make([]string, 0, len(p.classes))
+			for n := range p.classes {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			known += ", and the module's classes " + strings.Join(names, ", ")
+		}
+		return nil, fmt.Errorf("unknown type %q (known: %s)", name, known)
 	}
 	if !p.accept('[') {
 		return nil, fmt.Errorf("%s needs its element type: %s[T]", name, name)

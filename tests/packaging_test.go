@@ -207,7 +207,10 @@ func TestWheels(t *testing.T) {
 				}
 				// Type checkers find the stubs in site-packages.
 				if _, err := os.Stat(filepath.Join(abs, "typecheck_ok.py")); err == nil {
-					out, err := exec.Command(venv, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null", filepath.Join(abs, "typecheck_ok.py")).CombinedOutput()
+					cmd := exec.Command(tools, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null",
+						"--python-executable", venv, filepath.Join(abs, "typecheck_ok.py"))
+					cmd.Dir = elsewhere
+					out, err := cmd.CombinedOutput()
 					if err != nil {
 						t.Errorf("mypy --strict with the installed stubs of %s: %v\n%s", mod, err, out)
 					}

@@ -90,3 +90,25 @@ func NewBuf(n int64) (*Buf, error) {
 func (b *Buf) Buffer(flags runtime.Flags) (runtime.Export, error) {
 	return runtime.ExportSlice(b.values, true)
 }
+
+// blobs are preallocated results, so that timing a large result measures
+// handing it to Python, not making it.
+var blobs = map[int64][]byte{}
+
+func blob(n int64) []byte {
+	b, ok := blobs[n]
+	if !ok {
+		b = make([]byte, n)
+		for i := range b {
+			b[i] = byte(i)
+		}
+		blobs[n] = b
+	}
+	return b
+}
+
+// Blob lends n bytes of Go memory to Python: no copy.
+func Blob(n int64) []byte { return blob(n) }
+
+// BlobBytes returns the same n bytes as a bytes object: a copy.
+func BlobBytes(n int64) []byte { return blob(n) }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <string.h>
+#include <pthread.h>
 #include "pyspec_abi.h"
 
 // What the Limited API spells as functions, the full API has as macros.
@@ -28,8 +29,10 @@
 #endif
 
 #if defined(__GNUC__)
+#define PYSPEC_LIKELY(x) __builtin_expect(!!(x), 1)
 #define PYSPEC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
+#define PYSPEC_LIKELY(x) (x)
 #define PYSPEC_UNLIKELY(x) (x)
 #endif
 
@@ -62,8 +65,45 @@ typedef struct {
 	void* goptr;
 	int32_t cls;
 	uint32_t gen;
+	uint32_t pin; // the Go part's pin of goptr
+	uint32_t unused;
 	PyObject* weakrefs;
 } pyspec_object;
+
+// An instance of a class with `lock: true`: a re-entrant per-object lock.
+// (A zeroed pthread mutex is an unlocked one, as allocation leaves it.)
+typedef struct {
+	pyspec_object base;
+	pthread_mutex_t mu;
+	unsigned long owner; // the thread holding it, when depth > 0
+	int depth;
+} pyspec_locked;
+
+// pyspec_lock takes the object's lock, releasing the GIL while it waits:
+// the holder may be a nogil call that needs the GIL to finish.
+static inline void pyspec_lock(PyObject* self) {
+	pyspec_locked* o = (pyspec_locked*)self;
+	unsigned long me = PyThread_get_thread_ident();
+	if (__atomic_load_n(&o->depth, __ATOMIC_RELAXED) > 0 && __atomic_load_n(&o->owner, __ATOMIC_RELAXED) == me) {
+		o->depth++;
+		return;
+	}
+	if (pthread_mutex_trylock(&o->mu) != 0) {
+		Py_BEGIN_ALLOW_THREADS
+		pthread_mutex_lock(&o->mu);
+		Py_END_ALLOW_THREADS
+	}
+	__atomic_store_n(&o->owner, me, __ATOMIC_RELAXED);
+	__atomic_store_n(&o->depth, 1, __ATOMIC_RELAXED);
+}
+
+static inline void pyspec_unlock(PyObject* self) {
+	pyspec_locked* o = (pyspec_locked*)self;
+	if (--o->depth == 0) {
+		__atomic_store_n(&o->owner, 0, __ATOMIC_RELAXED);
+		pthread_mutex_unlock(&o->mu);
+	}
+}
 
 // The generation of the Go part now in use; bumped in a forked child.
 extern uint32_t pyspec_gen;

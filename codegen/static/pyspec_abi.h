@@ -93,7 +93,7 @@ typedef struct {
 	PyObject* self; // freed memory by now: a key, never dereferenced
 	void* goptr;
 	int32_t cls;
-	int32_t unused;
+	uint32_t pin;
 } pyspec_free;
 
 typedef struct {
@@ -110,6 +110,8 @@ typedef struct {
 	uint32_t cls_offset;    // and its class index
 	uint32_t gen_offset;    // and its Go runtime generation
 	uint32_t gen;           // the generation of this Go part
+	uint32_t pin_offset;    // and the index of its pin
+	uint32_t unused2;
 	int32_t interrupt_fd; // read end of a pipe that gets a byte per Ctrl-C during a context call
 	pyspec_free_queue* frees;
 
@@ -139,6 +141,8 @@ typedef struct {
 	PyObject* (*list_new)(pyspec_ssize n);
 	int (*list_set_text)(PyObject* list, pyspec_ssize i, const char* p, pyspec_ssize n, int code);
 	PyObject* (*tuple_steal)(PyObject** items, pyspec_ssize n);
+	// A GoBuffer lending the pinned Go memory d describes (a buffer result).
+	PyObject* (*new_buffer)(const pyspec_export_desc* d);
 
 	// An async call's goroutine finished: the C part settles fut on its
 	// event loop, asking the Go part for the result (async_settle) with the

@@ -705,8 +705,7 @@ int pyspec_fill_export(Py_buffer* view, PyObject* exporter, const pyspec_export_
 	int ok = ndim >= 0 && ndim <= PYSPEC_MAX_NDIM && d->itemsize > 0 && d->len >= 0 &&
 		d->format_len >= 0 && d->format_len < (Py_ssize_t)sizeof d->format;
 	for (int k = 0; ok && k < ndim; k++) {
-		if (d->shape[k] < 0 || (d->shape[k] != 0 && n > PY_SSIZE_T_MAX / d->shape[k])) ok = 0;
-		else n *= d->shape[k];
+		if (d->shape[k] < 0 || __builtin_mul_overflow(n, d->shape[k], &n)) ok = 0;
 	}
 	if (!ok || n != d->len) {
 		PyErr_Format(PyExc_BufferError, "%.200s: the Go export does not describe its memory consistently (%zd bytes, item size %zd, %d dimensions)",
@@ -791,6 +790,7 @@ void pyspec_host_init(pyspec_host* host) {
 	host->goptr_offset = offsetof(pyspec_object, goptr);
 	host->cls_offset = offsetof(pyspec_object, cls);
 	host->gen_offset = offsetof(pyspec_object, gen);
+	host->pin_offset = offsetof(pyspec_object, pin);
 	host->gen = pyspec_gen;
 	host->raise = host_raise;
 	host->claim = host_claim;
@@ -1213,7 +1213,10 @@ static int private_copy(char* path, size_t size) {
 			break;
 		}
 	}
-	if (!tmp) PyOS_snprintf(path, size, "/proc/self/fd/%d", fd);
+	// The loader takes a library already loaded under the same name for this
+	// one: a forked parent's copy may have been loaded as /proc/self/fd/N
+	// with the same N, so the name carries the process id too.
+	if (!tmp) PyOS_snprintf(path, size, "/proc/%d/fd/%d", (int)getpid(), fd);
 	return fd;
 fail:
 	if (tmp) unlink(path);

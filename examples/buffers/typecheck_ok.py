@@ -10,3 +10,11 @@ total += buffers.sum(array.array("q", [1, 2]))
 buffers.reverse(bytearray(16))
 sums: list[float] = buffers.column_sums(np.zeros((2, 2)))
 arr = np.asarray(buffers.ConstantBuffer(7, 3))
+
+# An exporter of this module is a buffer wherever one is expected (PEP 688).
+exporter = buffers.ConstantBuffer(2, 5)
+total += buffers.sum(exporter)
+view: memoryview = memoryview(exporter)
+data: bytes = bytes(exporter)
+# (numpy's own stubs type np.frombuffer's argument as concrete buffer types,
+# so a type checker refuses it there; at run time it works.)

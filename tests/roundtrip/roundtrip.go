@@ -2,7 +2,11 @@
 // property-based tests of every conversion.
 package roundtrip
 
-import "github.com/pyspec/pyspec/runtime"
+import (
+	"fmt"
+
+	"github.com/pyspec/pyspec/runtime"
+)
 
 // EchoBool returns x.
 func EchoBool(x bool) bool { return x }
@@ -156,3 +160,26 @@ func FillUint8(buf runtime.View[uint8], v uint8) {
 
 // Nbytes is the buffer's length in bytes.
 func Nbytes(buf runtime.Buffer) int64 { return int64(buf.Len()) }
+
+// Fields has a field of every scalar type, in an order that makes padding.
+type Fields struct {
+	B   bool
+	I8  int8
+	I16 int16
+	I32 int32
+	I64 int64
+	U8  uint8
+	U16 uint16
+	U32 uint32
+	U64 uint64
+	F32 float32
+	F64 float64
+}
+
+// NewFields makes zero Fields.
+func NewFields() (*Fields, error) { return &Fields{}, nil }
+
+// InGo formats the fields.
+func (f *Fields) InGo() string {
+	return fmt.Sprintf("%v %d %d %d %d %d %d %d %d %v %v", f.B, f.I8, f.I16, f.I32, f.I64, f.U8, f.U16, f.U32, f.U64, f.F32, f.F64)
+}

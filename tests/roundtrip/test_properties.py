@@ -225,3 +225,33 @@ def test_buffers_of_another_type_are_refused(name):
     other = np.zeros(3, dtype=np.complex64)
     with pytest.raises(TypeError, match=f"must be a buffer of {name}"):
         getattr(rt, "elems_" + name)(other)
+
+
+FIELDS = {"i8": "int8", "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "u16": "uint16", "u32": "uint32", "u64": "uint64"}
+
+
+@given(st.data())
+def test_scalar_attributes_in_place(data):
+    f = rt.Fields()
+    values = {name: data.draw(near_bounds(*BOUNDS[t])) for name, t in FIELDS.items()}
+    b = data.draw(st.booleans())
+    x32 = data.draw(st.floats(width=32, allow_nan=False))
+    x64 = data.draw(st.floats(allow_nan=False))
+    for name, v in values.items():
+        setattr(f, name, v)
+    f.b, f.f32, f.f64 = b, x32, x64
+    assert {name: getattr(f, name) for name in FIELDS} == values
+    assert f.b is b and f.f32 == x32 and f.f64 == x64
+    # Go reads what C wrote, field by field (no neighbour clobbered).
+    want = " ".join([str(b).lower()] + [str(values[n]) for n in FIELDS])
+    assert f.in_go().startswith(want)
+
+
+@given(st.sampled_from(sorted(FIELDS)), st.data())
+def test_scalar_attributes_refuse_out_of_range(name, data):
+    lo, hi = BOUNDS[FIELDS[name]]
+    f = rt.Fields()
+    bad = data.draw(st.one_of(st.integers(max_value=lo - 1), st.integers(min_value=hi + 1)))
+    with pytest.raises(OverflowError, match=f"out of range for {FIELDS[name]}"):
+        setattr(f, name, bad)
+    assert getattr(f, name) == 0

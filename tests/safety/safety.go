@@ -22,7 +22,13 @@ func (h *Holder) Put(item *Item) { h.item = item }
 func (h *Holder) Get() *Item { return h.item }
 
 // Root is embedded by value in Base.
-type Root struct{ Name string }
+type Root struct {
+	Name  string
+	Level int64
+}
+
+// LevelInGo reads the level in Go.
+func (r *Root) LevelInGo() int64 { return r.Level }
 
 // RootName is the root's name.
 func (r *Root) RootName() string { return "root " + r.Name }

@@ -254,3 +254,28 @@ def test_weak_references():
     assert r() is it
     del it
     assert r() is None
+
+
+# Scalar attributes are read and written by C in the Go value itself, at
+# the offset the Go part reports for each class; through an embedded
+# pointer they go through Go.
+
+def test_scalar_attributes_in_place_through_every_embedding():
+    b = safety.Base("t")  # Root embedded by value: an offset
+    b.level = 7
+    assert b.level == 7 and b.level_in_go() == 7
+    d = safety.Derived()  # Root behind *Base: through Go
+    d.level = -3
+    assert d.level == -3 and d.level_in_go() == -3
+    d.swap_base()
+    assert d.level == 0  # the new Base's
+    leaf = safety.Leaf(True)
+    leaf.level = 2**62
+    assert leaf.level == 2**62 and leaf.level_in_go() == 2**62
+    with pytest.raises(RuntimeError):
+        safety.Leaf(False).level
+    with pytest.raises(OverflowError):
+        b.level = 2**63
+    with pytest.raises(TypeError, match="attribute 'level' of 'Root' objects must be int"):
+        b.level = "x"
+    assert b.level == 7
