@@ -1,0 +1,4 @@
+"""Misuses zstd; `mypy --strict` must reject it."""
+import zstd
+
+zstd.compress("text is not bytes")
