@@ -23,7 +23,7 @@ import (
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
-//go:embed static/pyspec_abi.h static/pyspec.h static/pyspec_rt.c static/pyspec_go.h static/rt.go.txt
+//go:embed static/pyspec_abi.h static/pyspec.h static/pyspec_rt.c static/pyspec_go.h static/rt.go.txt static/objects.go.txt
 var staticFS embed.FS
 
 var templates = template.Must(template.New("").Funcs(sprig.TxtFuncMap()).Funcs(template.FuncMap{"kindOf": kindOf, "cLiteral": cLiteral}).ParseFS(templateFS, "templates/*.tmpl"))
@@ -107,6 +107,7 @@ func Generate(m *spec.Module) (Files, error) {
 		{"pyspec_rt.c", CDir + "/pyspec_rt.c"},
 		{"pyspec_go.h", GoDir + "/pyspec_go.h"},
 		{"rt.go.txt", GoDir + "/rt.go"},
+		{"objects.go.txt", GoDir + "/objects.go"},
 	} {
 		data, err := static(f.name)
 		if err != nil {
@@ -149,9 +150,9 @@ func WriteFiles(dir string, files Files) error {
 const AuthorFileName = "pyspec_gen.go"
 
 // AuthorFiles renders the Go declarations the author's package gets from
-// the spec (its declared exceptions). Empty when there are none.
+// the spec (its declared exceptions and enums). Empty when there are none.
 func AuthorFiles(m *spec.Module) (Files, error) {
-	if len(m.Exceptions) == 0 {
+	if len(m.Exceptions) == 0 && len(m.Enums) == 0 {
 		return Files{}, nil
 	}
 	var buf bytes.Buffer
@@ -167,7 +168,7 @@ func AuthorFiles(m *spec.Module) (Files, error) {
 
 // WriteAuthorFiles writes AuthorFiles into the author's package, and
 // removes a pyspec_gen.go left from a spec that no longer declares
-// exceptions (only one pyspec wrote: it checks the header).
+// exceptions or enums (only one pyspec wrote: it checks the header).
 func WriteAuthorFiles(m *spec.Module) error {
 	files, err := AuthorFiles(m)
 	if err != nil {

@@ -164,6 +164,9 @@ func goToC(t *spec.Type, v string, alone bool) string {
 
 // goToPy is the Go expression building a Python object from Go value v.
 func goToPy(t *spec.Type, v string) string {
+	if t.Dynamic() {
+		return toPyName(t) + "(" + v + ")"
+	}
 	switch t.Kind {
 	case spec.KindBool:
 		return "pyBool(" + v + ")"

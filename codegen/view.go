@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,8 +19,23 @@ type moduleView struct {
 	Funcs      []*callView
 	Classes    []*classView
 	Exceptions []*exceptionView
+	Enums      []*enumView
 	Constants  []*constantView
 	Submodules []*submoduleView
+	// Converters is the Go source of the converters of the types the Go
+	// part converts itself; Registrations the statements making the
+	// module's classes, structs and enums known to runtime.ValueOf and As.
+	Converters    []string
+	Registrations []string
+	// StructsSource defines the structs as TypedDicts at import (a C
+	// literal of Python source, "" for none); StructNames are their names.
+	StructsSource string
+	StructNames   []string
+}
+
+type enumView struct {
+	*spec.Enum
+	DocLiteral string
 }
 
 type submoduleView struct {
@@ -55,6 +71,8 @@ type callView struct {
 	MethFlags    string // PyMethodDef flags of a plain method
 	IsSetter     bool   // converts a value assigned to an attribute
 	Lock         bool   // holds the object's lock around the Go call
+	// The types whose converters the call uses.
+	fromTypes, toTypes []*spec.Type
 }
 
 type paramView struct {
@@ -72,6 +90,9 @@ type paramView struct {
 	Optional bool
 	Zero     string // clears the value of an absent optional
 	GoExpr   string
+	// Arguments the Go part converts: the conversion, and the Go default
+	// when the argument is absent ("": the converter's own).
+	goConv, goDefault string
 }
 
 type resultView struct {
@@ -162,13 +183,16 @@ func (c *callView) AsyncLocals() []string {
 func (c *callView) AsyncArgs() string {
 	var args []string
 	for i := range c.Params {
-		if c.Sig.Struct != nil {
+		switch {
+		case c.Sig.Struct != nil:
 			args = append(args, fmt.Sprintf("%s: p%d", c.Sig.Params[i].GoName, i))
-		} else {
+		case c.Sig.Params[i].Kind == spec.VarPositional:
+			args = append(args, fmt.Sprintf("p%d...", i))
+		default:
 			args = append(args, fmt.Sprintf("p%d", i))
 		}
 	}
-	s := strings.Join(args, ", ")
+	s := strings.Join(goOrder(c.Sig, args), ", ")
 	if c.Sig.Struct != nil {
 		s = implAlias + "." + c.Sig.Struct.GoName + "{" + s + "}"
 	}
@@ -318,7 +342,8 @@ type getsetView struct {
 	Deletable bool // optional attributes: del sets None
 	// Fast is set for scalar attributes, which C reads and writes in the
 	// pinned Go value itself, at an offset the Go part reports per class.
-	Fast *fastField
+	Fast    *fastField
+	outType *spec.Type // a value the Go part converts to Python
 }
 
 // fastField is a scalar field C reaches directly.
@@ -384,10 +409,100 @@ func newModuleView(m *spec.Module) *moduleView {
 		}
 		v.Exceptions = append(v.Exceptions, ev)
 	}
+	for _, e := range m.Enums {
+		v.Enums = append(v.Enums, &enumView{Enum: e, DocLiteral: cLiteral(e.Doc)})
+	}
 	v.Constants = constantViews(m.Constants)
+	if src, names := typedDictSource(m); src != "" {
+		v.StructsSource, v.StructNames = cLiteral(src), names
+	}
 	v.FastFields() // number the offset table's rows
+	v.collectConverters()
 	return v
 }
+
+// collectConverters generates the converters the calls and attributes
+// use. A module that converts Python objects itself also registers its
+// classes, structs and enums, which runtime.ValueOf and runtime.As may
+// then meet anywhere.
+func (v *moduleView) collectConverters() {
+	cs := newConverterSet()
+	for _, c := range v.AllCalls() {
+		for _, t := range c.fromTypes {
+			cs.needFrom(t)
+		}
+		for _, t := range c.toTypes {
+			cs.needTo(t)
+		}
+	}
+	for _, c := range v.Classes {
+		for _, g := range c.Getsets {
+			if g.outType != nil {
+				cs.needTo(g.outType)
+			}
+		}
+	}
+	if len(cs.from)+len(cs.to) == 0 {
+		return
+	}
+	for _, c := range v.Module.Classes {
+		t := &spec.Type{Kind: spec.KindObject, Spec: c.Name, Class: c}
+		cs.needFrom(t)
+		cs.needTo(t)
+	}
+	for _, s := range v.Module.Structs {
+		if structConvertible(s) {
+			t := &spec.Type{Kind: spec.KindStruct, Spec: s.Name, Struct: s}
+			cs.needFrom(t)
+			cs.needTo(t)
+		}
+	}
+	for _, e := range v.Module.Enums {
+		t := &spec.Type{Kind: spec.KindEnum, Spec: e.Name, Enum: e}
+		cs.needFrom(t)
+		cs.needTo(t)
+	}
+	v.Converters = cs.sorted()
+	v.Registrations = cs.registrations(v.Module)
+	for _, c := range v.Classes {
+		c.Returned = true // runtime.ValueOf may meet any of them
+	}
+}
+
+// structConvertible reports whether a struct can cross as a dict: an
+// argument struct may hold a buffer, which only an argument can be.
+func structConvertible(s *spec.Struct) bool {
+	var ok func(t *spec.Type, seen map[*spec.Struct]bool) bool
+	ok = func(t *spec.Type, seen map[*spec.Struct]bool) bool {
+		if t == nil {
+			return true
+		}
+		switch t.Kind {
+		case spec.KindBuffer, spec.KindCallable:
+			return false
+		case spec.KindStruct:
+			if seen[t.Struct] {
+				return true
+			}
+			seen[t.Struct] = true
+			for _, p := range t.Struct.Params {
+				if p.Type == nil || !ok(p.Type, seen) {
+					return false
+				}
+			}
+		}
+		for _, sub := range append([]*spec.Type{t.Elem, t.Key}, t.Items...) {
+			if !ok(sub, seen) {
+				return false
+			}
+		}
+		return true
+	}
+	return ok(&spec.Type{Kind: spec.KindStruct, Struct: s}, map[*spec.Struct]bool{})
+}
+
+// Dynamic reports whether the module converts Python objects in Go.
+func (v *moduleView) Dynamic() bool { return len(v.Converters) > 0 }
 
 func functionView(m *spec.Module, f *spec.Function) *callView {
 	c := newCallView(f.Name, f.CName, f.Sig, f.Results, f.ReturnsError, f.NoGIL)
@@ -694,6 +809,9 @@ func (v *moduleView) OffsetLines() []string {
 // setOut decides how a getter's value travels: scalars as C values (no
 // call back into C from Go), the rest as Python objects built in Go.
 func (g *getsetView) setOut(t *spec.Type) {
+	if t.Dynamic() {
+		g.outType = t
+	}
 	g.OutCType = cResultType(t, true)
 	g.GoToOut = goToC(t, "v", true)
 	g.OutToPy = cToPy(t, "r", true)
@@ -764,6 +882,8 @@ func slots(cl *spec.Class) []slotView {
 			set[p.Slot] = cl.CName + "_" + strings.TrimPrefix(p.Slot, "Py_")
 		case "setitem", "delitem":
 			set["Py_mp_ass_subscript"] = cl.CName + "_ass_subscript"
+		case "setattr", "delattr":
+			set["Py_tp_setattro"] = cl.CName + "_tp_setattro"
 		default:
 			set[p.Slot] = cl.CName + "_" + strings.TrimPrefix(p.Slot, "Py_")
 		}
@@ -1062,7 +1182,7 @@ func (v *moduleView) GoCalls() []*callView {
 // Imports is the Go glue's import block: only what it uses.
 func (v *moduleView) Imports() []string {
 	imports := []string{}
-	usesRuntime := len(v.Classes) > 0 || len(v.Exceptions) > 0 || v.AnyAsync()
+	usesRuntime := len(v.Classes) > 0 || len(v.Exceptions) > 0 || v.AnyAsync() || v.spells("runtime.")
 	nogil := false
 	for _, c := range v.GoCalls() {
 		nogil = nogil || c.NoGIL
@@ -1073,6 +1193,9 @@ func (v *moduleView) Imports() []string {
 	if usesRuntime || nogil || v.AnyAsync() {
 		imports = append(imports, `"unsafe"`)
 	}
+	if v.spells("time.") {
+		imports = append(imports, `"time"`)
+	}
 	if usesRuntime {
 		imports = append(imports, `"github.com/pyspec/pyspec/runtime"`)
 	}
@@ -1081,6 +1204,27 @@ func (v *moduleView) Imports() []string {
 		alias = "_"
 	}
 	return append(imports, alias+" "+strconv.Quote(v.Go.ImportPath))
+}
+
+// spells reports whether the glue spells a name of package pkg ("time.")
+// in the converters or in the result variables of async calls.
+func (v *moduleView) spells(pkg string) bool {
+	re := regexp.MustCompile(`(^|[^A-Za-z0-9_.])` + regexp.QuoteMeta(pkg))
+	for _, c := range v.Converters {
+		if re.MatchString(c) {
+			return true
+		}
+	}
+	for _, c := range v.GoCalls() {
+		if c.Async {
+			for _, t := range c.resultTypes {
+				if re.MatchString(t) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // DocLiteral is the module docstring as a C literal.
@@ -1094,8 +1238,8 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 		pv := &paramView{
 			Index:    i,
 			Name:     p.Name,
-			Kind:     [...]string{"PYSPEC_POS_OR_KW", "PYSPEC_POS_ONLY", "PYSPEC_KW_ONLY"}[p.Kind],
-			Required: p.Default == nil,
+			Kind:     [...]string{"PYSPEC_POS_OR_KW", "PYSPEC_POS_ONLY", "PYSPEC_KW_ONLY", "PYSPEC_VAR_POS", "PYSPEC_VAR_KW"}[p.Kind],
+			Required: p.Default == nil && !p.Kind.IsVariadic(),
 			CType:    p.Type.CType(),
 			Field:    "p_" + p.Name,
 			Optional: p.Type.Kind == spec.KindOptional,
@@ -1104,30 +1248,40 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 			pv.Present = "has_" + p.Name
 			pv.Zero = cZero(p.Type, "a."+pv.Field)
 		}
-		pv.Conv = cConv(p.Type, fmt.Sprintf("argv[%d]", i), "a."+pv.Field, sigVar, i)
-		pv.Local = cLocal(p.Type, i)
-		pv.Release = cRelease(p.Type, "a."+pv.Field, i)
-		if p.Default != nil {
-			pv.Default = cDefault(p, "a."+pv.Field, "a."+pv.Present)
-		}
-		pv.GoExpr = goFromC(p.Type, "a."+pv.Field, "a."+pv.Present)
-		c.Params = append(c.Params, pv)
-		if sig.Struct != nil {
-			goArgs = append(goArgs, p.GoName+": "+pv.GoExpr)
+		if p.Type.Dynamic() || p.Kind.IsVariadic() {
+			c.dynamicParam(pv, p, sigVar)
 		} else {
+			pv.Conv = cConv(p.Type, fmt.Sprintf("argv[%d]", i), "a."+pv.Field, sigVar, i)
+			pv.Local = cLocal(p.Type, i)
+			pv.Release = cRelease(p.Type, "a."+pv.Field, i)
+			if p.Default != nil {
+				pv.Default = cDefault(p, "a."+pv.Field, "a."+pv.Present)
+			}
+			pv.GoExpr = goFromC(p.Type, "a."+pv.Field, "a."+pv.Present)
+		}
+		c.Params = append(c.Params, pv)
+		switch {
+		case sig.Struct != nil:
+			goArgs = append(goArgs, p.GoName+": "+pv.GoExpr)
+		case p.Kind == spec.VarPositional:
+			goArgs = append(goArgs, pv.GoExpr+"...")
+		default:
 			goArgs = append(goArgs, pv.GoExpr)
 		}
 	}
 	if sig.Struct != nil {
 		c.GoArgs = implAlias + "." + sig.Struct.GoName + "{" + strings.Join(goArgs, ", ") + "}"
 	} else {
-		c.GoArgs = strings.Join(goArgs, ", ")
+		c.GoArgs = strings.Join(goOrder(sig, goArgs), ", ")
 	}
 	alone := len(results) == 1
 	for _, t := range results {
 		c.resultTypes = append(c.resultTypes, t.GoTypeIn(implAlias))
 	}
 	for i, t := range results {
+		if t.Dynamic() {
+			c.toTypes = append(c.toTypes, t)
+		}
 		r := &resultView{Field: fmt.Sprintf("r%d", i), GoVar: fmt.Sprintf("v%d", i), CType: cResultType(t, alone)}
 		r.GoToC = goToC(t, r.GoVar, alone)
 		r.GoToPy = goToPy(t, r.GoVar)
@@ -1137,22 +1291,132 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 	return c
 }
 
+// dynamicParam sets up an argument the Go part converts: C passes the
+// object (NULL when absent), and the Go prelude converts it before the
+// call, naming the argument in any error.
+func (c *callView) dynamicParam(pv *paramView, p *spec.Param, sigVar string) {
+	i := pv.Index
+	pv.CType = "PyObject*"
+	pv.Optional, pv.Present, pv.Zero = false, "", ""
+	pv.Conv = fmt.Sprintf("(a.%s = argv[%d], 0)", pv.Field, i)
+	if p.Default != nil {
+		pv.Default = fmt.Sprintf("a.%s = NULL;", pv.Field)
+	}
+	pv.GoExpr = fmt.Sprintf("x%d", i)
+	pv.goConv = fmt.Sprintf("%s(a.%s)", fromPyName(p.Type), pv.Field)
+	pv.goDefault = goDefault(p)
+	c.fromTypes = append(c.fromTypes, p.Type)
+}
+
+// goOrder puts the Go arguments (one per parameter, in the spec's order)
+// in the Go function's order: *args last.
+func goOrder(sig *spec.Signature, args []string) []string {
+	if sig.Struct != nil {
+		return args
+	}
+	out := make([]string, 0, len(args))
+	rest := ""
+	for i, a := range args {
+		if sig.Params[i].Kind == spec.VarPositional {
+			rest = a
+		} else {
+			out = append(out, a)
+		}
+	}
+	if rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// VarIndex is the index of the *args ("pos") or **kwargs ("kw") parameter,
+// or -1.
+func (c *callView) VarIndex(which string) int {
+	want := spec.VarPositional
+	if which == "kw" {
+		want = spec.VarKeyword
+	}
+	for i, p := range c.Sig.Params {
+		if p.Kind == want {
+			return i
+		}
+	}
+	return -1
+}
+
+// VarArgs are the indexes of *args and **kwargs, whose tuple and dict the
+// parsing made: released after the call whatever happened.
+func (c *callView) VarArgs() []int {
+	var out []int
+	for i, p := range c.Sig.Params {
+		if p.Kind.IsVariadic() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// GoPrelude is the Go statements converting the arguments the Go part
+// converts itself, before the call (and before a nogil call releases the
+// GIL); an error names the argument as CPython would.
+func (c *callView) GoPrelude() []string {
+	var out []string
+	for _, pv := range c.Params {
+		if pv.goConv == "" {
+			continue
+		}
+		i := pv.Index
+		where := fmt.Sprintf("%s() argument '%s'", c.PyName, pv.Name)
+		if c.IsSetter {
+			where = fmt.Sprintf("attribute '%s' of '%s' objects", pv.Name, c.PyName)
+		}
+		if pv.goDefault != "" {
+			out = append(out,
+				fmt.Sprintf("x%d := %s", i, pv.goDefault),
+				fmt.Sprintf("if a.%s != nil {", pv.Field),
+				fmt.Sprintf("\tvar err%d error", i),
+				fmt.Sprintf("\tif x%d, err%d = %s; err%d != nil {", i, i, pv.goConv, i),
+				fmt.Sprintf("\t\treturn raiseAt(err%d, %q)", i, where),
+				"\t}",
+				"}")
+			continue
+		}
+		out = append(out,
+			fmt.Sprintf("x%d, err%d := %s", i, i, pv.goConv),
+			fmt.Sprintf("if err%d != nil {", i),
+			fmt.Sprintf("\treturn raiseAt(err%d, %q)", i, where),
+			"}")
+	}
+	return out
+}
+
 // textSignature is the "name(a, b=1, /, *, c)\n--\n\n" prefix of a
 // docstring, from which CPython derives __text_signature__.
 func textSignature(name, self string, sig *spec.Signature) string {
+	// ASCII: CPython reads it from the docstring as such.
+	return signatureText(name, self, sig, func(d *spec.Default) string { return d.Python })
+}
+
+func signatureText(name, self string, sig *spec.Signature, value func(*spec.Default) string) string {
 	var parts []string
 	if self != "" {
 		parts = append(parts, self)
 	}
-	kwMarked := false
+	kwMarked := sig.Has(spec.VarPositional) // *args marks where keyword-only ones start
 	for i, p := range sig.Params {
 		if p.Kind == spec.KeywordOnly && !kwMarked {
 			parts = append(parts, "*")
 			kwMarked = true
 		}
 		s := p.Name
+		switch p.Kind {
+		case spec.VarPositional:
+			s = "*" + p.Name
+		case spec.VarKeyword:
+			s = "**" + p.Name
+		}
 		if p.Default != nil {
-			s += "=" + p.Default.Python
+			s += "=" + value(p.Default)
 		}
 		parts = append(parts, s)
 		if p.Kind == spec.PositionalOnly && (i+1 == len(sig.Params) || sig.Params[i+1].Kind != spec.PositionalOnly) {

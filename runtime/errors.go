@@ -69,6 +69,9 @@ func newError(kind ExcKind, format string, args []any) error {
 	return &Error{Kind: kind, err: fmt.Errorf(format, args...)}
 }
 
+// ErrorOf returns an error raised in Python as the built-in class kind.
+func ErrorOf(kind ExcKind, format string, args ...any) error { return newError(kind, format, args) }
+
 // ValueError returns an error raised in Python as ValueError. The arguments
 // are those of fmt.Errorf, so %w wraps another error.
 func ValueError(format string, args ...any) error { return newError(KindValueError, format, args) }

@@ -372,8 +372,8 @@ func (src *goSource) checkShape(decl *ast.FuncDecl, sig *Signature, results []*T
 	if sig.Struct != nil {
 		want = []string{sig.Struct.GoName}
 	} else {
-		for _, p := range sig.Params {
-			want = append(want, p.Type.GoType())
+		for _, p := range sig.GoOrder() {
+			want = append(want, p.GoType())
 		}
 	}
 	var wantResults []string

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/pyspec/pyspec/runtime"
 	"gopkg.in/yaml.v3"
@@ -125,21 +126,41 @@ func (l *loader) build(root *yaml.Node) *Module {
 		m.Classes = append(m.Classes, c)
 	}
 
+	// So are enums and structs (a struct as a value is a dict with its keys).
+	l.enums = map[string]*Enum{}
+	enumKeys, enumVals := pairs(get(root, "enums"))
+	for i, k := range enumKeys {
+		if e := l.enum(k, enumVals[i], len(m.Enums)); e != nil {
+			l.enums[e.Name] = e
+			m.Enums = append(m.Enums, e)
+		}
+	}
 	structs := map[string]*Struct{}
+	l.structs = structs
 	keys, vals := pairs(get(root, "structs"))
-	for i, k := range keys {
-		s := &Struct{Name: k.Value, GoName: CamelCase(k.Value), Doc: str(get(vals[i], "doc")), Pos: pos(k)}
-		s.Params = l.params(get(vals[i], "args"), k.Value)
+	for _, k := range keys {
+		s := &Struct{Name: k.Value, GoName: CamelCase(k.Value), Pos: pos(k)}
 		structs[s.Name] = s
 		m.Structs = append(m.Structs, s)
 	}
+	for i, s := range m.Structs {
+		s.Doc = str(get(vals[i], "doc"))
+		s.Params = l.params(get(vals[i], "args"), s.Name)
+	}
+	l.checkStructCycles(m.Structs)
 
 	names := map[string]*yaml.Node{}
 	claim := func(k *yaml.Node) {
 		if prev, dup := names[k.Value]; dup {
-			l.errorf(k, "%q is already defined at line %d; functions and classes share the module namespace", k.Value, prev.Line)
+			l.errorf(k, "%q is already defined at line %d; functions, classes, enums and exceptions share the module namespace", k.Value, prev.Line)
 		}
 		names[k.Value] = k
+	}
+	for _, k := range enumKeys {
+		claim(k)
+	}
+	for _, k := range keys {
+		claim(k) // a struct is a TypedDict of the module
 	}
 
 	for _, k := range classKeys {
@@ -197,6 +218,88 @@ func (l *loader) build(root *yaml.Node) *Module {
 		m.Constants = append(m.Constants, c)
 	}
 	return m
+}
+
+// findKind returns the first type of kind k in t, t included, or nil.
+func findKind(t *Type, k TypeKind) *Type {
+	return findKindIn(t, k, map[*Struct]bool{})
+}
+
+func findKindIn(t *Type, k TypeKind, seen map[*Struct]bool) *Type {
+	if t == nil {
+		return nil
+	}
+	if t.Kind == k {
+		return t
+	}
+	subs := append([]*Type{t.Elem, t.Key}, t.Items...)
+	if t.Struct != nil && !seen[t.Struct] {
+		seen[t.Struct] = true
+		for _, p := range t.Struct.Params {
+			subs = append(subs, p.Type)
+		}
+	}
+	for _, sub := range subs {
+		if f := findKindIn(sub, k, seen); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// enum reads one entry of `enums:`.
+func (l *loader) enum(k, v *yaml.Node, index int) *Enum {
+	l.checkName(k, "enum name")
+	e := &Enum{Name: k.Value, GoName: CamelCase(k.Value), Doc: str(get(v, "doc")), Index: index, Pos: pos(k)}
+	e.Flag = str(get(v, "flag")) == "true"
+	keys, vals := pairs(get(v, "values"))
+	if len(keys) == 0 {
+		l.errorf(k, "enum %s needs at least one member under `values:`", e.Name)
+		return nil
+	}
+	for i, mk := range keys {
+		l.checkName(mk, "enum member")
+		if strings.HasPrefix(mk.Value, "_") {
+			l.errorf(mk, "enum %s: member %s: names starting with _ are reserved by Python's enum module", e.Name, mk.Value)
+			continue
+		}
+		var value int64
+		if vals[i].Tag != "!!int" || vals[i].Decode(&value) != nil {
+			l.errorf(vals[i], "enum %s: member %s: the value must be an integer that fits int64, not %q", e.Name, mk.Value, vals[i].Value)
+			continue
+		}
+		name := mk.Value
+		if strings.ToUpper(name) == name {
+			name = strings.ToLower(name)
+		}
+		e.Members = append(e.Members, &EnumMember{Name: mk.Value, GoName: e.GoName + CamelCase(name), Value: value, Pos: pos(mk)})
+	}
+	return e
+}
+
+// checkStructCycles refuses a struct that holds itself by value, directly
+// or through other structs: its Go type would be infinitely large.
+func (l *loader) checkStructCycles(structs []*Struct) {
+	var visit func(s *Struct, path []string) bool
+	visit = func(s *Struct, path []string) bool {
+		for _, prev := range path {
+			if prev == s.Name {
+				return true
+			}
+		}
+		path = append(path, s.Name)
+		for _, p := range s.Params {
+			if p.Type != nil && p.Type.Kind == KindStruct && visit(p.Type.Struct, path) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range structs {
+		if visit(s, nil) {
+			l.errorAt(s.Pos, "struct %s holds itself by value (Go cannot size it): make the field optional (a pointer) or a list", s.Name)
+		}
+	}
 }
 
 var builtinExceptions = map[string]bool{
@@ -359,8 +462,8 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 // memberType resolves the type of an attribute or property: any value
 // type, not a buffer (an argument only) or a tuple (results only).
 func (l *loader) memberType(n *yaml.Node, c *Class, what, name string) *Type {
-	t, err := parseTypeWith(n.Value, ctxReturn, l.classes)
-	if err == nil && (t.Kind == KindTuple || t.Kind == KindBuffer) {
+	t, err := parseTypeIn(n.Value, ctxReturn, l.scope())
+	if err == nil && (t.Kind == KindTuple || t.Kind == KindBuffer || findKind(t, KindCallable) != nil) {
 		err = fmt.Errorf("a %s cannot be of type %s", what, t.Spec)
 	}
 	if err != nil {
@@ -411,9 +514,13 @@ func (l *loader) returns(r *yaml.Node, owner string) []*Type {
 	if node.Value == "None" {
 		return nil
 	}
-	t, err := parseTypeWith(node.Value, ctxReturn, l.classes)
+	t, err := parseTypeIn(node.Value, ctxReturn, l.scope())
 	if err != nil {
 		l.errorf(node, "%s returns: %v", owner, err)
+		return nil
+	}
+	if c := findKind(t, KindCallable); c != nil {
+		l.errorf(node, "%s returns: %s: a callable is a parameter type (Python hands Go a function), not a result", owner, c.Spec)
 		return nil
 	}
 	if writable {
@@ -469,7 +576,14 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 		l.errorf(k, "class %s: %s", c.Name, strings.ReplaceAll(why, "$C", c.Name))
 		return nil
 	}
-	if strings.HasPrefix(meth.Name, "__") && strings.HasSuffix(meth.Name, "__") {
+	if PlainDunders[meth.Name] {
+		if g := get(v, "go"); g == nil {
+			meth.GoName = CamelCase(strings.Trim(meth.Name, "_"))
+		}
+		if meth.Kind != InstanceMethod {
+			l.errorf(k, "class %s: %s must be an instance method", c.Name, meth.Name)
+		}
+	} else if strings.HasPrefix(meth.Name, "__") && strings.HasSuffix(meth.Name, "__") {
 		proto := LookupProtocol(meth.Name)
 		if proto == nil {
 			l.errorf(k, "class %s: %s is not a special method pyspec supports", c.Name, meth.Name)
@@ -487,6 +601,9 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 		}
 		if err := checkProtocolResult(proto, meth.Results); err != nil {
 			l.errorf(k, "class %s: %s %v", c.Name, meth.Name, err)
+		}
+		if strings.HasSuffix(proto.Group, "attr") && len(meth.Sig.Params) > 0 && meth.Sig.Params[0].Type.Kind != KindStr {
+			l.errorf(k, "class %s: %s takes the attribute's name as its first parameter, a str", c.Name, meth.Name)
 		}
 	}
 	if g := get(v, "go"); g != nil {
@@ -616,6 +733,9 @@ func (l *loader) signature(n *yaml.Node, structs map[string]*Struct, owner strin
 		case PositionalOrKeyword:
 			sig.NPos++
 		}
+		if p.Kind.IsVariadic() && sig.Struct != nil {
+			l.errorf(n, "%s: struct %s has the variadic parameter %q; a struct's fields are named, so declare *args and **kwargs in the function's own args", owner, sig.Struct.Name, p.Name)
+		}
 	}
 	return sig
 }
@@ -624,6 +744,8 @@ var kindNames = map[string]ParamKind{
 	"positional_or_keyword": PositionalOrKeyword,
 	"positional_only":       PositionalOnly,
 	"keyword_only":          KeywordOnly,
+	"var_positional":        VarPositional,
+	"var_keyword":           VarKeyword,
 }
 
 // params resolves a parameter mapping and checks the order rules of a
@@ -638,15 +760,22 @@ func (l *loader) params(n *yaml.Node, owner string) []*Param {
 		if p == nil {
 			continue
 		}
-		if prev := out; len(prev) > 0 && prev[len(prev)-1].Kind > p.Kind &&
-			!(prev[len(prev)-1].Kind == PositionalOnly && p.Kind == PositionalOrKeyword) {
-			l.errorf(k, "%s: parameter %q (%s) must come before %q (%s): positional-only first, keyword-only last",
-				owner, p.Name, kindWord(p.Kind), prev[len(prev)-1].Name, kindWord(prev[len(prev)-1].Kind))
+		if prev := out; len(prev) > 0 && prev[len(prev)-1].Kind.rank() > p.Kind.rank() {
+			if p.Kind == PositionalOnly && prev[len(prev)-1].Kind == PositionalOrKeyword {
+				l.errorf(k, "%s: positional-only parameter %q must come before the positional-or-keyword ones", owner, p.Name)
+			} else {
+				l.errorf(k, "%s: parameter %q (%s) must come before %q (%s): positional-only, positional-or-keyword, *args, keyword-only, **kwargs",
+					owner, p.Name, kindWord(p.Kind), prev[len(prev)-1].Name, kindWord(prev[len(prev)-1].Kind))
+			}
 		}
-		if p.Kind == PositionalOnly && len(out) > 0 && out[len(out)-1].Kind == PositionalOrKeyword {
-			l.errorf(k, "%s: positional-only parameter %q must come before the positional-or-keyword ones", owner, p.Name)
+		if p.Kind.IsVariadic() {
+			for _, q := range out {
+				if q.Kind == p.Kind {
+					l.errorf(k, "%s: %q is a second %s parameter (after %q)", owner, p.Name, kindWord(p.Kind), q.Name)
+				}
+			}
 		}
-		if p.Kind != KeywordOnly {
+		if p.Kind != KeywordOnly && !p.Kind.IsVariadic() {
 			if p.Default != nil {
 				lastDefault = p
 			} else if lastDefault != nil {
@@ -659,7 +788,7 @@ func (l *loader) params(n *yaml.Node, owner string) []*Param {
 }
 
 func kindWord(k ParamKind) string {
-	return [...]string{"positional-or-keyword", "positional-only", "keyword-only"}[k]
+	return [...]string{"positional-or-keyword", "positional-only", "keyword-only", "*args", "**kwargs"}[k]
 }
 
 func (l *loader) param(k, v *yaml.Node, owner string) *Param {
@@ -672,12 +801,30 @@ func (l *loader) param(k, v *yaml.Node, owner string) *Param {
 			p.Kind = kindNames[kn.Value]
 		}
 	}
-	t, err := parseTypeWith(typeNode.Value, ctxArg, l.classes)
+	t, err := parseTypeIn(typeNode.Value, ctxArg, l.scope())
 	if err != nil {
 		l.errorf(typeNode, "%s: parameter %q: %v", owner, p.Name, err)
 		return nil
 	}
 	p.Type = t
+	if p.Kind.IsVariadic() {
+		// The declared type is each argument's; Python collects them.
+		var err error
+		if p.Kind == VarPositional {
+			p.Type, err = listOf(t, true)
+		} else {
+			p.Type = &Type{Kind: KindDict, Key: &Type{Kind: KindStr, Spec: "str"}, Elem: t, Spec: "dict[str, " + t.Spec + "]"}
+			err = checkElem(t)
+		}
+		if err != nil {
+			l.errorf(typeNode, "%s: parameter %q: %v", owner, p.Name, err)
+			return nil
+		}
+		if d := get(v, "default"); d != nil {
+			l.errorf(d, "%s: parameter %q: %s takes no default (it is empty when nothing is passed)", owner, p.Name, kindWord(p.Kind))
+		}
+		return p
+	}
 	if v.Kind == yaml.MappingNode {
 		elem, flags := get(v, "elem"), get(v, "flags")
 		if t.Kind != KindBuffer {
@@ -732,10 +879,13 @@ func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
 
 // makeDefault checks a default value against its type and spells it.
 func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
-	if n.Kind != yaml.ScalarNode && !(n.Kind == yaml.SequenceNode && len(n.Content) == 0) {
-		return nil, fmt.Errorf("a default must be a plain value (or [] for a list)")
+	if n.Kind != yaml.ScalarNode && !(n.Kind == yaml.SequenceNode && len(n.Content) == 0) && !(n.Kind == yaml.MappingNode && len(n.Content) == 0) {
+		return nil, fmt.Errorf("a default must be a plain value (or [] for a list, {} for a dict)")
 	}
 	if n.Tag == "!!null" {
+		if t.Kind == KindAny {
+			return &Default{Python: "None", IsNone: true}, nil
+		}
 		if t.Kind != KindOptional {
 			return nil, fmt.Errorf("default is null but %s is not optional (write %s | None)", t.Spec, t.Spec)
 		}
@@ -752,9 +902,9 @@ func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
 		var b bool
 		_ = n.Decode(&b)
 		if b {
-			return &Default{Python: "True", C: "1"}, nil
+			return &Default{Python: "True", C: "1", Go: "true"}, nil
 		}
-		return &Default{Python: "False", C: "0"}, nil
+		return &Default{Python: "False", C: "0", Go: "false"}, nil
 	case KindInt:
 		if n.Tag != "!!int" {
 			return nil, fmt.Errorf("default %q is not an integer", n.Value)
@@ -768,13 +918,13 @@ func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
 			if v == math.MinInt64 {
 				c = "INT64_MIN"
 			}
-			return &Default{Python: strconv.FormatInt(v, 10), C: c}, nil
+			return &Default{Python: strconv.FormatInt(v, 10), C: c, Go: strconv.FormatInt(v, 10)}, nil
 		}
 		v, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits)
 		if err != nil {
 			return nil, fmt.Errorf("default %s is out of range for %s", n.Value, t.Spec)
 		}
-		return &Default{Python: strconv.FormatUint(v, 10), C: fmt.Sprintf("UINT64_C(%d)", v)}, nil
+		return &Default{Python: strconv.FormatUint(v, 10), C: fmt.Sprintf("UINT64_C(%d)", v), Go: strconv.FormatUint(v, 10)}, nil
 	case KindFloat:
 		if n.Tag != "!!float" && n.Tag != "!!int" {
 			return nil, fmt.Errorf("default %q is not a number", n.Value)
@@ -788,11 +938,14 @@ func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
 		if n.Tag != "!!str" {
 			return nil, fmt.Errorf("default %s for %s must be a quoted string", n.Value, t.Spec)
 		}
-		py := pyRepr(n.Value)
+		d := &Default{Python: pyRepr(n.Value), C: cString(n.Value), CLen: len(n.Value), Go: strconv.Quote(n.Value)}
 		if t.Kind == KindBytes {
-			py = "b" + py
+			d.Python = pyBytesRepr(n.Value)
+			d.Go = "[]byte(" + d.Go + ")"
+		} else if shown := pyUnicodeRepr(n.Value); shown != d.Python {
+			d.Repr = shown
 		}
-		return &Default{Python: py, C: cString(n.Value), CLen: len(n.Value)}, nil
+		return d, nil
 	case KindList:
 		if n.Kind == yaml.SequenceNode {
 			if t.Homogeneous {
@@ -801,6 +954,21 @@ func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
 			return &Default{Python: "[]"}, nil
 		}
 		return nil, fmt.Errorf("a list default can only be []")
+	case KindDict:
+		if n.Kind == yaml.MappingNode {
+			return &Default{Python: "{}"}, nil
+		}
+		return nil, fmt.Errorf("a dict default can only be {}")
+	case KindEnum:
+		for _, m := range t.Enum.Members {
+			if n.Value == m.Name {
+				return &Default{Python: t.Enum.Name + "." + m.Name, Repr: fmt.Sprintf("<%s.%s: %d>", t.Enum.Name, m.Name, m.Value), Member: m}, nil
+			}
+		}
+		return nil, fmt.Errorf("default %q is not a member of %s", n.Value, t.Enum.Name)
+	}
+	if t.Dynamic() {
+		return nil, fmt.Errorf("%s parameters cannot have a default (but None when optional)", t.Spec)
 	}
 	return nil, fmt.Errorf("%s parameters cannot have a default", t.Spec)
 }
@@ -808,11 +976,11 @@ func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
 func floatDefault(f float64, bits int) (*Default, error) {
 	switch {
 	case math.IsNaN(f):
-		return &Default{Python: "nan", C: "NAN"}, nil
+		return &Default{Python: "nan", C: "NAN", Go: "floatNaN"}, nil
 	case math.IsInf(f, 1):
-		return &Default{Python: "inf", C: "INFINITY"}, nil
+		return &Default{Python: "inf", C: "INFINITY", Go: "floatInf"}, nil
 	case math.IsInf(f, -1):
-		return &Default{Python: "-inf", C: "(-INFINITY)"}, nil
+		return &Default{Python: "-inf", C: "(-INFINITY)", Go: "-floatInf"}, nil
 	case bits == 32 && math.Abs(f) > math.MaxFloat32:
 		return nil, fmt.Errorf("default %v is out of range for float32", f)
 	}
@@ -824,7 +992,7 @@ func floatDefault(f float64, bits int) (*Default, error) {
 	if !strings.ContainsAny(c, ".eE") {
 		c += ".0"
 	}
-	return &Default{Python: py, C: c}, nil
+	return &Default{Python: py, C: c, Go: c}, nil
 }
 
 // cString spells s as a C string literal, escaping every byte that is not
@@ -848,11 +1016,32 @@ func cString(s string) string {
 	return b.String()
 }
 
-// pyRepr spells s as Python's repr would for ordinary text.
-func pyRepr(s string) string {
+// pyRepr spells s as Python's ascii() would: a literal in plain ASCII,
+// as text signatures (parsed from the docstring) and bytes literals need.
+func pyRepr(s string) string { return pyLiteral(s, false) }
+
+// pyUnicodeRepr spells s as Python's repr() would: printable characters
+// beyond ASCII stay as they are.
+func pyUnicodeRepr(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r > 0x7f && unicode.IsPrint(r) {
+			b.WriteRune(r)
+		} else {
+			lit := pyRepr(string(r))
+			b.WriteString(lit[1 : len(lit)-1])
+		}
+	}
+	return "'" + b.String() + "'"
+}
+
+// pyBytesRepr spells the UTF-8 bytes of s as a bytes literal.
+func pyBytesRepr(s string) string { return "b" + pyLiteral(s, true) }
+
+func pyLiteral(s string, bytes bool) string {
 	var b strings.Builder
 	b.WriteByte('\'')
-	for _, r := range s {
+	escape := func(r rune) {
 		switch r {
 		case '\'', '\\':
 			b.WriteByte('\\')
@@ -864,11 +1053,25 @@ func pyRepr(s string) string {
 		case '\r':
 			b.WriteString(`\r`)
 		default:
-			if r < 0x20 || r == 0x7f {
-				fmt.Fprintf(&b, `\x%02x`, r)
-			} else {
+			switch {
+			case r >= 0x20 && r < 0x7f:
 				b.WriteRune(r)
+			case r < 0x100:
+				fmt.Fprintf(&b, `\x%02x`, r)
+			case r < 0x10000:
+				fmt.Fprintf(&b, `\u%04x`, r)
+			default:
+				fmt.Fprintf(&b, `\U%08x`, r)
 			}
+		}
+	}
+	if bytes {
+		for i := 0; i < len(s); i++ {
+			escape(rune(s[i]))
+		}
+	} else {
+		for _, r := range s {
+			escape(r)
 		}
 	}
 	b.WriteByte('\'')

@@ -44,13 +44,20 @@ func (l *loader) examples(n *yaml.Node, owner string, sig *Signature, results []
 		}
 		if args := get(e, "args"); args != nil {
 			for i, a := range args.Content {
-				if i >= sig.NPos {
+				p := sig.variadic(VarPositional)
+				if i < sig.NPos {
+					p = sig.Params[i]
+				} else if p == nil {
 					fail(a, "%d positional arguments, the signature takes at most %d", len(args.Content), sig.NPos)
 					break
 				}
-				v, err := pyValue(a, sig.Params[i].Type)
+				t := p.Type
+				if p.Kind == VarPositional {
+					t = t.Elem
+				}
+				v, err := pyValue(a, t)
 				if err != nil {
-					fail(a, "argument %s: %v", sig.Params[i].Name, err)
+					fail(a, "argument %s: %v", p.Name, err)
 				}
 				ex.Args = append(ex.Args, v)
 			}
@@ -59,15 +66,20 @@ func (l *loader) examples(n *yaml.Node, owner string, sig *Signature, results []
 		for i, k := range keys {
 			var p *Param
 			for _, q := range sig.Params {
-				if q.Name == k.Value {
+				if q.Name == k.Value && !q.Kind.IsVariadic() {
 					p = q
 				}
 			}
-			if p == nil {
+			t := (*Type)(nil)
+			if p != nil {
+				t = p.Type
+			} else if p = sig.variadic(VarKeyword); p != nil {
+				t = p.Type.Elem
+			} else {
 				fail(k, "no parameter named %q", k.Value)
 				continue
 			}
-			v, err := pyValue(vals[i], p.Type)
+			v, err := pyValue(vals[i], t)
 			if err != nil {
 				fail(vals[i], "argument %s: %v", p.Name, err)
 			}
@@ -126,8 +138,14 @@ func hasFloat(t *Type) bool {
 	switch t.Kind {
 	case KindFloat:
 		return true
-	case KindList, KindOptional:
+	case KindList, KindOptional, KindDict:
 		return hasFloat(t.Elem)
+	case KindStruct:
+		for _, p := range t.Struct.Params {
+			if hasFloat(p.Type) {
+				return true
+			}
+		}
 	case KindTuple:
 		for _, it := range t.Items {
 			if hasFloat(it) {
@@ -140,6 +158,9 @@ func hasFloat(t *Type) bool {
 
 // pyValue spells a YAML value of type t as a Python expression.
 func pyValue(n *yaml.Node, t *Type) (string, error) {
+	if t.Kind == KindAny {
+		return pyNatural(n)
+	}
 	if n.Tag == "!!null" {
 		if t.Kind == KindOptional {
 			return "None", nil
@@ -185,7 +206,7 @@ func pyValue(n *yaml.Node, t *Type) (string, error) {
 		if n.Kind != yaml.ScalarNode {
 			return "", fmt.Errorf("not a string")
 		}
-		return "b" + pyRepr(n.Value), nil
+		return pyBytesRepr(n.Value), nil
 	case KindList, KindTuple:
 		if n.Kind != yaml.SequenceNode {
 			return "", fmt.Errorf("not a list")
@@ -214,8 +235,117 @@ func pyValue(n *yaml.Node, t *Type) (string, error) {
 		return "[" + strings.Join(items, ", ") + "]", nil
 	case KindBuffer:
 		return pyBuffer(n, t)
+	case KindDict, KindStruct:
+		if n.Kind != yaml.MappingNode {
+			return "", fmt.Errorf("not a mapping")
+		}
+		keys, vals := pairs(n)
+		var items []string
+		for i, k := range keys {
+			var key string
+			var vt *Type
+			if t.Kind == KindDict {
+				kv, err := pyValue(k, t.Key)
+				if err != nil {
+					return "", fmt.Errorf("key %s: %v", k.Value, err)
+				}
+				key, vt = kv, t.Elem
+			} else {
+				p := t.Struct.param(k.Value)
+				if p == nil {
+					return "", fmt.Errorf("%s has no key %q", t.Spec, k.Value)
+				}
+				key, vt = pyRepr(k.Value), p.Type
+			}
+			v, err := pyValue(vals[i], vt)
+			if err != nil {
+				return "", fmt.Errorf("key %s: %v", k.Value, err)
+			}
+			items = append(items, key+": "+v)
+		}
+		return "{" + strings.Join(items, ", ") + "}", nil
+	case KindSet:
+		if n.Kind != yaml.SequenceNode {
+			return "", fmt.Errorf("not a list (a set is written as one)")
+		}
+		if len(n.Content) == 0 {
+			return "set()", nil
+		}
+		var items []string
+		for _, c := range n.Content {
+			v, err := pyValue(c, t.Elem)
+			if err != nil {
+				return "", err
+			}
+			items = append(items, v)
+		}
+		return "{" + strings.Join(items, ", ") + "}", nil
+	case KindEnum:
+		for _, m := range t.Enum.Members {
+			if n.Kind == yaml.ScalarNode && n.Value == m.Name {
+				return "mod." + t.Enum.Name + "." + m.Name, nil
+			}
+		}
+		return "", fmt.Errorf("%q is not a member of %s", n.Value, t.Enum.Name)
+	case KindComplex:
+		var f float64
+		if (n.Tag != "!!float" && n.Tag != "!!int") || n.Decode(&f) != nil {
+			return "", fmt.Errorf("%q is not a number (an example's complex128 is real)", n.Value)
+		}
+		return "complex(" + strconv.FormatFloat(f, 'g', -1, 64) + ")", nil
+	case KindUnion:
+		// The first alternative the value can be written as.
+		for _, alt := range t.Items {
+			if v, err := pyValue(n, alt); err == nil {
+				return v, nil
+			}
+		}
+		return "", fmt.Errorf("%q is none of %s", n.Value, t.Spec)
 	}
 	return "", fmt.Errorf("%s values cannot be written in an example", t.Spec)
+}
+
+// pyNatural spells a YAML value for an object parameter: as the Python
+// value YAML's own types suggest.
+func pyNatural(n *yaml.Node) (string, error) {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		var items []string
+		for _, c := range n.Content {
+			v, err := pyNatural(c)
+			if err != nil {
+				return "", err
+			}
+			items = append(items, v)
+		}
+		return "[" + strings.Join(items, ", ") + "]", nil
+	case yaml.MappingNode:
+		keys, vals := pairs(n)
+		var items []string
+		for i, k := range keys {
+			kv, err := pyNatural(k)
+			if err != nil {
+				return "", err
+			}
+			v, err := pyNatural(vals[i])
+			if err != nil {
+				return "", err
+			}
+			items = append(items, kv+": "+v)
+		}
+		return "{" + strings.Join(items, ", ") + "}", nil
+	}
+	switch n.Tag {
+	case "!!null":
+		return "None", nil
+	case "!!bool":
+		return pyValue(n, scalarTypes["bool"])
+	case "!!int":
+		return strings.ReplaceAll(n.Value, "_", ""), nil
+	case "!!float":
+		return pyValue(n, scalarTypes["float64"])
+	}
+	return pyRepr(n.Value), nil
 }
 
 // arrayCodes are the array module's type codes of the element types.
@@ -233,7 +363,7 @@ func pyBuffer(n *yaml.Node, t *Type) (string, error) {
 	writable := t.Flags&runtime.WRITABLE != 0
 	switch n.Kind {
 	case yaml.ScalarNode:
-		b := "b" + pyRepr(n.Value)
+		b := pyBytesRepr(n.Value)
 		if writable {
 			return "bytearray(" + b + ")", nil
 		}

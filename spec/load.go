@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/pyspec/pyspec/schema"
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -86,8 +87,21 @@ type loader struct {
 	file     string
 	diags    Diagnostics
 	classes  map[string]*Class
+	structs  map[string]*Struct
+	enums    map[string]*Enum
 	pointers map[[2]int]string // JSON pointer of the node at each line and column
 	noBind   bool
+}
+
+// scope is what type expressions may name besides the built-in types.
+func (l *loader) scope() *typeScope {
+	return &typeScope{classes: l.classes, structs: l.structs, enums: l.enums}
+}
+
+// errorAt reports a problem at a position recorded in the model.
+func (l *loader) errorAt(at Pos, format string, args ...any) {
+	l.diags = append(l.diags, Diagnostic{File: l.file, Line: at.Line, Col: at.Col, Message: fmt.Sprintf(format, args...), Severity: "error",
+		Pointer: l.pointers[[2]int{at.Line, at.Col}]})
 }
 
 func (l *loader) errorf(n *yaml.Node, format string, args ...any) {
@@ -124,6 +138,10 @@ func (l *loader) indexPointers(n *yaml.Node, pointer string) {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// yamlParserErrorRE matches the messages of yaml.v3's parser (rather than
+// its scanner); their line is where the unfinished collection began.
+var yamlParserErrorRE = regexp.MustCompile(`^did not find expected (<document start>|node content|key|'-' indicator|',' or '\]'|',' or '\}')$`)
+
 // parseYAML returns the document's top-level mapping, or nil after
 // recording why there is none.
 func (l *loader) parseYAML(data []byte) *yaml.Node {
@@ -135,6 +153,11 @@ func (l *loader) parseYAML(data []byte) *yaml.Node {
 			if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 				line, _ = strconv.Atoi(m[1])
 				msg = m[2]
+				if yamlParserErrorRE.MatchString(msg) {
+					// yaml.v3 numbers the lines of parser errors from 0
+					// (scanner errors from 1).
+					line++
+				}
 			} else {
 				msg = strings.TrimPrefix(msg, "yaml: ")
 			}
@@ -142,8 +165,23 @@ func (l *loader) parseYAML(data []byte) *yaml.Node {
 				msg += " (inside {...}, quote a type that has brackets or commas: xs: \"list[int64]\", or use block style)"
 			}
 			// yaml.v3 gives no column for syntax errors: point at the
-			// line's first non-blank character.
-			l.diags = append(l.diags, Diagnostic{File: l.file, Line: line, Col: firstColumn(data, line), Message: "YAML: " + msg, Severity: "error"})
+			// bracket that opened an unclosed flow collection, else at
+			// the line's first non-blank character.
+			if last := lastContentLine(data); line > last && last > 0 {
+				// The input ended inside a collection: point at its last line.
+				line = last
+				msg += " before the end of the file"
+			}
+			col := firstColumn(data, line)
+			switch {
+			case strings.Contains(msg, "',' or ']'"):
+				col = openingColumn(data, line, '[', col)
+			case strings.Contains(msg, "',' or '}'"):
+				col = openingColumn(data, line, '{', col)
+			case strings.Contains(msg, "node content"):
+				col = openingColumn(data, line, '[', openingColumn(data, line, '{', col))
+			}
+			l.diags = append(l.diags, Diagnostic{File: l.file, Line: line, Col: col, Message: "YAML: " + msg, Severity: "error"})
 		}
 		return nil
 	}
@@ -256,6 +294,58 @@ func mergeKeys(content []*yaml.Node) []*yaml.Node {
 		}
 	}
 	return own
+}
+
+// openingColumn is the column of the innermost bracket of kind ('[' or
+// '{') left open on line (quoted text and comments skipped), or def.
+func openingColumn(data []byte, line int, kind rune, def int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return def
+	}
+	closer := map[rune]rune{'[': ']', '{': '}'}
+	type opener struct {
+		r   rune
+		col int
+	}
+	var open []opener
+	var quote rune
+	prev := ' '
+scan:
+	for col, r := range []rune(string(lines[line-1])) {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = r
+		case r == '#' && unicode.IsSpace(prev):
+			break scan
+		case r == '[' || r == '{':
+			open = append(open, opener{r, col + 1})
+		case len(open) > 0 && r == closer[open[len(open)-1].r]:
+			open = open[:len(open)-1]
+		}
+		prev = r
+	}
+	for i := len(open) - 1; i >= 0; i-- {
+		if open[i].r == kind {
+			return open[i].col
+		}
+	}
+	return def
+}
+
+// lastContentLine is the number of the last line holding more than blanks.
+func lastContentLine(data []byte) int {
+	lines := bytes.Split(data, []byte("\n"))
+	for i := len(lines) - 1; i >= 0; i-- {
+		if len(bytes.TrimSpace(lines[i])) > 0 {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 func firstColumn(data []byte, line int) int {

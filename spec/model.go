@@ -17,6 +17,7 @@ type Module struct {
 	Functions  []*Function
 	Classes    []*Class
 	Exceptions []*Exception
+	Enums      []*Enum
 	Constants  []*Constant
 	Submodules []*Submodule
 }
@@ -72,6 +73,16 @@ type Struct struct {
 	Doc    string
 	Params []*Param
 	Pos    Pos
+}
+
+// param is the struct's parameter (key) called name, or nil.
+func (s *Struct) param(name string) *Param {
+	for _, p := range s.Params {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
 }
 
 // Function is a module-level function.
@@ -225,6 +236,44 @@ type Signature struct {
 	Struct   *Struct // non-nil: the Go function takes this struct
 }
 
+func (s *Signature) variadic(k ParamKind) *Param {
+	for _, p := range s.Params {
+		if p.Kind == k {
+			return p
+		}
+	}
+	return nil
+}
+
+// GoOrder is the parameters in the Go function's order: the spec's, but
+// *args last (Go's ...T must be).
+func (s *Signature) GoOrder() []*Param {
+	out := make([]*Param, 0, len(s.Params))
+	var rest *Param
+	for _, p := range s.Params {
+		if p.Kind == VarPositional {
+			rest = p
+		} else {
+			out = append(out, p)
+		}
+	}
+	if rest != nil {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// Has reports whether the signature has a parameter of kind k (*args or
+// **kwargs, say).
+func (s *Signature) Has(k ParamKind) bool {
+	for _, p := range s.Params {
+		if p.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
 // ParamKind is how a parameter may be passed.
 type ParamKind int
 
@@ -232,7 +281,15 @@ const (
 	PositionalOrKeyword ParamKind = iota
 	PositionalOnly
 	KeywordOnly
+	VarPositional // *args: Type is tuple[T, ...], Go takes ...T
+	VarKeyword    // **kwargs: Type is dict[str, T], Go takes map[string]T
 )
+
+// rank orders kinds as a Python signature does.
+func (k ParamKind) rank() int { return [...]int{1, 0, 3, 2, 4}[k] }
+
+// IsVariadic reports *args and **kwargs.
+func (k ParamKind) IsVariadic() bool { return k == VarPositional || k == VarKeyword }
 
 // Param is one parameter.
 type Param struct {
@@ -245,12 +302,33 @@ type Param struct {
 	Pos     Pos
 }
 
+// GoType is the type of the parameter in the Go function: ...T for *args.
+func (p *Param) GoType() string {
+	if p.Kind == VarPositional {
+		return "..." + p.Type.Elem.GoType()
+	}
+	return p.Type.GoType()
+}
+
 // Default is a parameter's default value, spelled for C.
 type Default struct {
-	Python string // as Python shows it, e.g. "3", "'abc'", "None"
+	Python string // as a Python literal in ASCII, e.g. "3", "'abc'", "'\\xe9'", "None"
+	Repr   string // as repr() shows it, when that differs from Python ("'é'")
 	C      string // C expression of the converted value ("" for None)
 	CLen   int    // byte length, for str and bytes
 	IsNone bool
+	Member *EnumMember // enums: the member
+	// Go is the value as a Go expression, where the Go part applies the
+	// default ("" for None, [] and {}, and enums: see Member).
+	Go string
+}
+
+// Shown is the default as repr() shows it (inspect.signature, for one).
+func (d *Default) Shown() string {
+	if d.Repr != "" {
+		return d.Repr
+	}
+	return d.Python
 }
 
 // Pos is a place in the spec file.
@@ -270,6 +348,17 @@ const (
 	KindTuple // fixed tuple: return values only
 	KindOptional
 	KindObject // an instance of a spec class
+	// Converted by the Go part from the Python object (see Type.Dynamic).
+	KindAny       // object: any Python object, Go runtime.Object
+	KindDict      // dict[K, V]: Go map[K]V
+	KindSet       // set[T]: Go map[T]struct{}
+	KindStruct    // a spec struct as a value: a dict with its keys, Go the struct
+	KindUnion     // A | B: Go any holding the alternative's Go value
+	KindCallable  // callable[[A, B], R]: Go func(A, B) (R, error)
+	KindEnum      // a spec enum: an IntEnum member, Go a named integer type
+	KindDatetime  // an aware datetime: Go time.Time
+	KindTimedelta // Go time.Duration
+	KindComplex   // complex: Go complex128
 )
 
 // Type is a resolved type with its Go and C spellings decided.
@@ -285,10 +374,62 @@ type Type struct {
 	Flags       runtime.Flags // buffer request
 	FlagsC      string        // the request as a C expression
 	Class       *Class        // KindObject
+	Key         *Type         // KindDict (Elem is the value type)
+	Struct      *Struct       // KindStruct
+	Enum        *Enum         // KindEnum
+	// Callables: Items are the parameter types, Elem the result (nil for
+	// None); Untyped for a bare `callable`.
+	Untyped bool
 	// Buffer results: the Go result's type, found when binding ([]byte,
 	// []T or runtime.Export), and whether Python may write through it.
 	GoResult string
 	Writable bool
+}
+
+// Dynamic reports whether the Go part converts values of t from and to
+// Python objects itself (the C part passes the object through), rather
+// than the C part converting them to C values.
+func (t *Type) Dynamic() bool {
+	switch t.Kind {
+	case KindAny, KindDict, KindSet, KindStruct, KindUnion, KindCallable, KindEnum, KindDatetime, KindTimedelta, KindComplex:
+		return true
+	case KindList:
+		e := t.Elem
+		return e.Dynamic() || e.Kind == KindObject || e.Kind == KindOptional || e.Kind == KindList
+	case KindOptional:
+		return t.Elem.Dynamic()
+	}
+	return false
+}
+
+// Nilable reports whether the Go type of t has nil (None of an optional t
+// is then nil rather than a nil pointer).
+func (t *Type) Nilable() bool {
+	switch t.Kind {
+	case KindObject, KindAny, KindUnion, KindCallable:
+		return true
+	}
+	return false
+}
+
+// Enum is an enum.IntEnum (or IntFlag) the module defines, backed by a Go
+// named integer type with one constant per member.
+type Enum struct {
+	Name    string
+	GoName  string
+	Doc     string
+	Flag    bool // enum.IntFlag: members combine with |
+	Members []*EnumMember
+	Index   int
+	Pos     Pos
+}
+
+// EnumMember is one member of an enum.
+type EnumMember struct {
+	Name   string
+	GoName string // the Go constant: the enum's Go name and the member's in CamelCase
+	Value  int64
+	Pos    Pos
 }
 
 // IsScalar reports whether t is a bool, int or float.

@@ -26,10 +26,41 @@ func (t *Type) GoTypeIn(pkg string) string {
 	case KindList:
 		return "[]" + t.Elem.GoTypeIn(pkg)
 	case KindOptional:
-		if t.Elem.Kind == KindObject {
+		if t.Elem.Nilable() {
 			return t.Elem.GoTypeIn(pkg) // nil is None
 		}
 		return "*" + t.Elem.GoTypeIn(pkg)
+	case KindAny:
+		return "runtime.Object"
+	case KindDict:
+		return "map[" + t.Key.GoTypeIn(pkg) + "]" + t.Elem.GoTypeIn(pkg)
+	case KindSet:
+		return "map[" + t.Elem.GoTypeIn(pkg) + "]struct{}"
+	case KindStruct:
+		return qualify(pkg, t.Struct.GoName)
+	case KindEnum:
+		return qualify(pkg, t.Enum.GoName)
+	case KindUnion:
+		return "any"
+	case KindCallable:
+		if t.Untyped {
+			return "func(args ...any) (runtime.Object, error)"
+		}
+		params := make([]string, len(t.Items))
+		for i, it := range t.Items {
+			params[i] = it.GoTypeIn(pkg)
+		}
+		s := "func(" + strings.Join(params, ", ") + ") "
+		if t.Elem == nil {
+			return s + "error"
+		}
+		return s + "(" + t.Elem.GoTypeIn(pkg) + ", error)"
+	case KindDatetime:
+		return "time.Time"
+	case KindTimedelta:
+		return "time.Duration"
+	case KindComplex:
+		return "complex128"
 	case KindBuffer:
 		if t.GoResult != "" {
 			return t.GoResult
@@ -48,11 +79,21 @@ func (t *Type) GoTypeIn(pkg string) string {
 	return "?"
 }
 
+func qualify(pkg, name string) string {
+	if pkg == "" {
+		return name
+	}
+	return pkg + "." + name
+}
+
 // ID is a short name of t usable in C and Go identifiers: int64, str,
-// list_float64, ...
+// list_float64, dict_str_int64, int64_or_str, ...
 func (t *Type) ID() string {
 	switch t.Kind {
 	case KindList:
+		if t.Homogeneous {
+			return "tuple_" + t.Elem.ID()
+		}
 		return "list_" + t.Elem.ID()
 	case KindOptional:
 		return "opt_" + t.Elem.ID()
@@ -62,6 +103,34 @@ func (t *Type) ID() string {
 		return "obj_" + t.Class.Name
 	case KindTuple:
 		return "tuple"
+	case KindDict:
+		return "dict_" + t.Key.ID() + "_" + t.Elem.ID()
+	case KindSet:
+		return "set_" + t.Elem.ID()
+	case KindUnion:
+		ids := make([]string, len(t.Items))
+		for i, it := range t.Items {
+			ids[i] = it.ID()
+		}
+		return strings.Join(ids, "_or_")
+	case KindCallable:
+		if t.Untyped {
+			return "callable"
+		}
+		ids := []string{"callable"}
+		for _, it := range t.Items {
+			ids = append(ids, it.ID())
+		}
+		if t.Elem != nil {
+			ids = append(ids, "to", t.Elem.ID())
+		}
+		return strings.Join(ids, "_")
+	case KindStruct:
+		return "struct_" + t.Struct.Name
+	case KindEnum:
+		return "enum_" + t.Enum.Name
+	case KindAny:
+		return "object"
 	}
 	return t.Spec
 }
@@ -100,8 +169,8 @@ func GoSignature(name, recv string, sig *Signature, results []string, withError 
 		if sig.Struct != nil {
 			params = []string{"args " + sig.Struct.GoName}
 		} else {
-			for _, p := range sig.Params {
-				params = append(params, p.Name+" "+p.Type.GoType())
+			for _, p := range sig.GoOrder() {
+				params = append(params, p.Name+" "+p.GoType())
 			}
 		}
 	}

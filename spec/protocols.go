@@ -31,6 +31,13 @@ func init() {
 		{Name: "__int__", Group: "int", Result: "int", Slot: "Py_nb_int"},
 		{Name: "__float__", Group: "float", Result: "float", Slot: "Py_nb_float"},
 		{Name: "__index__", Group: "index", Result: "int", Slot: "Py_nb_index"},
+		// Called when normal lookup fails (AttributeError): for names the
+		// class does not declare.
+		{Name: "__getattr__", Group: "getattr", Args: 1, Result: "value", Slot: "Py_tp_getattro"},
+		// Called for names that are not declared attributes or properties
+		// (nor dunders, which Python keeps).
+		{Name: "__setattr__", Group: "setattr", Args: 2, Result: "none", Slot: "Py_tp_setattro"},
+		{Name: "__delattr__", Group: "delattr", Args: 1, Result: "none", Slot: "Py_tp_setattro"},
 	} {
 		addProtocol(p)
 	}
@@ -55,6 +62,14 @@ var BinaryOperators = map[string]string{
 	"floordiv": "floor_divide", "mod": "remainder", "divmod": "divmod", "pow": "power",
 	"matmul": "matrix_multiply", "lshift": "lshift", "rshift": "rshift", "and": "and",
 	"or": "or", "xor": "xor",
+}
+
+// PlainDunders are special methods Python looks up as ordinary methods
+// (no slot): declared as any method is.
+var PlainDunders = map[string]bool{
+	"__enter__": true, "__exit__": true, "__reversed__": true, "__format__": true, "__dir__": true,
+	"__sizeof__": true, "__length_hint__": true, "__round__": true, "__trunc__": true, "__floor__": true,
+	"__ceil__": true, "__complex__": true, "__bytes__": true, "__fspath__": true,
 }
 
 // LookupProtocol returns the protocol of a special method name, or nil.

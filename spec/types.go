@@ -20,15 +20,33 @@ func init() {
 	scalarTypes["float64"] = &Type{Kind: KindFloat, Spec: "float64", Bits: 64}
 }
 
-// parseType reads a type expression. Where says where it appears: argument
-// and list element types are more restricted than return types.
-func parseType(expr string, where typeContext) (*Type, error) {
-	return parseTypeWith(expr, where, nil)
+// simpleTypes are the named types that take no parameters besides the
+// scalars.
+var simpleTypes = map[string]TypeKind{
+	"str": KindStr, "bytes": KindBytes, "object": KindAny, "complex128": KindComplex,
+	"datetime": KindDatetime, "timedelta": KindTimedelta,
 }
 
-// parseTypeWith also knows the module's classes, which are types too.
-func parseTypeWith(expr string, where typeContext, classes map[string]*Class) (*Type, error) {
-	p := &typeParser{s: expr, classes: classes}
+// typeScope is what a type expression may name besides the built-in
+// types: the module's classes, structs and enums.
+type typeScope struct {
+	classes map[string]*Class
+	structs map[string]*Struct
+	enums   map[string]*Enum
+}
+
+// parseType reads a type expression. Where says where it appears: argument
+// and element types are more restricted than return types.
+func parseType(expr string, where typeContext) (*Type, error) {
+	return parseTypeIn(expr, where, nil)
+}
+
+// parseTypeIn also knows the module's classes, structs and enums.
+func parseTypeIn(expr string, where typeContext, scope *typeScope) (*Type, error) {
+	if scope == nil {
+		scope = &typeScope{}
+	}
+	p := &typeParser{s: expr, scope: scope}
 	t, err := p.parse(where)
 	if err != nil {
 		return nil, err
@@ -43,15 +61,15 @@ func parseTypeWith(expr string, where typeContext, classes map[string]*Class) (*
 type typeContext int
 
 const (
-	ctxArg typeContext = iota
-	ctxReturn
-	ctxElem
+	ctxArg    typeContext = iota // Python to Go: a parameter
+	ctxReturn                    // Go to Python: a result (a fixed tuple is several)
+	ctxElem                      // inside a container
 )
 
 type typeParser struct {
-	s       string
-	i       int
-	classes map[string]*Class
+	s     string
+	i     int
+	scope *typeScope
 }
 
 func (p *typeParser) skipSpace() {
@@ -63,14 +81,21 @@ func (p *typeParser) skipSpace() {
 func (p *typeParser) word() string {
 	p.skipSpace()
 	start := p.i
-	for p.i < len(p.s) && (isIdentByte(p.s[p.i]) || p.s[p.i] == '.' && strings.HasPrefix(p.s[p.i:], "...")) {
-		if p.s[p.i] == '.' {
-			p.i += 3
-			break
-		}
+	if strings.HasPrefix(p.s[p.i:], "...") {
+		p.i += 3
+		return "..."
+	}
+	for p.i < len(p.s) && isIdentByte(p.s[p.i]) {
 		p.i++
 	}
 	return p.s[start:p.i]
+}
+
+func (p *typeParser) peekWord() string {
+	save := p.i
+	w := p.word()
+	p.i = save
+	return w
 }
 
 func (p *typeParser) accept(c byte) bool {
@@ -82,19 +107,45 @@ func (p *typeParser) accept(c byte) bool {
 	return false
 }
 
+// parse reads a union: A | B | ... | None, where A alone is A and A | None
+// is optional.
 func (p *typeParser) parse(where typeContext) (*Type, error) {
-	t, err := p.parseAtom(where)
+	var alts []*Type
+	none := false
+	for {
+		if p.peekWord() == "None" {
+			p.word()
+			if none {
+				return nil, fmt.Errorf("None appears twice in a union")
+			}
+			none = true
+		} else {
+			t, err := p.parseAtom(where)
+			if err != nil {
+				return nil, err
+			}
+			alts = append(alts, t)
+		}
+		if !p.accept('|') {
+			break
+		}
+	}
+	switch {
+	case len(alts) == 0:
+		return nil, fmt.Errorf("None is only a return type (no result), or the None of `T | None`")
+	case len(alts) == 1 && none:
+		return optionalOf(alts[0], where)
+	case len(alts) == 1:
+		return alts[0], nil
+	}
+	u, err := unionOf(alts)
 	if err != nil {
 		return nil, err
 	}
-	// T | None
-	if p.accept('|') {
-		if w := p.word(); w != "None" {
-			return nil, fmt.Errorf("only `%s | None` is supported, not `| %s`", t.Spec, w)
-		}
-		return optionalOf(t, where)
+	if none {
+		return optionalOf(u, where)
 	}
-	return t, nil
+	return u, nil
 }
 
 func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
@@ -108,37 +159,38 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 	if t, ok := scalarTypes[name]; ok {
 		return t, nil
 	}
-	if c, ok := p.classes[name]; ok {
+	if k, ok := simpleTypes[name]; ok {
+		return &Type{Kind: k, Spec: name}, nil
+	}
+	if c, ok := p.scope.classes[name]; ok {
 		return &Type{Kind: KindObject, Spec: name, Class: c}, nil
+	}
+	if s, ok := p.scope.structs[name]; ok {
+		return &Type{Kind: KindStruct, Spec: name, Struct: s}, nil
+	}
+	if e, ok := p.scope.enums[name]; ok {
+		return &Type{Kind: KindEnum, Spec: name, Enum: e}, nil
 	}
 	switch name {
 	case "int", "float":
 		return nil, fmt.Errorf("say which %s: %s", name, map[string]string{"int": "int8..int64 or uint8..uint64", "float": "float32 or float64"}[name])
-	case "str":
-		return &Type{Kind: KindStr, Spec: "str"}, nil
-	case "bytes":
-		return &Type{Kind: KindBytes, Spec: "bytes"}, nil
+	case "complex":
+		return nil, fmt.Errorf("say complex128 (a Go complex128)")
 	case "buffer":
 		if where == ctxElem {
 			return nil, fmt.Errorf("buffer cannot be an element type")
 		}
 		return &Type{Kind: KindBuffer, Spec: "buffer"}, nil
-	case "None":
-		return nil, fmt.Errorf("None is only a return type (no result), or the None of `T | None`")
-	case "list", "tuple", "optional":
+	case "callable":
+		return p.parseCallable()
+	case "list", "tuple", "optional", "dict", "set":
 	default:
-		known := "bool, int8..int64, uint8..uint64, float32, float64, str, bytes, buffer, list[T], tuple[T, ...], optional[T]"
-		if len(p.classes) > 0 {
-			names := make([]string, 0, len(p.classes))
-			for n := range p.classes {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			known += ", and the module's classes " + strings.Join(names, ", ")
-		}
-		return nil, fmt.Errorf("unknown type %q (known: %s)", name, known)
+		return nil, fmt.Errorf("unknown type %q (known: %s)", name, p.known())
 	}
 	if !p.accept('[') {
+		if name == "dict" {
+			return nil, fmt.Errorf("dict needs its key and value types: dict[K, V]")
+		}
 		return nil, fmt.Errorf("%s needs its element type: %s[T]", name, name)
 	}
 	var items []*Type
@@ -185,6 +237,25 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 			return nil, fmt.Errorf("optional takes one type, got %d", len(items))
 		}
 		return optionalOf(items[0], where)
+	case "dict":
+		if len(items) != 2 {
+			return nil, fmt.Errorf("dict takes a key and a value type, got %d types", len(items))
+		}
+		if err := checkKey(items[0], "dict key"); err != nil {
+			return nil, err
+		}
+		if err := checkElem(items[1]); err != nil {
+			return nil, err
+		}
+		return &Type{Kind: KindDict, Key: items[0], Elem: items[1], Spec: "dict[" + items[0].Spec + ", " + items[1].Spec + "]"}, nil
+	case "set":
+		if len(items) != 1 {
+			return nil, fmt.Errorf("set takes one element type, got %d", len(items))
+		}
+		if err := checkKey(items[0], "set element"); err != nil {
+			return nil, err
+		}
+		return &Type{Kind: KindSet, Elem: items[0], Spec: "set[" + items[0].Spec + "]"}, nil
 	}
 	if homogeneous {
 		return listOf(items[0], true)
@@ -204,9 +275,111 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 	return t, nil
 }
 
+// parseCallable reads what follows `callable`: nothing (any callable, Go
+// func(args ...any) (runtime.Object, error)) or [[A, B], R].
+func (p *typeParser) parseCallable() (*Type, error) {
+	if !p.accept('[') {
+		return &Type{Kind: KindCallable, Spec: "callable", Untyped: true}, nil
+	}
+	if !p.accept('[') {
+		return nil, fmt.Errorf("callable takes its parameter types in brackets and a result: callable[[A, B], R]")
+	}
+	var params []*Type
+	if !p.accept(']') {
+		for {
+			// Go hands these to Python: any result type but a tuple.
+			t, err := p.parse(ctxElem)
+			if err != nil {
+				return nil, err
+			}
+			params = append(params, t)
+			if p.accept(']') {
+				break
+			}
+			if !p.accept(',') {
+				return nil, fmt.Errorf("expected , or ] in callable's parameter types")
+			}
+		}
+	}
+	if !p.accept(',') {
+		return nil, fmt.Errorf("callable needs a result type after its parameters: callable[[...], R] (R may be None)")
+	}
+	var result *Type
+	save := p.i
+	if p.word() != "None" || !p.accept(']') {
+		p.i = save
+		r, err := p.parse(ctxElem)
+		if err != nil {
+			return nil, err
+		}
+		if !p.accept(']') {
+			return nil, fmt.Errorf("expected ] after callable's result type")
+		}
+		result = r
+	}
+	specs := make([]string, len(params))
+	for i, t := range params {
+		specs[i] = t.Spec
+	}
+	rs := "None"
+	if result != nil {
+		rs = result.Spec
+	}
+	return &Type{Kind: KindCallable, Items: params, Elem: result, Spec: "callable[[" + strings.Join(specs, ", ") + "], " + rs + "]"}, nil
+}
+
+func (p *typeParser) known() string {
+	known := "bool, int8..int64, uint8..uint64, float32, float64, complex128, str, bytes, buffer, object, datetime, timedelta, " +
+		"list[T], tuple[T, ...], dict[K, V], set[T], callable[[A, B], R], optional[T], `A | B` and `T | None`"
+	for _, group := range []struct {
+		what  string
+		names []string
+	}{
+		{"classes", keysOf(p.scope.classes)},
+		{"structs", keysOf(p.scope.structs)},
+		{"enums", keysOf(p.scope.enums)},
+	} {
+		if len(group.names) > 0 {
+			known += "; the module's " + group.what + " " + strings.Join(group.names, ", ")
+		}
+	}
+	return known
+}
+
+func keysOf[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// checkKey refuses dict keys and set elements that a Go map cannot key.
+func checkKey(t *Type, what string) error {
+	switch t.Kind {
+	case KindBool, KindInt, KindFloat, KindStr, KindEnum, KindComplex:
+		return nil
+	case KindBytes:
+		return fmt.Errorf("a %s cannot be bytes (a Go []byte is not comparable); use str", what)
+	}
+	return fmt.Errorf("a %s must be bool, an int, a float, complex128, str or an enum, not %s", what, t.Spec)
+}
+
+// checkElem refuses what cannot be inside a container.
+func checkElem(t *Type) error {
+	switch t.Kind {
+	case KindBuffer:
+		return fmt.Errorf("buffer cannot be an element type")
+	case KindTuple:
+		return fmt.Errorf("a fixed-size tuple cannot be an element type (Go has no tuples); use a struct")
+	}
+	return nil
+}
+
 func listOf(elem *Type, tuple bool) (*Type, error) {
-	if !elem.IsScalar() && elem.Kind != KindStr && elem.Kind != KindBytes {
-		return nil, fmt.Errorf("list and tuple elements must be bool, int, float, str or bytes, not %s", elem.Spec)
+	if err := checkElem(elem); err != nil {
+		return nil, err
 	}
 	if tuple {
 		return &Type{Kind: KindList, Elem: elem, Homogeneous: true, Spec: "tuple[" + elem.Spec + ", ...]"}, nil
@@ -220,11 +393,47 @@ func optionalOf(inner *Type, where typeContext) (*Type, error) {
 		return inner, nil
 	case KindBuffer, KindTuple:
 		return nil, fmt.Errorf("%s cannot be optional", inner.Spec)
-	}
-	if where == ctxElem && inner.Kind != KindObject {
-		return nil, fmt.Errorf("list and tuple elements cannot be optional")
+	case KindAny:
+		return nil, fmt.Errorf("object already includes None")
 	}
 	return &Type{Kind: KindOptional, Elem: inner, Spec: inner.Spec + " | None"}, nil
+}
+
+// unionOf joins alternatives, in the order written: a Python value takes
+// the first that accepts it, and a Go value the one of its Go type.
+func unionOf(alts []*Type) (*Type, error) {
+	var flat []*Type
+	for _, a := range alts {
+		if a.Kind == KindUnion {
+			flat = append(flat, a.Items...)
+		} else {
+			flat = append(flat, a)
+		}
+	}
+	seenSpec := map[string]bool{}
+	seenGo := map[string]string{}
+	specs := make([]string, len(flat))
+	for i, a := range flat {
+		switch a.Kind {
+		case KindBuffer, KindTuple:
+			return nil, fmt.Errorf("%s cannot be part of a union", a.Spec)
+		case KindAny:
+			return nil, fmt.Errorf("object in a union accepts everything: use object alone")
+		case KindOptional:
+			return nil, fmt.Errorf("write None once, at the end of the union")
+		}
+		if seenSpec[a.Spec] {
+			return nil, fmt.Errorf("%s appears twice in the union", a.Spec)
+		}
+		seenSpec[a.Spec] = true
+		g := a.GoType()
+		if prev, dup := seenGo[g]; dup {
+			return nil, fmt.Errorf("%s and %s are both Go %s: a union's alternatives need distinct Go types, so that a Go result tells which it is", prev, a.Spec, g)
+		}
+		seenGo[g] = a.Spec
+		specs[i] = a.Spec
+	}
+	return &Type{Kind: KindUnion, Items: flat, Spec: strings.Join(specs, " | ")}, nil
 }
 
 func isIdentByte(c byte) bool {

@@ -4,6 +4,7 @@
 package tests
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,9 +130,17 @@ func TestExamples(t *testing.T) {
 			if b, err := run(venv, append(mypy, filepath.Join(abs, "typecheck_ok.py"))...); err != nil {
 				t.Errorf("mypy --strict rejects typecheck_ok.py: %v\n%s", err, b)
 			}
-			b, err := run(venv, append(mypy, filepath.Join(abs, "typecheck_bad.py"))...)
+			bad := filepath.Join(abs, "typecheck_bad.py")
+			b, err := run(venv, append(mypy, bad)...)
 			if err == nil || !strings.Contains(b, "error:") {
 				t.Errorf("mypy --strict accepts typecheck_bad.py:\n%s", b)
+			}
+			// Every line marked "# E" is one mypy rejects.
+			src, _ := os.ReadFile(bad)
+			for i, line := range strings.Split(string(src), "\n") {
+				if strings.Contains(line, "# E") && !strings.Contains(b, fmt.Sprintf("typecheck_bad.py:%d: error", i+1)) {
+					t.Errorf("mypy --strict accepts line %d of typecheck_bad.py: %s\n%s", i+1, strings.TrimSpace(line), b)
+				}
 			}
 		})
 	}

@@ -211,6 +211,11 @@ func (c *cli) asanHint(py *build.Python, res *build.Result) {
 		filepath.Dir(res.Extension), strings.Join(env, " "), py.Exe, strings.TrimSuffix(filepath.Base(res.GoPart), ".go.so"))
 }
 
+func fileOrDir(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // runTests runs pytest on the generated tests and the author's own.
 func (c *cli) runTests(m *spec.Module, py *build.Python, res *build.Result, extra []string, sanitize string) int {
 	outDir := filepath.Dir(res.Extension)
@@ -218,9 +223,21 @@ func (c *cli) runTests(m *spec.Module, py *build.Python, res *build.Result, extr
 	// the same name can both be collected.
 	args := []string{"-m", "pytest", "-p", "no:cacheprovider", "--import-mode=importlib", res.Tests}
 	namesFiles := false
-	for _, a := range extra {
+	extra = append([]string(nil), extra...)
+	for i, a := range extra {
 		if strings.HasSuffix(a, ".py") || strings.Contains(a, ".py::") {
 			namesFiles = true
+		}
+		// pytest runs in the output directory: paths the user gave
+		// relative to here must still name the same files.
+		path, rest, _ := strings.Cut(a, "::")
+		if !strings.HasPrefix(a, "-") && !filepath.IsAbs(path) && fileOrDir(path) {
+			if abs, err := filepath.Abs(path); err == nil {
+				extra[i] = abs
+				if rest != "" {
+					extra[i] += "::" + rest
+				}
+			}
 		}
 	}
 	if !namesFiles {

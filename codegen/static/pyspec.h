@@ -37,7 +37,10 @@
 #endif
 
 // How a parameter may be passed.
-enum { PYSPEC_POS_OR_KW = 0, PYSPEC_POS_ONLY = 1, PYSPEC_KW_ONLY = 2 };
+// *args and **kwargs collect what no other parameter takes: a new tuple and
+// a new dict in the parsed arguments (NULL when there is nothing), which
+// the caller releases.
+enum { PYSPEC_POS_OR_KW = 0, PYSPEC_POS_ONLY = 1, PYSPEC_KW_ONLY = 2, PYSPEC_VAR_POS = 3, PYSPEC_VAR_KW = 4 };
 
 typedef struct {
 	const char* name;
@@ -54,6 +57,8 @@ typedef struct {
 	int npos; // positional-only + positional-or-keyword
 	pyspec_param* params;
 	int attr; // 1: the sig of an attribute setter; errors name the attribute
+	int varpos; // index of the *args parameter, or -1
+	int varkw;  // index of the **kwargs parameter, or -1
 } pyspec_sig;
 
 // Every instance of a module's classes: a pinned pointer to the Go value,
@@ -129,8 +134,32 @@ typedef struct {
 } pyspec_view;
 
 int pyspec_sig_init(pyspec_sig* sig);
+
+// Python objects for the Go part: fills the host table's object services.
+int pyspec_objects_init(pyspec_host* host);
+
+// pyspec_objects_tick drops the references Go let go of from other threads
+// (GIL held): cheap when there are none.
+extern int pyspec_later_pending;
+void pyspec_drain_later(void);
+static inline void pyspec_objects_tick(void) {
+	if (PYSPEC_UNLIKELY(__atomic_load_n(&pyspec_later_pending, __ATOMIC_RELAXED))) pyspec_drain_later();
+}
+int pyspec_to_instance(PyObject* o, PyTypeObject* type, pyspec_ref* out);
+int pyspec_to_enum(PyObject* o, PyObject* cls, int64_t* out);
+PyObject* pyspec_from_enum(PyObject* cls, int64_t v);
+// pyspec_exec_source runs Python source in a namespace named like the
+// module and adds the names it defines to the module.
+int pyspec_exec_source(PyObject* module, const char* src, const char* const* names);
+// pyspec_make_enum makes an enum.IntEnum (IntFlag with flag) of the module.
+PyObject* pyspec_make_enum(PyObject* module, const char* name, const char* doc, int flag, const char* const* names, const int64_t* values);
 int pyspec_parse(const pyspec_sig* sig, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out);
 int pyspec_parse_tuple(const pyspec_sig* sig, PyObject* args, PyObject* kwargs, PyObject** out);
+// pyspec_parse_release drops the *args tuple and **kwargs dict of out.
+static inline void pyspec_parse_release(const pyspec_sig* sig, PyObject** out) {
+	if (sig->varpos >= 0) Py_CLEAR(out[sig->varpos]);
+	if (sig->varkw >= 0) Py_CLEAR(out[sig->varkw]);
+}
 
 int pyspec_conv_bool(PyObject* o, int* out, const pyspec_sig* sig, int i);
 int pyspec_conv_int8(PyObject* o, int8_t* out, const pyspec_sig* sig, int i);

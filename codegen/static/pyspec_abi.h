@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 // Bumped whenever a structure below changes.
-#define PYSPEC_HOST_ABI 1
+#define PYSPEC_HOST_ABI 2
 
 // PyObject is opaque to the Go part. (The same declaration as Python.h's.)
 typedef struct _object PyObject;
@@ -31,6 +31,30 @@ enum {
 	PYSPEC_T_UINT8, PYSPEC_T_UINT16, PYSPEC_T_UINT32, PYSPEC_T_UINT64,
 	PYSPEC_T_FLOAT32, PYSPEC_T_FLOAT64, PYSPEC_T_STR, PYSPEC_T_BYTES,
 };
+
+// runtime.ExcKind: the built-in exception classes a Go error is raised as.
+enum {
+	PYSPEC_EXC_RUNTIME, PYSPEC_EXC_VALUE, PYSPEC_EXC_TYPE, PYSPEC_EXC_BUFFER, PYSPEC_EXC_OVERFLOW,
+	PYSPEC_EXC_INDEX, PYSPEC_EXC_KEY, PYSPEC_EXC_NOT_IMPLEMENTED, PYSPEC_EXC_STOP_ITERATION,
+	PYSPEC_EXC_ATTRIBUTE, PYSPEC_EXC_ZERO_DIVISION,
+};
+
+// The status of a conversion for the Go part when the value is not of the
+// type (or range) asked for: no exception is set, mismatch() says why.
+// Other failures return -1 with a Python exception set.
+#define PYSPEC_MISMATCH (-2)
+
+// What kind_of tells a Python object to be, for conversions to Go's any.
+enum {
+	PYSPEC_K_OTHER, PYSPEC_K_NONE, PYSPEC_K_BOOL, PYSPEC_K_INT, PYSPEC_K_FLOAT, PYSPEC_K_COMPLEX,
+	PYSPEC_K_STR, PYSPEC_K_BYTES, PYSPEC_K_LIST, PYSPEC_K_TUPLE, PYSPEC_K_DICT, PYSPEC_K_SET,
+	PYSPEC_K_DATETIME, PYSPEC_K_TIMEDELTA, PYSPEC_K_INSTANCE,
+};
+
+// A datetime's fields; offset is its UTC offset in seconds.
+typedef struct {
+	int64_t year, month, day, hour, minute, second, microsecond, offset;
+} pyspec_datetime;
 
 // Text or bytes borrowed from a Python object alive for the whole call.
 typedef struct {
@@ -148,6 +172,70 @@ typedef struct {
 	// event loop, asking the Go part for the result (async_settle) with the
 	// GIL held. Called from any goroutine, without the GIL; does not block.
 	void (*async_ready)(PyObject* fut, uint64_t token);
+
+	// ---- Python objects in Go: runtime.Object and the conversions of
+	// object, dict, set, struct, union, callable, enum and time types ----
+
+	// Take the GIL from any thread (the Go part locks the goroutine to its
+	// OS thread first): PyGILState_Ensure's state, or -1 once Python has
+	// begun to exit (the GIL is then not taken).
+	int (*gil_ensure)(void);
+	void (*gil_release)(int state);
+	void (*incref)(PyObject* o);
+	// Drop a reference from any thread, without the GIL: done soon after,
+	// by the interpreter's main thread.
+	void (*decref_later)(PyObject* o);
+	// Why the last conversion returned PYSPEC_MISMATCH ("must be int, not
+	// str"), and the runtime.ExcKind to raise it as.
+	const char* (*mismatch)(int* kind, pyspec_ssize* len);
+	// The pending exception, cleared (a new reference), or NULL if none;
+	// and raising one again, with its traceback.
+	PyObject* (*fetch_error)(void);
+	void (*restore_error)(PyObject* exc);
+	int (*kind_of)(PyObject* o); // PYSPEC_K_*
+	// A scalar, str or bytes (code PYSPEC_T_*) into out: pyspec_bytes for
+	// str and bytes, borrowed from o.
+	int (*to_scalar)(PyObject* o, int code, void* out);
+	int (*to_complex)(PyObject* o, double* re, double* im);
+	PyObject* (*from_complex)(double re, double im);
+	int (*to_datetime)(PyObject* o, pyspec_datetime* out);
+	PyObject* (*from_datetime)(const pyspec_datetime* d);
+	int (*to_timedelta)(PyObject* o, int64_t* days, int64_t* seconds, int64_t* microseconds);
+	PyObject* (*from_timedelta)(int64_t microseconds);
+	// Snapshots to iterate without running Python code in between: a
+	// tuple of a list's or tuple's items (a tuple's only, with tuple_only),
+	// of a set's, and a copy of a dict.
+	int (*seq_snapshot)(PyObject* o, int tuple_only, PyObject** snap, pyspec_ssize* n);
+	int (*set_snapshot)(PyObject* o, PyObject** snap, pyspec_ssize* n);
+	int (*dict_snapshot)(PyObject* o, PyObject** snap, pyspec_ssize* n);
+	PyObject* (*tuple_item)(PyObject* t, pyspec_ssize i); // borrowed
+	int (*dict_next)(PyObject* d, pyspec_ssize* pos, PyObject** key, PyObject** value); // borrowed
+	// Building containers: the *_steal functions take the references they
+	// are given, even when they fail (a NULL item fails, its exception set).
+	PyObject* (*dict_new)(void);
+	int (*dict_set_steal)(PyObject* d, PyObject* key, PyObject* value);
+	PyObject* (*set_new)(void);
+	int (*set_add_steal)(PyObject* s, PyObject* key);
+	int (*list_set_steal)(PyObject* list, pyspec_ssize i, PyObject* item);
+	// str(o) (how 0), repr(o) (1) or the name of o's type (2), as a str.
+	PyObject* (*text_of)(PyObject* o, int how);
+	PyObject* (*getattr)(PyObject* o, const char* name, pyspec_ssize n);
+	int (*setattr)(PyObject* o, const char* name, pyspec_ssize n, PyObject* v); // v NULL: delete
+	int (*hasattr)(PyObject* o, const char* name, pyspec_ssize n);
+	PyObject* (*call)(PyObject* f, PyObject* const* args, pyspec_ssize nargs, PyObject* kwargs); // kwargs: a dict or NULL
+	int (*is_callable)(PyObject* o);
+	int (*truth)(PyObject* o);
+	pyspec_ssize (*length)(PyObject* o);
+	PyObject* (*getitem)(PyObject* o, PyObject* key);
+	int (*setitem)(PyObject* o, PyObject* key, PyObject* v); // v NULL: delete
+	PyObject* (*import)(const char* name, pyspec_ssize n);
+	// The module's own types, for conversions inside containers and unions:
+	// an instance of class index cls (or of a subclass) into out; a member of
+	// enum index e (or an int that is one of its values) into out; and the
+	// member of enum e whose value is v.
+	int (*to_instance)(PyObject* o, int cls, pyspec_ref* out);
+	int (*to_enum)(PyObject* o, int e, int64_t* out);
+	PyObject* (*from_enum)(int e, int64_t v);
 } pyspec_host;
 
 #endif

@@ -8,6 +8,7 @@
 #include <float.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +72,26 @@ const char* pyspec_type_name(PyObject* o, char* buf, size_t size) {
 #endif
 }
 
+// A conversion for the Go part (sig NULL) does not raise on a value of the
+// wrong type or range: it leaves the message, without the place, here and
+// returns PYSPEC_MISMATCH; the Go part names the place (an argument, a
+// dict key, a union's alternatives) and raises, or tries another type.
+// Used with the GIL held.
+static char mismatch_msg[512];
+static int mismatch_kind;
+
+static int mismatch(int kind, const char* fmt, ...) {
+	va_list ap;
+	va_start(ap, fmt);
+	PyOS_vsnprintf(mismatch_msg, sizeof mismatch_msg, fmt, ap);
+	va_end(ap);
+	mismatch_kind = kind;
+	return PYSPEC_MISMATCH;
+}
+
 static int type_error(PyObject* o, const char* want, const pyspec_sig* sig, int i, Py_ssize_t item) {
 	char name[256], tn[256];
+	if (sig == NULL) return mismatch(PYSPEC_EXC_TYPE, "must be %s, not %.200s", want, pyspec_type_name(o, tn, sizeof tn));
 	argname(name, sizeof name, sig, i, item);
 	PyErr_Format(PyExc_TypeError, "%s must be %s, not %.200s", name, want, pyspec_type_name(o, tn, sizeof tn));
 	return -1;
@@ -102,7 +121,8 @@ static int too_many_positional(const pyspec_sig* sig, Py_ssize_t nargs) {
 	return -1;
 }
 
-// bind_keyword stores one keyword argument, or raises as CPython would.
+// bind_keyword stores one keyword argument (in **kwargs when no other
+// parameter takes it), or raises as CPython would.
 static int bind_keyword(const pyspec_sig* sig, PyObject* key, PyObject* value, PyObject** out) {
 	int j = -1;
 	for (int k = 0; k < sig->nparams; k++) {
@@ -116,6 +136,16 @@ static int bind_keyword(const pyspec_sig* sig, PyObject* key, PyObject* value, P
 		for (int k = 0; k < sig->nparams; k++) {
 			if (PyUnicode_Compare(sig->params[k].interned, key) == 0) { j = k; break; }
 		}
+	}
+	// *args and **kwargs are no keyword's: their names go to **kwargs too.
+	if (j >= 0 && (sig->params[j].kind == PYSPEC_VAR_POS || sig->params[j].kind == PYSPEC_VAR_KW)) j = -1;
+	if (j < 0 && sig->varkw >= 0) {
+		if (out[sig->varkw] == NULL && (out[sig->varkw] = PyDict_New()) == NULL) return -1;
+		if (PyDict_Contains(out[sig->varkw], key)) {
+			PyErr_Format(PyExc_TypeError, "%s() got multiple values for keyword argument '%U'", sig->name, key);
+			return -1;
+		}
+		return PyDict_SetItem(out[sig->varkw], key, value);
 	}
 	if (j < 0) {
 		PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", sig->name, key);
@@ -153,34 +183,69 @@ static int check_missing(const pyspec_sig* sig, PyObject** out) {
 	return 0;
 }
 
+// parse_failed drops what parsing made (the *args tuple, the **kwargs
+// dict) and returns -1.
+static int parse_failed(const pyspec_sig* sig, PyObject** out) {
+	pyspec_parse_release(sig, out);
+	return -1;
+}
+
+// take_positional stores the positional arguments: the first npos in
+// their parameters, the rest in a new *args tuple (or it raises).
+static int take_positional(const pyspec_sig* sig, PyObject* const* args, Py_ssize_t nargs, PyObject** out) {
+	Py_ssize_t n = nargs < sig->npos ? nargs : sig->npos;
+	for (Py_ssize_t j = 0; j < sig->nparams; j++) out[j] = NULL;
+	for (Py_ssize_t j = 0; j < n; j++) out[j] = args[j];
+	if (nargs > sig->npos) {
+		if (sig->varpos < 0) return too_many_positional(sig, nargs);
+		PyObject* rest = PyTuple_New(nargs - sig->npos);
+		if (rest == NULL) return -1;
+		for (Py_ssize_t j = sig->npos; j < nargs; j++) {
+			Py_INCREF(args[j]);
+			PyTuple_SetItem(rest, j - sig->npos, args[j]);
+		}
+		out[sig->varpos] = rest;
+	}
+	return 0;
+}
+
 int pyspec_parse(const pyspec_sig* sig, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) {
-	if (nargs > sig->npos) return too_many_positional(sig, nargs);
-	for (Py_ssize_t j = 0; j < nargs; j++) out[j] = args[j];
-	for (Py_ssize_t j = nargs; j < sig->nparams; j++) out[j] = NULL;
+	if (sig->varpos < 0 && sig->varkw < 0) {
+		if (nargs > sig->npos) return too_many_positional(sig, nargs);
+		for (Py_ssize_t j = 0; j < nargs; j++) out[j] = args[j];
+		for (Py_ssize_t j = nargs; j < sig->nparams; j++) out[j] = NULL;
+		if (kwnames == NULL && nargs == sig->nparams) return 0;
+	} else if (take_positional(sig, args, nargs, out) < 0) {
+		return -1;
+	}
 	if (kwnames != NULL) {
 		Py_ssize_t nkw = PYSPEC_TUPLE_SIZE(kwnames);
 		for (Py_ssize_t k = 0; k < nkw; k++) {
-			if (bind_keyword(sig, PYSPEC_TUPLE_ITEM(kwnames, k), args[nargs + k], out) < 0) return -1;
+			if (bind_keyword(sig, PYSPEC_TUPLE_ITEM(kwnames, k), args[nargs + k], out) < 0) return parse_failed(sig, out);
 		}
-	} else if (nargs == sig->nparams) {
-		return 0;
 	}
-	return check_missing(sig, out);
+	return check_missing(sig, out) < 0 ? parse_failed(sig, out) : 0;
 }
 
 int pyspec_parse_tuple(const pyspec_sig* sig, PyObject* args, PyObject* kwargs, PyObject** out) {
 	Py_ssize_t nargs = PYSPEC_TUPLE_SIZE(args);
-	if (nargs > sig->npos) return too_many_positional(sig, nargs);
-	for (Py_ssize_t j = 0; j < nargs; j++) out[j] = PYSPEC_TUPLE_ITEM(args, j);
-	for (Py_ssize_t j = nargs; j < sig->nparams; j++) out[j] = NULL;
+	if (sig->varpos < 0) {
+		if (nargs > sig->npos) return too_many_positional(sig, nargs);
+		for (Py_ssize_t j = 0; j < nargs; j++) out[j] = PYSPEC_TUPLE_ITEM(args, j);
+		for (Py_ssize_t j = nargs; j < sig->nparams; j++) out[j] = NULL;
+	} else {
+		for (Py_ssize_t j = 0; j < sig->nparams; j++) out[j] = NULL;
+		for (Py_ssize_t j = 0; j < nargs && j < sig->npos; j++) out[j] = PYSPEC_TUPLE_ITEM(args, j);
+		if (nargs > sig->npos && (out[sig->varpos] = PyTuple_GetSlice(args, sig->npos, nargs)) == NULL) return -1;
+	}
 	if (kwargs != NULL) {
 		Py_ssize_t pos = 0;
 		PyObject *key, *value;
 		while (PyDict_Next(kwargs, &pos, &key, &value)) {
-			if (bind_keyword(sig, key, value, out) < 0) return -1;
+			if (bind_keyword(sig, key, value, out) < 0) return parse_failed(sig, out);
 		}
 	}
-	return check_missing(sig, out);
+	return check_missing(sig, out) < 0 ? parse_failed(sig, out) : 0;
 }
 
 // ---- scalars -------------------------------------------------------------
@@ -204,6 +269,17 @@ int pyspec_conv_bool(PyObject* o, int* out, const pyspec_sig* sig, int i) { retu
 
 static int out_of_range(PyObject* o, const char* type, const char* range, const pyspec_sig* sig, int i, Py_ssize_t item) {
 	char name[256];
+	if (sig == NULL) {
+		PyObject* r = PyObject_Repr(o);
+		const char* text = r ? PyUnicode_AsUTF8AndSize(r, NULL) : NULL;
+		if (text == NULL) {
+			Py_XDECREF(r);
+			return -1;
+		}
+		mismatch(PYSPEC_EXC_OVERFLOW, "out of range for %s (%s): %.200s", type, range, text);
+		Py_DECREF(r);
+		return PYSPEC_MISMATCH;
+	}
 	argname(name, sizeof name, sig, i, item);
 	PyErr_Format(PyExc_OverflowError, "%s out of range for %s (%s): %R", name, type, range, o);
 	return -1;
@@ -263,7 +339,8 @@ static int conv_unsigned(PyObject* o, unsigned long long* out, unsigned long lon
 #define SIGNED(NAME, CT, LO, HI, RANGE) \
 	static int conv_##NAME(PyObject* o, CT* out, const pyspec_sig* sig, int i, Py_ssize_t item) { \
 		long long v; \
-		if (conv_signed(o, &v, LO, HI, #NAME, RANGE, sig, i, item) < 0) return -1; \
+		int st = conv_signed(o, &v, LO, HI, #NAME, RANGE, sig, i, item); \
+		if (st < 0) return st; \
 		*out = (CT)v; \
 		return 0; \
 	} \
@@ -283,7 +360,8 @@ SIGNED(int64, int64_t, INT64_MIN, INT64_MAX, "-9223372036854775808..922337203685
 #define UNSIGNED(NAME, CT, HI, RANGE) \
 	static int conv_##NAME(PyObject* o, CT* out, const pyspec_sig* sig, int i, Py_ssize_t item) { \
 		unsigned long long v; \
-		if (conv_unsigned(o, &v, HI, #NAME, RANGE, sig, i, item) < 0) return -1; \
+		int st = conv_unsigned(o, &v, HI, #NAME, RANGE, sig, i, item); \
+		if (st < 0) return st; \
 		*out = (CT)v; \
 		return 0; \
 	} \
@@ -314,7 +392,8 @@ static int conv_float64(PyObject* o, double* out, const pyspec_sig* sig, int i, 
 
 static int conv_float32(PyObject* o, float* out, const pyspec_sig* sig, int i, Py_ssize_t item) {
 	double v;
-	if (conv_float64(o, &v, sig, i, item) < 0) return -1;
+	int st = conv_float64(o, &v, sig, i, item);
+	if (st < 0) return st;
 	// As struct.pack('f'): what rounds to a finite float32 fits.
 	float f = (float)v;
 	if (isinf(f) && !isinf(v)) return out_of_range(o, "float32", "+-3.4028235e38", sig, i, item);
@@ -354,7 +433,8 @@ static int conv_elem(PyObject* o, void* out, int code, const pyspec_sig* sig, in
 	switch (code) {
 	case PYSPEC_T_BOOL: {
 		int b;
-		if (conv_bool(o, &b, sig, i, item) < 0) return -1;
+		int st = conv_bool(o, &b, sig, i, item);
+		if (st < 0) return st;
 		*(uint8_t*)out = (uint8_t)b;
 		return 0;
 	}
@@ -784,6 +864,555 @@ static PyObject* host_list_of(const void* items, pyspec_ssize n, int code) { ret
 static PyObject* host_list_new(pyspec_ssize n) { return PyList_New(n); }
 static PyObject* host_tuple_steal(PyObject** items, pyspec_ssize n) { return pyspec_tuple_steal(items, n); }
 static int host_list_set_text(PyObject* l, pyspec_ssize i, const char* p, pyspec_ssize n, int code) { return pyspec_list_set_text(l, i, p, n, code); }
+
+// ---- Python objects for the Go part ----------------------------------------
+
+static const char* host_mismatch(int* kind, pyspec_ssize* len) {
+	*kind = mismatch_kind;
+	*len = (pyspec_ssize)strlen(mismatch_msg);
+	return mismatch_msg;
+}
+
+static void host_incref(PyObject* o) { Py_INCREF(o); }
+
+static PyObject* host_fetch_error(void) {
+	PyObject *type, *value, *tb;
+	PyErr_Fetch(&type, &value, &tb);
+	if (type == NULL) return NULL;
+	PyErr_NormalizeException(&type, &value, &tb);
+	if (value != NULL && tb != NULL) PyException_SetTraceback(value, tb);
+	Py_XDECREF(type);
+	Py_XDECREF(tb);
+	return value;
+}
+
+static void host_restore_error(PyObject* exc) {
+	PyObject* tb = PyException_GetTraceback(exc);
+	Py_INCREF(exc);
+	PyObject* type = (PyObject*)Py_TYPE(exc);
+	Py_INCREF(type);
+	PyErr_Restore(type, exc, tb);
+}
+
+// Python's datetime classes, imported when first needed.
+static PyObject *dt_datetime, *dt_timedelta, *dt_timezone, *dt_utc;
+
+static int datetime_load(void) {
+	if (dt_datetime != NULL) return 0;
+	PyObject* mod = PyImport_ImportModule("datetime");
+	if (mod == NULL) return -1;
+	PyObject* d = PyObject_GetAttrString(mod, "datetime");
+	PyObject* td = PyObject_GetAttrString(mod, "timedelta");
+	PyObject* tz = PyObject_GetAttrString(mod, "timezone");
+	PyObject* utc = tz ? PyObject_GetAttrString(tz, "utc") : NULL;
+	Py_DECREF(mod);
+	if (d == NULL || td == NULL || tz == NULL || utc == NULL) {
+		Py_XDECREF(d);
+		Py_XDECREF(td);
+		Py_XDECREF(tz);
+		Py_XDECREF(utc);
+		return -1;
+	}
+	dt_datetime = d;
+	dt_timedelta = td;
+	dt_timezone = tz;
+	dt_utc = utc;
+	return 0;
+}
+
+// is_a is isinstance(o, cls) for one of the classes above: 1, 0 or -1.
+static int is_a(PyObject* o, PyObject** cls) {
+	if (datetime_load() < 0) return -1;
+	return PyObject_IsInstance(o, *cls);
+}
+
+static int host_kind_of(PyObject* o) {
+	if (o == Py_None) return PYSPEC_K_NONE;
+	if (PyBool_Check(o)) return PYSPEC_K_BOOL;
+	if (PyLong_Check(o)) return PYSPEC_K_INT;
+	if (PyFloat_Check(o)) return PYSPEC_K_FLOAT;
+	if (PyComplex_Check(o)) return PYSPEC_K_COMPLEX;
+	if (PyUnicode_Check(o)) return PYSPEC_K_STR;
+	if (PyBytes_Check(o)) return PYSPEC_K_BYTES;
+	if (PyList_Check(o)) return PYSPEC_K_LIST;
+	if (PyTuple_Check(o)) return PYSPEC_K_TUPLE;
+	if (PyDict_Check(o)) return PYSPEC_K_DICT;
+	if (PyAnySet_Check(o)) return PYSPEC_K_SET;
+	int r = is_a(o, &dt_datetime);
+	if (r != 0) return r < 0 ? -1 : PYSPEC_K_DATETIME;
+	r = is_a(o, &dt_timedelta);
+	if (r != 0) return r < 0 ? -1 : PYSPEC_K_TIMEDELTA;
+	return PYSPEC_K_OTHER;
+}
+
+static int host_to_scalar(PyObject* o, int code, void* out) { return conv_elem(o, out, code, NULL, 0, -1); }
+
+static int host_to_complex(PyObject* o, double* re, double* im) {
+	if (PyComplex_Check(o)) {
+		*re = PyComplex_RealAsDouble(o);
+		*im = PyComplex_ImagAsDouble(o);
+		return PyErr_Occurred() ? -1 : 0;
+	}
+	// As complex(x) for a real number x; a number type's __complex__ too.
+	if (PyLong_Check(o) || PyFloat_Check(o) || PyIndex_Check(o) || PyObject_HasAttrString(o, "__complex__")) {
+		PyObject* c = PyObject_CallFunctionObjArgs((PyObject*)&PyComplex_Type, o, NULL);
+		if (c == NULL) return -1;
+		*re = PyComplex_RealAsDouble(c);
+		*im = PyComplex_ImagAsDouble(c);
+		Py_DECREF(c);
+		return PyErr_Occurred() ? -1 : 0;
+	}
+	return type_error(o, "complex", NULL, 0, -1);
+}
+
+static PyObject* host_from_complex(double re, double im) { return PyComplex_FromDoubles(re, im); }
+
+static int int_attr(PyObject* o, const char* name, int64_t* out) {
+	PyObject* v = PyObject_GetAttrString(o, name);
+	if (v == NULL) return -1;
+	long long x = PyLong_AsLongLong(v);
+	Py_DECREF(v);
+	if (x == -1 && PyErr_Occurred()) return -1;
+	*out = x;
+	return 0;
+}
+
+// timedelta_parts reads a timedelta's normalized days, seconds and microseconds.
+static int timedelta_parts(PyObject* o, int64_t* days, int64_t* seconds, int64_t* us) {
+	if (int_attr(o, "days", days) < 0 || int_attr(o, "seconds", seconds) < 0 || int_attr(o, "microseconds", us) < 0) return -1;
+	return 0;
+}
+
+static int host_to_datetime(PyObject* o, pyspec_datetime* out) {
+	int r = is_a(o, &dt_datetime);
+	if (r < 0) return -1;
+	if (r == 0) return type_error(o, "datetime", NULL, 0, -1);
+	PyObject* off = PyObject_CallMethod(o, "utcoffset", NULL);
+	if (off == NULL) return -1;
+	if (off == Py_None) {
+		Py_DECREF(off);
+		return mismatch(PYSPEC_EXC_VALUE,
+			"must be an aware datetime (with a tzinfo), not a naive one: Go's time.Time is an instant; "
+			"use dt.replace(tzinfo=...) or dt.astimezone()");
+	}
+	int64_t days, seconds, us;
+	int st = timedelta_parts(off, &days, &seconds, &us);
+	Py_DECREF(off);
+	if (st < 0) return -1;
+	if (us != 0) return mismatch(PYSPEC_EXC_VALUE, "has a UTC offset with microseconds, which Go's time zones cannot hold");
+	out->offset = days * 86400 + seconds;
+	if (int_attr(o, "year", &out->year) < 0 || int_attr(o, "month", &out->month) < 0 || int_attr(o, "day", &out->day) < 0 ||
+		int_attr(o, "hour", &out->hour) < 0 || int_attr(o, "minute", &out->minute) < 0 || int_attr(o, "second", &out->second) < 0 ||
+		int_attr(o, "microsecond", &out->microsecond) < 0)
+		return -1;
+	return 0;
+}
+
+static PyObject* host_from_datetime(const pyspec_datetime* d) {
+	if (datetime_load() < 0) return NULL;
+	PyObject* tz;
+	if (d->offset == 0) {
+		tz = Py_NewRef(dt_utc);
+	} else {
+		PyObject* delta = PyObject_CallFunction(dt_timedelta, "iL", 0, (long long)d->offset);
+		tz = delta ? PyObject_CallFunctionObjArgs(dt_timezone, delta, NULL) : NULL;
+		Py_XDECREF(delta);
+		if (tz == NULL) return NULL;
+	}
+	PyObject* r = PyObject_CallFunction(dt_datetime, "LLLLLLLO", (long long)d->year, (long long)d->month, (long long)d->day,
+		(long long)d->hour, (long long)d->minute, (long long)d->second, (long long)d->microsecond, tz);
+	Py_DECREF(tz);
+	return r;
+}
+
+static int host_to_timedelta(PyObject* o, int64_t* days, int64_t* seconds, int64_t* us) {
+	int r = is_a(o, &dt_timedelta);
+	if (r < 0) return -1;
+	if (r == 0) return type_error(o, "timedelta", NULL, 0, -1);
+	return timedelta_parts(o, days, seconds, us);
+}
+
+static PyObject* host_from_timedelta(int64_t us) {
+	if (datetime_load() < 0) return NULL;
+	return PyObject_CallFunction(dt_timedelta, "iiL", 0, 0, (long long)us);
+}
+
+static int host_seq_snapshot(PyObject* o, int tuple_only, PyObject** snap, pyspec_ssize* n) {
+	if (tuple_only ? !PyTuple_Check(o) : !(PyList_Check(o) || PyTuple_Check(o)))
+		return type_error(o, tuple_only ? "a tuple" : "a list or tuple", NULL, 0, -1);
+	*snap = PySequence_Tuple(o);
+	if (*snap == NULL) return -1;
+	*n = PYSPEC_TUPLE_SIZE(*snap);
+	return 0;
+}
+
+static int host_set_snapshot(PyObject* o, PyObject** snap, pyspec_ssize* n) {
+	if (!PyAnySet_Check(o)) return type_error(o, "a set or frozenset", NULL, 0, -1);
+	*snap = PySequence_Tuple(o);
+	if (*snap == NULL) return -1;
+	*n = PYSPEC_TUPLE_SIZE(*snap);
+	return 0;
+}
+
+static int host_dict_snapshot(PyObject* o, PyObject** snap, pyspec_ssize* n) {
+	if (!PyDict_Check(o)) return type_error(o, "a dict", NULL, 0, -1);
+	*snap = PyDict_Copy(o);
+	if (*snap == NULL) return -1;
+	*n = PyDict_Size(*snap);
+	return 0;
+}
+
+static PyObject* host_tuple_item(PyObject* t, pyspec_ssize i) { return PYSPEC_TUPLE_ITEM(t, i); }
+static int host_dict_next(PyObject* d, pyspec_ssize* pos, PyObject** k, PyObject** v) { return PyDict_Next(d, pos, k, v); }
+static PyObject* host_dict_new(void) { return PyDict_New(); }
+
+static int host_dict_set_steal(PyObject* d, PyObject* k, PyObject* v) {
+	int r = k != NULL && v != NULL ? PyDict_SetItem(d, k, v) : -1;
+	Py_XDECREF(k);
+	Py_XDECREF(v);
+	return r;
+}
+
+static PyObject* host_set_new(void) { return PySet_New(NULL); }
+
+static int host_set_add_steal(PyObject* s, PyObject* k) {
+	int r = k != NULL ? PySet_Add(s, k) : -1;
+	Py_XDECREF(k);
+	return r;
+}
+
+static int host_list_set_steal(PyObject* l, pyspec_ssize i, PyObject* v) { return v != NULL ? PyList_SetItem(l, i, v) : -1; }
+
+static PyObject* host_text_of(PyObject* o, int how) {
+	char buf[256];
+	switch (how) {
+	case 0: return PyObject_Str(o);
+	case 1: return PyObject_Repr(o);
+	}
+	return PyUnicode_FromString(pyspec_type_name(o, buf, sizeof buf));
+}
+
+static PyObject* attr_name(const char* name, pyspec_ssize n) { return PyUnicode_DecodeUTF8(name, n, "strict"); }
+
+static PyObject* host_getattr(PyObject* o, const char* name, pyspec_ssize n) {
+	PyObject* key = attr_name(name, n);
+	if (key == NULL) return NULL;
+	PyObject* r = PyObject_GetAttr(o, key);
+	Py_DECREF(key);
+	return r;
+}
+
+static int host_setattr(PyObject* o, const char* name, pyspec_ssize n, PyObject* v) {
+	PyObject* key = attr_name(name, n);
+	if (key == NULL) return -1;
+	int r = PyObject_SetAttr(o, key, v);
+	Py_DECREF(key);
+	return r;
+}
+
+static int host_hasattr(PyObject* o, const char* name, pyspec_ssize n) {
+	PyObject* key = attr_name(name, n);
+	if (key == NULL) return -1;
+	PyObject* r = PyObject_GetAttr(o, key);
+	Py_DECREF(key);
+	if (r != NULL) {
+		Py_DECREF(r);
+		return 1;
+	}
+	if (!PyErr_ExceptionMatches(PyExc_AttributeError)) return -1;
+	PyErr_Clear();
+	return 0;
+}
+
+static PyObject* host_call(PyObject* f, PyObject* const* args, pyspec_ssize nargs, PyObject* kwargs) {
+	PyObject* tuple = PyTuple_New(nargs);
+	if (tuple == NULL) return NULL;
+	for (pyspec_ssize i = 0; i < nargs; i++) {
+		Py_INCREF(args[i]);
+		PyTuple_SetItem(tuple, i, args[i]);
+	}
+	PyObject* r = PyObject_Call(f, tuple, kwargs);
+	Py_DECREF(tuple);
+	return r;
+}
+
+static int host_is_callable(PyObject* o) { return PyCallable_Check(o); }
+static int host_truth(PyObject* o) { return PyObject_IsTrue(o); }
+static pyspec_ssize host_length(PyObject* o) { return PyObject_Size(o); }
+static PyObject* host_getitem(PyObject* o, PyObject* k) { return PyObject_GetItem(o, k); }
+static int host_setitem(PyObject* o, PyObject* k, PyObject* v) { return v == NULL ? PyObject_DelItem(o, k) : PyObject_SetItem(o, k, v); }
+
+static PyObject* host_import(const char* name, pyspec_ssize n) {
+	PyObject* key = attr_name(name, n);
+	if (key == NULL) return NULL;
+	PyObject* r = PyImport_Import(key);
+	Py_DECREF(key);
+	return r;
+}
+
+// The GIL from Go's threads. Once Python has begun to exit (atexit), a
+// thread that asks for the GIL would be stopped for good inside
+// PyGILState_Ensure; the Go part gets an error instead.
+static int objects_finalizing;
+
+static int host_gil_ensure(void) {
+	if (__atomic_load_n(&objects_finalizing, __ATOMIC_ACQUIRE)) return -1;
+	int state = (int)PyGILState_Ensure();
+	pyspec_objects_tick();
+	return state;
+}
+
+static void host_gil_release(int state) { PyGILState_Release((PyGILState_STATE)state); }
+
+// References the Go part drops from threads without the GIL (a
+// runtime.Object nobody uses any more) wait here. A pending call drops
+// them; since Python 3.11 runs a pending call added by a thread it does
+// not know only when the main thread next looks (a GIL switch, a signal),
+// every call into the Go part also drops them first (pyspec_objects_tick),
+// as does a thread that takes the GIL for Go.
+static pthread_mutex_t later_mu = PTHREAD_MUTEX_INITIALIZER;
+static PyObject** later;
+static size_t later_n, later_cap;
+static int later_scheduled;
+int pyspec_later_pending;
+
+static int drain_later(void* unused) {
+	(void)unused;
+	pthread_mutex_lock(&later_mu);
+	__atomic_store_n(&pyspec_later_pending, 0, __ATOMIC_RELAXED);
+	PyObject** items = later;
+	size_t n = later_n;
+	later = NULL;
+	later_n = later_cap = 0;
+	later_scheduled = 0;
+	pthread_mutex_unlock(&later_mu);
+	for (size_t i = 0; i < n; i++) Py_DECREF(items[i]);
+	free(items);
+	return 0;
+}
+
+static void host_decref_later(PyObject* o) {
+	pthread_mutex_lock(&later_mu);
+	if (later_n == later_cap) {
+		size_t cap = later_cap ? later_cap * 2 : 64;
+		PyObject** grown = realloc(later, cap * sizeof *grown);
+		if (grown == NULL) {
+			// Out of memory: keep the reference (a leak, not a crash).
+			pthread_mutex_unlock(&later_mu);
+			return;
+		}
+		later = grown;
+		later_cap = cap;
+	}
+	later[later_n++] = o;
+	__atomic_store_n(&pyspec_later_pending, 1, __ATOMIC_RELAXED);
+	int schedule = !later_scheduled;
+	later_scheduled = 1;
+	pthread_mutex_unlock(&later_mu);
+	// Py_AddPendingCall needs no GIL. When its queue is full, the next
+	// drop tries again.
+	if (schedule && !__atomic_load_n(&objects_finalizing, __ATOMIC_ACQUIRE) && Py_AddPendingCall(drain_later, NULL) < 0) {
+		pthread_mutex_lock(&later_mu);
+		later_scheduled = 0;
+		pthread_mutex_unlock(&later_mu);
+	}
+}
+
+void pyspec_drain_later(void) { drain_later(NULL); }
+
+static PyObject* objects_at_exit(PyObject* self, PyObject* unused) {
+	(void)self;
+	(void)unused;
+	drain_later(NULL);
+	__atomic_store_n(&objects_finalizing, 1, __ATOMIC_RELEASE);
+	Py_RETURN_NONE;
+}
+
+static PyMethodDef objects_at_exit_def = {"_pyspec_objects_at_exit", objects_at_exit, METH_NOARGS, NULL};
+
+static void objects_after_fork(void) {
+	pthread_mutex_init(&later_mu, NULL);
+	later_scheduled = 0;
+}
+
+int pyspec_objects_init(pyspec_host* host) {
+	static int registered;
+	if (!registered) {
+		PyObject* atexit = PyImport_ImportModule("atexit");
+		PyObject* fn = PyCFunction_New(&objects_at_exit_def, NULL);
+		PyObject* reg = atexit && fn ? PyObject_CallMethod(atexit, "register", "O", fn) : NULL;
+		Py_XDECREF(atexit);
+		Py_XDECREF(fn);
+		if (reg == NULL) return -1;
+		Py_DECREF(reg);
+		registered = 1;
+	}
+	host->gil_ensure = host_gil_ensure;
+	host->gil_release = host_gil_release;
+	host->incref = host_incref;
+	host->decref_later = host_decref_later;
+	host->mismatch = host_mismatch;
+	host->fetch_error = host_fetch_error;
+	host->restore_error = host_restore_error;
+	host->kind_of = host_kind_of;
+	host->to_scalar = host_to_scalar;
+	host->to_complex = host_to_complex;
+	host->from_complex = host_from_complex;
+	host->to_datetime = host_to_datetime;
+	host->from_datetime = host_from_datetime;
+	host->to_timedelta = host_to_timedelta;
+	host->from_timedelta = host_from_timedelta;
+	host->seq_snapshot = host_seq_snapshot;
+	host->set_snapshot = host_set_snapshot;
+	host->dict_snapshot = host_dict_snapshot;
+	host->tuple_item = host_tuple_item;
+	host->dict_next = host_dict_next;
+	host->dict_new = host_dict_new;
+	host->dict_set_steal = host_dict_set_steal;
+	host->set_new = host_set_new;
+	host->set_add_steal = host_set_add_steal;
+	host->list_set_steal = host_list_set_steal;
+	host->text_of = host_text_of;
+	host->getattr = host_getattr;
+	host->setattr = host_setattr;
+	host->hasattr = host_hasattr;
+	host->call = host_call;
+	host->is_callable = host_is_callable;
+	host->truth = host_truth;
+	host->length = host_length;
+	host->getitem = host_getitem;
+	host->setitem = host_setitem;
+	host->import = host_import;
+	return 0;
+}
+
+int pyspec_exec_source(PyObject* module, const char* src, const char* const* names) {
+	PyObject* modname = PyModule_GetNameObject(module);
+	PyObject* globals = PyDict_New();
+	if (modname == NULL || globals == NULL || PyDict_SetItemString(globals, "__name__", modname) < 0 ||
+		PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) < 0) {
+		Py_XDECREF(modname);
+		Py_XDECREF(globals);
+		return -1;
+	}
+	Py_DECREF(modname);
+	PyObject* code = Py_CompileString(src, "<pyspec structs>", Py_file_input);
+	PyObject* r = code ? PyEval_EvalCode(code, globals, globals) : NULL;
+	Py_XDECREF(code);
+	int status = r == NULL ? -1 : 0;
+	Py_XDECREF(r);
+	for (int k = 0; status == 0 && names[k] != NULL; k++) {
+		PyObject* v = PyDict_GetItemString(globals, names[k]); // borrowed
+		if (v == NULL || PyModule_AddObjectRef(module, names[k], v) < 0) {
+			if (!PyErr_Occurred()) PyErr_Format(PyExc_RuntimeError, "pyspec: %s was not defined", names[k]);
+			status = -1;
+		}
+	}
+	Py_DECREF(globals);
+	return status;
+}
+
+PyObject* pyspec_make_enum(PyObject* module, const char* name, const char* doc, int flag, const char* const* names, const int64_t* values) {
+	PyObject* enum_mod = PyImport_ImportModule("enum");
+	if (enum_mod == NULL) return NULL;
+	PyObject* base = PyObject_GetAttrString(enum_mod, flag ? "IntFlag" : "IntEnum");
+	Py_DECREF(enum_mod);
+	if (base == NULL) return NULL;
+	PyObject* members = PyList_New(0);
+	PyObject* modname = PyModule_GetNameObject(module);
+	PyObject* cls = NULL;
+	if (members != NULL && modname != NULL) {
+		int ok = 1;
+		for (int k = 0; names[k] != NULL && ok; k++) {
+			PyObject* pair = Py_BuildValue("(sL)", names[k], (long long)values[k]);
+			ok = pair != NULL && PyList_Append(members, pair) == 0;
+			Py_XDECREF(pair);
+		}
+		PyObject* args = ok ? Py_BuildValue("(sO)", name, members) : NULL;
+		PyObject* kwargs = args ? Py_BuildValue("{sOss}", "module", modname, "qualname", name) : NULL;
+		cls = kwargs ? PyObject_Call(base, args, kwargs) : NULL;
+		Py_XDECREF(args);
+		Py_XDECREF(kwargs);
+	}
+	Py_XDECREF(members);
+	Py_XDECREF(modname);
+	Py_DECREF(base);
+	if (cls != NULL && doc != NULL) {
+		PyObject* text = PyUnicode_FromString(doc);
+		if (text == NULL || PyObject_SetAttrString(cls, "__doc__", text) < 0) Py_CLEAR(cls);
+		Py_XDECREF(text);
+	}
+	return cls;
+}
+
+// pyspec_to_instance converts an instance of type (or of a subclass) for
+// the Go part: its Go value and class index.
+int pyspec_to_instance(PyObject* o, PyTypeObject* type, pyspec_ref* out) {
+	if (PyObject_TypeCheck(o, type)) {
+		pyspec_object* obj = (pyspec_object*)o;
+		if (obj->gen != pyspec_gen) {
+			char msg[512];
+			stale_message(o, msg, sizeof msg);
+			return mismatch(PYSPEC_EXC_RUNTIME, "%s", msg);
+		}
+		out->goptr = obj->goptr;
+		out->cls = obj->cls;
+		return 0;
+	}
+	PyObject* qual = PyType_GetQualName(type);
+	const char* want = qual ? PyUnicode_AsUTF8AndSize(qual, NULL) : NULL;
+	if (want == NULL) {
+		PyErr_Clear();
+		want = "?";
+	}
+	int r = type_error(o, want, NULL, 0, -1);
+	Py_XDECREF(qual);
+	return r;
+}
+
+// pyspec_to_enum converts a member of the enum class cls, or an int that is
+// one of its values, for the Go part.
+int pyspec_to_enum(PyObject* o, PyObject* cls, int64_t* out) {
+	char tn[256];
+	PyObject* name = PyObject_GetAttrString(cls, "__name__");
+	const char* n = name ? PyUnicode_AsUTF8AndSize(name, NULL) : NULL;
+	if (n == NULL) {
+		Py_XDECREF(name);
+		return -1;
+	}
+	int r;
+	if (!PyLong_Check(o) || PyBool_Check(o)) {
+		r = mismatch(PYSPEC_EXC_TYPE, "must be %s or int, not %.200s", n, pyspec_type_name(o, tn, sizeof tn));
+	} else {
+		PyObject* member = PyObject_CallFunctionObjArgs(cls, o, NULL);
+		if (member == NULL) {
+			if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+				PyErr_Clear();
+				PyObject* repr = PyObject_Repr(o);
+				const char* text = repr ? PyUnicode_AsUTF8AndSize(repr, NULL) : NULL;
+				r = text ? mismatch(PYSPEC_EXC_VALUE, "must be a %s: %.100s is not one of its values", n, text) : -1;
+				Py_XDECREF(repr);
+			} else {
+				r = -1;
+			}
+		} else {
+			long long v = PyLong_AsLongLong(member);
+			Py_DECREF(member);
+			r = v == -1 && PyErr_Occurred() ? -1 : 0;
+			*out = v;
+		}
+	}
+	Py_DECREF(name);
+	return r;
+}
+
+PyObject* pyspec_from_enum(PyObject* cls, int64_t v) {
+	PyObject* value = PyLong_FromLongLong(v);
+	if (value == NULL) return NULL;
+	PyObject* member = PyObject_CallFunctionObjArgs(cls, value, NULL);
+	Py_DECREF(value);
+	return member;
+}
 
 void pyspec_host_init(pyspec_host* host) {
 	host->abi = PYSPEC_HOST_ABI;
@@ -1285,6 +1914,7 @@ static void (*fork_reset)(void);
 static void child_after_fork(void) {
 	pyspec_gen++;
 	async_after_fork();
+	objects_after_fork();
 	if (fork_reset) fork_reset();
 }
 

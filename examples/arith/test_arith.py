@@ -53,6 +53,22 @@ def test_int_and_index():
     assert repr(b) == "Bits(0b1100)"
 
 
+def test_hash_uses_the_value_as_python_does():
+    class H:
+        def __init__(self, v):
+            self.v = v
+
+        def __hash__(self):
+            return self.v
+
+    # The value itself where it fits a Py_hash_t; past that, the int's
+    # hash; never -1.
+    for v in [0, 12, 2**61, 2**62 + 5, 2**63 + 7, 2**64 - 1]:
+        assert hash(A.Bits(v)) == hash(H(v)), v
+    assert hash(A.Frac(-1)) == hash(H(-1000003 ^ 1))
+    assert hash(A.Bits(2**64 - 1)) != -1
+
+
 def test_arithmetic_operators():
     f, g = A.Frac(1, 2), A.Frac(1, 3)
     assert f + g == A.Frac(5, 6)

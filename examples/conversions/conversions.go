@@ -33,6 +33,8 @@ func Greet(name, greeting string, punct *string) string {
 	return greeting + ", " + name + p
 }
 
+func Quote(s, open, close string) string { return open + s + close }
+
 func ReverseBytes(data []byte) []byte {
 	for i, j := 0, len(data)-1; i < j; i, j = i+1, j-1 {
 		data[i], data[j] = data[j], data[i]

@@ -135,6 +135,10 @@ def test_signatures():
     assert str(inspect.signature(c.scale)) == "(x, /, factor=2.0, *, clamp=False)"
     assert str(inspect.signature(c.greet)) == "(name, greeting='Hello', *, punct=None)"
     assert str(inspect.signature(c.join)) == "(parts, sep=',')"
+    # Text signatures are ASCII: non-ASCII defaults are escaped there.
+    assert str(inspect.signature(c.quote)) == "(s, open='«', close='»')"
+    assert c.quote.__text_signature__ == "($module, s, open='\\xab', close='\\xbb')"
+    assert c.quote("x") == "«x»"
     assert c.add.__doc__ == "a + b."
 
 

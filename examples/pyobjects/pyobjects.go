@@ -1,0 +1,364 @@
+// Package pyobjects implements the pyobjects example: Go code that holds,
+// inspects and calls Python objects, takes unions, and calls back into
+// Python from any goroutine.
+package pyobjects
+
+import (
+	"fmt"
+	goruntime "runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pyspec/pyspec/runtime"
+)
+
+func Describe(x runtime.Object) string { return x.TypeName() + ": " + x.Repr() }
+
+func Attr(o runtime.Object, name string, def runtime.Object) (runtime.Object, error) {
+	has, err := o.HasAttr(name)
+	if err != nil {
+		return runtime.Object{}, err
+	}
+	if !has {
+		return def, nil
+	}
+	return o.Attr(name)
+}
+
+func AsNumber(o runtime.Object) (float64, error) { return runtime.As[float64](o) }
+
+func GoValues() (runtime.Object, error) {
+	return runtime.ValueOf(map[string]any{
+		"int":      42,
+		"float":    2.5,
+		"str":      "héllo",
+		"bytes":    []byte("raw"),
+		"list":     []int{1, 2, 3},
+		"nested":   map[string][]string{"a": {"x", "y"}},
+		"none":     nil,
+		"bool":     true,
+		"complex":  complex(1, -2),
+		"set":      map[string]struct{}{"only": {}},
+		"duration": 1500 * time.Millisecond,
+		"when":     time.Date(2024, 2, 29, 23, 59, 0, 0, time.UTC),
+		"money":    &Money{Cents: 250},
+	})
+}
+
+var (
+	keptMu sync.Mutex
+	kept   runtime.Object
+)
+
+func Keep(o runtime.Object) {
+	keptMu.Lock()
+	defer keptMu.Unlock()
+	kept = o
+}
+
+func Kept() runtime.Object {
+	keptMu.Lock()
+	defer keptMu.Unlock()
+	return kept
+}
+
+func Drop() {
+	keptMu.Lock()
+	defer keptMu.Unlock()
+	kept.Close()
+	kept = runtime.Object{}
+}
+
+func Poke(m runtime.Object, key string, value runtime.Object) (runtime.Object, int64, bool, error) {
+	if err := m.SetItem(key, value); err != nil {
+		return runtime.Object{}, 0, false, err
+	}
+	if _, err := m.Item("gone"); err == nil {
+		if err := m.DelItem("gone"); err != nil {
+			return runtime.Object{}, 0, false, err
+		}
+	}
+	got, err := m.Item(key)
+	if err != nil {
+		return runtime.Object{}, 0, false, err
+	}
+	n, err := m.Len()
+	if err != nil {
+		return runtime.Object{}, 0, false, err
+	}
+	t, err := m.Truth()
+	return got, int64(n), t, err
+}
+
+func CallKw(f runtime.Object, x int64) (runtime.Object, error) {
+	return f.CallKw([]any{x}, map[string]any{"scale": 2})
+}
+
+// GoObjects collects Go's garbage until the count of live Objects settles:
+// what the leak tests compare.
+func GoObjects() int64 {
+	prev := int64(-1)
+	for range 100 {
+		goruntime.GC()
+		n := runtime.LiveObjects()
+		if n == prev {
+			return n
+		}
+		prev = n
+		time.Sleep(time.Millisecond)
+	}
+	return prev
+}
+
+// ReprInGoroutines runs without the GIL; each goroutine's Repr takes it.
+func ReprInGoroutines(o runtime.Object, n int64) []string {
+	out := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range out {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = o.Repr()
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func Loads(text string) (runtime.Object, error) {
+	json, err := runtime.Import("json")
+	if err != nil {
+		return runtime.Object{}, err
+	}
+	return json.CallMethod("loads", text)
+}
+
+// Double's x is an int64, a float64 or a string: the union's alternative
+// the Python value matched.
+func Double(x any) any {
+	switch v := x.(type) {
+	case int64:
+		return v * 2
+	case float64:
+		return v * 2
+	case string:
+		return v + v
+	}
+	panic(fmt.Sprintf("unexpected %T", x))
+}
+
+func MaybeLength(x any) *int64 {
+	var n int64
+	switch v := x.(type) {
+	case nil:
+		return nil
+	case string:
+		n = int64(len(v))
+	case []int64:
+		n = int64(len(v))
+	}
+	return &n
+}
+
+func Apply(f func(int64) (int64, error), xs []int64) ([]int64, error) {
+	out := make([]int64, len(xs))
+	for i, x := range xs {
+		y, err := f(x)
+		if err != nil {
+			return nil, err // the Python exception, raised again as it was
+		}
+		out[i] = y
+	}
+	return out, nil
+}
+
+func CallEach(f func(string) error, words []string, n int64) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, len(words))
+	sem := make(chan struct{}, max(n, 1))
+	for _, w := range words {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := f(w); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs // nil when there were none
+}
+
+func CallAny(f func(args ...any) (runtime.Object, error), a, b runtime.Object) (runtime.Object, error) {
+	return f(a, b)
+}
+
+func FirstOk(fs []func() (string, error)) (string, error) {
+	var last error = runtime.ValueError("no functions")
+	for _, f := range fs {
+		s, err := f()
+		if err == nil {
+			return s, nil
+		}
+		last = fmt.Errorf("first_ok: every function failed: %w", err)
+	}
+	return "", last
+}
+
+var (
+	subMu      sync.Mutex
+	subscriber func(string) (bool, error)
+)
+
+func Subscribe(f func(string) (bool, error)) {
+	subMu.Lock()
+	defer subMu.Unlock()
+	subscriber = f
+}
+
+func Publish(msg string) (bool, error) {
+	subMu.Lock()
+	f := subscriber
+	subMu.Unlock()
+	if f == nil {
+		return false, runtime.RuntimeError("no subscriber")
+	}
+	type result struct {
+		ok  bool
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		ok, err := f(msg)
+		done <- result{ok, err}
+	}()
+	r := <-done
+	return r.ok, r.err
+}
+
+// Money is an amount in cents.
+type Money struct{ Cents int64 }
+
+func NewMoney(cents int64) *Money { return &Money{cents} }
+
+func (m *Money) Add(other any) (*Money, error) {
+	switch v := other.(type) {
+	case int64:
+		return &Money{m.Cents + v*100}, nil
+	case float64:
+		return &Money{m.Cents + int64(v*100+0.5)}, nil
+	case *Money:
+		return &Money{m.Cents + v.Cents}, nil
+	}
+	return nil, runtime.TypeError("cannot add %T", other)
+}
+
+func (m *Money) Radd(other any) (*Money, error) { return m.Add(other) }
+
+func (m *Money) Eq(other *Money) bool { return m.Cents == other.Cents }
+func (m *Money) Hash() int64          { return m.Cents }
+func (m *Money) Repr() string         { return fmt.Sprintf("Money(%d)", m.Cents) }
+
+func (m *Money) Split(n int64, cents bool) (any, error) {
+	if n <= 0 {
+		return nil, runtime.ValueError("n must be positive, not %d", n)
+	}
+	parts := make([]int64, n)
+	for i := range parts {
+		parts[i] = m.Cents / n
+		if int64(i) < m.Cents%n {
+			parts[i]++
+		}
+	}
+	if cents {
+		return parts, nil
+	}
+	out := make([]*Money, n)
+	for i, p := range parts {
+		out[i] = &Money{p}
+	}
+	return out, nil
+}
+
+func Concat(sep string, parts ...string) string { return strings.Join(parts, sep) }
+
+func Tally(counts map[string]int64) (int64, []string) {
+	var total int64
+	names := make([]string, 0, len(counts))
+	for k, v := range counts {
+		total += v
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return total, names
+}
+
+func CallShape(first int64, options map[string]runtime.Object, rest ...runtime.Object) string {
+	keys := make([]string, 0, len(options))
+	for k := range options {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return fmt.Sprintf("first=%d rest=%d keywords=%v", first, len(rest), keys)
+}
+
+// Record holds fields by name, which Python reaches as attributes.
+type Record struct {
+	Closed bool
+	fields map[string]runtime.Object
+}
+
+func NewRecord() *Record { return &Record{fields: map[string]runtime.Object{}} }
+
+func (r *Record) Getattr(name string) (runtime.Object, error) {
+	v, ok := r.fields[name]
+	if !ok {
+		return runtime.Object{}, runtime.AttributeError("'Record' object has no attribute '%s'", name)
+	}
+	return v, nil
+}
+
+func (r *Record) Setattr(name string, value runtime.Object) error {
+	if r.Closed {
+		return runtime.ValueError("the record is closed")
+	}
+	r.fields[name] = value
+	return nil
+}
+
+func (r *Record) Delattr(name string) error {
+	v, ok := r.fields[name]
+	if !ok {
+		return runtime.AttributeError("'Record' object has no attribute '%s'", name)
+	}
+	v.Close()
+	delete(r.fields, name)
+	return nil
+}
+
+func (r *Record) Enter() *Record { return r }
+
+// Exit closes the record, dropping Go's references to its fields at once,
+// whether or not the block raised; false lets an exception through.
+func (r *Record) Exit(excType, exc, tb runtime.Object) bool {
+	for k, v := range r.fields {
+		v.Close()
+		delete(r.fields, k)
+	}
+	r.Closed = true
+	return false
+}
+
+func (r *Record) Fields() []string {
+	names := make([]string, 0, len(r.fields))
+	for k := range r.fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
