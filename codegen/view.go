@@ -1259,6 +1259,11 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 			}
 			pv.GoExpr = goFromC(p.Type, "a."+pv.Field, "a."+pv.Present)
 		}
+		if conv := paramConv(sig, p); conv != "" {
+			// A named type of the author's package, whose underlying type
+			// is the spec's.
+			pv.GoExpr = convertTo(conv, pv.GoExpr)
+		}
 		c.Params = append(c.Params, pv)
 		switch {
 		case sig.Struct != nil:
@@ -1275,21 +1280,53 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 		c.GoArgs = strings.Join(goOrder(sig, goArgs), ", ")
 	}
 	alone := len(results) == 1
-	for _, t := range results {
-		c.resultTypes = append(c.resultTypes, t.GoTypeIn(implAlias))
+	for i, t := range results {
+		if i < len(sig.ResultConv) && sig.ResultConv[i] != "" {
+			c.resultTypes = append(c.resultTypes, qualifyConv(sig.ResultConv[i]))
+		} else {
+			c.resultTypes = append(c.resultTypes, t.GoTypeIn(implAlias))
+		}
 	}
 	for i, t := range results {
 		if t.Dynamic() {
 			c.toTypes = append(c.toTypes, t)
 		}
 		r := &resultView{Field: fmt.Sprintf("r%d", i), GoVar: fmt.Sprintf("v%d", i), CType: cResultType(t, alone)}
-		r.GoToC = goToC(t, r.GoVar, alone)
-		r.GoToPy = goToPy(t, r.GoVar)
+		val := r.GoVar
+		if i < len(sig.ResultConv) && sig.ResultConv[i] != "" {
+			val = "(" + t.GoTypeIn(implAlias) + ")(" + val + ")" // from the named type
+		}
+		r.GoToC = goToC(t, val, alone)
+		r.GoToPy = goToPy(t, val)
 		r.CToPy = cToPy(t, "r."+r.Field, alone)
 		c.Results = append(c.Results, r)
 	}
 	return c
 }
+
+// paramConv is the named Go type binding found for parameter p, or "".
+// ParamConv follows the Go function's order (*args last).
+func paramConv(sig *spec.Signature, p *spec.Param) string {
+	for i, q := range sig.GoOrder() {
+		if q == p && i < len(sig.ParamConv) {
+			return sig.ParamConv[i]
+		}
+	}
+	return ""
+}
+
+// qualifyConv spells a named type of the author's package ("UserID",
+// "*UserID") in the glue.
+func qualifyConv(conv string) string {
+	if strings.HasPrefix(conv, "*") {
+		return "*" + implAlias + "." + conv[1:]
+	}
+	return implAlias + "." + conv
+}
+
+// convertTo is the Go conversion of expr to a named type of the author's
+// package.
+func convertTo(conv, expr string) string { return "(" + qualifyConv(conv) + ")(" + expr + ")" }
 
 // dynamicParam sets up an argument the Go part converts: C passes the
 // object (NULL when absent), and the Go prelude converts it before the

@@ -24,6 +24,11 @@ type goSource struct {
 	// runtimeAlias is the name each declaration's file imports the pyspec
 	// runtime as ("runtime" unless renamed).
 	runtimeAlias map[ast.Node]string
+	// The package type-checked (see gotypes.go), for aliases, named types
+	// and positions.
+	fset *token.FileSet
+	pkg  *types.Package
+	info *types.Info
 }
 
 // bind locates the author's Go package and checks that every function,
@@ -110,7 +115,7 @@ func (l *loader) bind(m *Module) {
 			decl := src.method(c.GoName, c.Buffer.GoMethod)
 			if decl == nil {
 				l.errorf(at(c.Pos), "class %s: buffer export needs the Go method %s", c.Name, want)
-			} else if withErr, err := src.checkTypes(decl, []string{"runtime.Flags"}, []string{"runtime.Export"}); err != nil || !withErr {
+			} else if withErr, conv, err := src.checkTypes(decl, []string{"runtime.Flags"}, []string{"runtime.Export"}); err != nil || !withErr || conv != nil {
 				l.errorf(at(c.Pos), "class %s: Go method %s.Buffer does not match; expected %s", c.Name, c.GoName, want)
 			}
 			if c.Buffer.ReleaseGoMethod != "" {
@@ -131,9 +136,9 @@ func (l *loader) bindPickle(c *Class, src *goSource) {
 	marshal, unmarshal := src.method(c.GoName, "MarshalBinary"), src.method(c.GoName, "UnmarshalBinary")
 	hasBinary := false
 	if marshal != nil && unmarshal != nil {
-		withErr, err := src.checkTypes(marshal, nil, []string{"[]byte"})
-		withErr2, err2 := src.checkTypes(unmarshal, []string{"[]byte"}, nil)
-		hasBinary = err == nil && withErr && err2 == nil && withErr2
+		withErr, conv, err := src.checkTypes(marshal, nil, []string{"[]byte"})
+		withErr2, conv2, err2 := src.checkTypes(unmarshal, []string{"[]byte"}, nil)
+		hasBinary = err == nil && withErr && err2 == nil && withErr2 && conv == nil && conv2 == nil
 	}
 	want := fmt.Sprintf("func (v *%s) MarshalBinary() ([]byte, error) and func (v *%s) UnmarshalBinary(data []byte) error", c.GoName, c.GoName)
 	switch c.Pickle {
@@ -186,8 +191,11 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 			l.errorf(at(pr.Pos), "class %s: property %s needs the Go method %s", c.Name, pr.Name, want)
 			continue
 		}
-		if pr.GetterErrors, err = src.checkShape(decl, &Signature{}, []*Type{pr.Type}); err != nil {
+		get := &Signature{}
+		if pr.GetterErrors, err = src.checkShape(decl, get, []*Type{pr.Type}); err != nil {
 			l.errorf(at(pr.Pos), "class %s: property %s: Go method %s %v; expected %s", c.Name, pr.Name, pr.Getter, err, want)
+		} else if get.ResultConv != nil {
+			l.errorf(at(pr.Pos), "class %s: property %s: Go method %s returns the named type %s; a property's Go type must be %s itself", c.Name, pr.Name, pr.Getter, get.ResultConv[0], pr.Type.GoType())
 		}
 		if pr.Setter != "" {
 			want := fmt.Sprintf("func (x *%s) %s(v %s) error", c.GoName, pr.Setter, pr.Type.GoType())
@@ -199,6 +207,8 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 			one := &Signature{Params: []*Param{{Name: "v", Type: pr.Type}}}
 			if pr.SetterErrors, err = src.checkShape(decl, one, nil); err != nil {
 				l.errorf(at(pr.Pos), "class %s: property %s: Go method %s %v; expected %s", c.Name, pr.Name, pr.Setter, err, want)
+			} else if one.ParamConv != nil {
+				l.errorf(at(pr.Pos), "class %s: property %s: Go method %s takes the named type %s; a property's Go type must be %s itself", c.Name, pr.Name, pr.Setter, one.ParamConv[0], pr.Type.GoType())
 			}
 		}
 	}
@@ -384,11 +394,24 @@ func (src *goSource) checkShape(decl *ast.FuncDecl, sig *Signature, results []*T
 		}
 		wantResults = append(wantResults, r.GoType())
 	}
-	return src.checkTypes(decl, want, wantResults)
+	returnsError, conv, err := src.checkTypes(decl, want, wantResults)
+	if err == nil && conv != nil {
+		if sig.Struct != nil {
+			conv.params = nil // the struct's own fields are checked apart
+		}
+		sig.ParamConv, sig.ResultConv = conv.params, conv.results
+	}
+	return returnsError, err
 }
 
-// checkTypes is checkShape on explicit Go type spellings.
-func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (returnsError bool, err error) {
+// goConv lists the named Go types the glue converts to (parameters) and
+// from (results), "" where the Go type is the spec's.
+type goConv struct{ params, results []string }
+
+// checkTypes is checkShape on explicit Go type spellings. A type spelled
+// otherwise may still be the spec's, through an alias or as a named type of
+// the package (then converted, and listed in conv).
+func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (returnsError bool, conv *goConv, err error) {
 	alias := src.runtimeAlias[ast.Node(decl)]
 	spell := func(t string) string {
 		if alias != "runtime" {
@@ -400,12 +423,36 @@ func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (r
 	if len(got) == len(params)+1 && isContext(got[0].typ) {
 		got = got[1:] // the glue passes the context
 	}
+	// Errors start with where the Go declaration is.
+	at := "(" + src.position(decl.Name.Pos()) + ")"
 	if len(got) != len(params) {
-		return false, fmt.Errorf("takes %d parameters, the spec gives %d", len(got), len(params))
+		return false, nil, fmt.Errorf("%s takes %d parameters, the spec gives %d", at, len(got), len(params))
+	}
+	c := &goConv{}
+	matches := func(e ast.Expr, want string, convs *[]string) bool {
+		if types.ExprString(e) == spell(want) {
+			*convs = append(*convs, "")
+			return true
+		}
+		if strings.HasPrefix(want, "...") {
+			if el, ok := e.(*ast.Ellipsis); ok {
+				cv, ok := src.resolve(el.Elt, want[3:])
+				if ok && cv == "" {
+					*convs = append(*convs, "")
+				}
+				return ok && cv == "" // a named element type would need a copy
+			}
+			return false
+		}
+		cv, ok := src.resolve(e, want)
+		if ok {
+			*convs = append(*convs, cv)
+		}
+		return ok
 	}
 	for i, g := range got {
-		if gs := types.ExprString(g.typ); gs != spell(params[i]) {
-			return false, fmt.Errorf("parameter %s is %s, the spec needs %s", g.name, gs, spell(params[i]))
+		if !matches(g.typ, params[i], &c.params) {
+			return false, nil, fmt.Errorf("%s parameter %s is %s, the spec needs %s", at, g.name, src.describe(g.typ), spell(params[i]))
 		}
 	}
 	res := expand(decl.Type.Results)
@@ -416,14 +463,17 @@ func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (r
 		}
 	}
 	if len(res) != len(results) {
-		return false, fmt.Errorf("returns %d values (besides an error), the spec gives %d", len(res), len(results))
+		return false, nil, fmt.Errorf("%s returns %d values (besides an error), the spec gives %d", at, len(res), len(results))
 	}
 	for i, r := range res {
-		if rs := types.ExprString(r.typ); rs != spell(results[i]) {
-			return false, fmt.Errorf("result %d is %s, the spec needs %s", i+1, rs, spell(results[i]))
+		if !matches(r.typ, results[i], &c.results) {
+			return false, nil, fmt.Errorf("%s result %d is %s, the spec needs %s", at, i+1, src.describe(r.typ), spell(results[i]))
 		}
 	}
-	return returnsError, nil
+	if strings.Join(c.params, "")+strings.Join(c.results, "") == "" {
+		c = nil
+	}
+	return returnsError, c, nil
 }
 
 type field struct {
@@ -486,8 +536,9 @@ func readGoPackage(dir string) (*goSource, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	src := &goSource{funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, types: map[string]*ast.TypeSpec{}, runtimeAlias: map[ast.Node]string{}}
+	src := &goSource{funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, types: map[string]*ast.TypeSpec{}, runtimeAlias: map[ast.Node]string{}, fset: fset}
 	names := map[string]bool{}
+	var files []*ast.File
 	for _, e := range entries {
 		n := e.Name()
 		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
@@ -498,6 +549,7 @@ func readGoPackage(dir string) (*goSource, string, error) {
 			return nil, "", fmt.Errorf("reading the Go package: %v", err)
 		}
 		names[f.Name.Name] = true
+		files = append(files, f)
 		alias := "runtime"
 		for _, im := range f.Imports {
 			if im.Path.Value == `"github.com/pyspec/pyspec/runtime"` && im.Name != nil {
@@ -545,6 +597,7 @@ func readGoPackage(dir string) (*goSource, string, error) {
 	if name == "main" {
 		return nil, "", fmt.Errorf("the Go package in %s is package main; the implementation must be an importable package", dir)
 	}
+	src.pkg, src.info = checkPackage(fset, name, files)
 	return src, name, nil
 }
 

@@ -234,6 +234,10 @@ type Signature struct {
 	NPosOnly int     // positional-only parameters come first
 	NPos     int     // positional-only plus positional-or-keyword
 	Struct   *Struct // non-nil: the Go function takes this struct
+	// The named Go types of the package the glue converts arguments to
+	// and results from ("UserID" for a Go parameter of type UserID where
+	// the spec says int64), by index; nil when none. Set by binding.
+	ParamConv, ResultConv []string
 }
 
 func (s *Signature) variadic(k ParamKind) *Param {

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -97,7 +98,7 @@ func TestBindReportsMissingGoFunction(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		"module.yaml:3:3: function add: Go function Add takes 2 parameters, the spec gives 1; expected func Add(a int64) (int64, error)",
+		"module.yaml:3:3: function add: Go function Add (m.go:3:6) takes 2 parameters, the spec gives 1; expected func Add(a int64) (int64, error)",
 		"module.yaml:6:3: function sub: Go function Sub not found in package example.com/m",
 	} {
 		if !strings.Contains(msg, want) {
@@ -286,7 +287,7 @@ classes:
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		"module.yaml:3:3: function scale: Go function Scale parameter k is int, the spec needs int64; expected func Scale(x float64, k int64) (float64, error)",
+		"module.yaml:3:3: function scale: Go function Scale (m.go:5:6) parameter k is int, the spec needs int64; expected func Scale(x float64, k int64) (float64, error)",
 		"module.yaml:15:7: class Point: attribute x: field Point.X is float32, the spec needs float64",
 	} {
 		if !strings.Contains(msg, want) {
@@ -410,4 +411,59 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// Aliases and named types of the package bind where their underlying type
+// is the spec's; a mismatch shows where the Go type is declared.
+func TestBindSeesThroughAliasesAndNamedTypes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	os.WriteFile(dir+"/m.go", []byte(`package m
+
+type Meters = float64
+
+type ID int64
+
+type Celsius float32
+
+func Twice(d Meters) Meters { return 2 * d }
+
+func Next(id ID) (ID, error) { return id + 1, nil }
+
+func Maybe(id *ID) *ID { return id }
+
+func Warm(c Celsius) Celsius { return c }
+`), 0o644)
+	os.WriteFile(dir+"/module.yaml", []byte(`module: m
+functions:
+  twice: {args: {d: float64}, returns: float64}
+  next: {args: {id: int64}, returns: int64}
+  maybe: {args: {id: int64 | None}, returns: int64 | None}
+  warm: {args: {c: float64}, returns: float64}
+`), 0o644)
+	_, err := Load(dir + "/module.yaml")
+	if err == nil {
+		t.Fatal("want the Celsius mismatch")
+	}
+	msgs := strings.Split(err.Error(), "\n")
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "module.yaml:6:3: function warm: Go function Warm (m.go:15:6) parameter c is Celsius (m.go:7:6: type Celsius float32), the spec needs float64") {
+		t.Fatalf("got:\n%s", err)
+	}
+	os.WriteFile(dir+"/module.yaml", []byte(`module: m
+functions:
+  twice: {args: {d: float64}, returns: float64}
+  next: {args: {id: int64}, returns: int64}
+  maybe: {args: {id: int64 | None}, returns: int64 | None}
+`), 0o644)
+	m, err := Load(dir + "/module.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, maybe, twice := m.Functions[1].Sig, m.Functions[2].Sig, m.Functions[0].Sig
+	if twice.ParamConv != nil || twice.ResultConv != nil {
+		t.Errorf("an alias needs no conversion: %v %v", twice.ParamConv, twice.ResultConv)
+	}
+	if fmt.Sprint(next.ParamConv, next.ResultConv, maybe.ParamConv, maybe.ResultConv) != "[ID] [ID] [*ID] [*ID]" {
+		t.Errorf("conversions: %v %v %v %v", next.ParamConv, next.ResultConv, maybe.ParamConv, maybe.ResultConv)
+	}
 }

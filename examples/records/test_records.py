@@ -193,3 +193,17 @@ def test_no_leaks_over_many_crossings():
     gc.collect()
     assert (sys.getrefcount(key), sys.getrefcount(value), sys.getrefcount(t)) == refs
     assert rss() - before < 20_000
+
+
+def test_go_aliases_and_named_types():
+    assert r.double_distance(1.5) == 3.0
+    assert r.next_id(41) == 42
+    assert r.maybe_id(None) is None and r.maybe_id(1) == 2
+    assert r.tag_count(["a", "b"]) == 2
+    assert r.sorted_tags(3) == ["a", "b", "c"]
+    with pytest.raises(OverflowError, match=r"next_id\(\) argument 'id' out of range for int64"):
+        r.next_id(2**63)
+
+
+def test_methods_promoted_from_an_embedded_go_type():
+    assert r.Employee("Ann", 7).greeting() == "Hello, Ann"
