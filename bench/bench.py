@@ -378,7 +378,7 @@ def fmt_ns(ns):
         return f"{ns / 1e6:,.2f} ms"
     if ns >= 1e4:
         return f"{ns / 1e3:,.1f} µs"
-    return f"{ns:,.1f}"
+    return f"{ns:,.1f} ns"
 
 
 def fmt_cell(ns):
@@ -470,7 +470,7 @@ def large_results(m):
         assert bytes(m.blob(n))[:3] == b"\x00\x01\x02" and m.blob_bytes(n)[:3] == b"\x00\x01\x02"
         timed = measure_interleaved({"lent": ("f(n)", {"f": m.blob, "n": n}), "copied": ("f(n)", {"f": m.blob_bytes, "n": n})})
         out.append((n, timed["lent"]["median"], timed["copied"]["median"]))
-        print(f"  blob({n:,}): lent {fmt_ns(timed['lent']['median'])} ns, copied {fmt_ns(timed['copied']['median'])} ns",
+        print(f"  blob({n:,}): lent {fmt_ns(timed['lent']['median'])}, copied {fmt_ns(timed['copied']['median'])}",
               file=sys.stderr, flush=True)
     return out
 
@@ -590,7 +590,7 @@ def main():
                "copy costs:", "",
                "| size | blob (lent) | blob_bytes (copied) | copied / lent |", "|---|---:|---:|---:|"]
         for n, lent, copied in big_results:
-            md.append(f"| {n / 2**20:,.0f} MiB | {fmt_ns(lent)} ns | {fmt_ns(copied)} ns | {copied / lent:,.0f}× |")
+            md.append(f"| {n / 2**20:,.0f} MiB | {fmt_ns(lent)} | {fmt_ns(copied)} | {copied / lent:,.0f}× |")
 
     md += ["", "## Targets", "", "Computed from the medians above.", ""]
     md += targets(results, by_key)

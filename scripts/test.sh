@@ -15,3 +15,5 @@ bin="$(mktemp -d)/pyspec"
 go build -o "$bin" ./cmd/pyspec
 (cd tests/editor && PYSPEC_BIN="$bin" node --test)
 bash bench/run --quick --python "$PYSPEC_PYTHON"
+# And with numpy 2 from .venv (Debian's is 1.24).
+bash bench/run --quick --python .venv/bin/python
