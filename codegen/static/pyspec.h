@@ -328,6 +328,10 @@ void pyspec_async_init(pyspec_host* host, pyspec_async_hooks hooks);
 // call the Go part has prepared under *token (set here): its first step
 // makes a future on the running event loop and starts the goroutine.
 PyObject* pyspec_async_begin(uint64_t* token, const char* name);
+// pyspec_async_abandon drops the coroutine of a call Go refused (an
+// argument it could not convert): closed first, so that Python does not
+// also warn that it was never awaited. The pending exception is kept.
+void pyspec_async_abandon(PyObject* coro);
 
 // pyspec_interrupt_init makes the pipe through which a Ctrl-C reaches the
 // contexts of running Go calls.

@@ -1718,6 +1718,16 @@ PyObject* pyspec_async_begin(uint64_t* token, const char* name) {
 	return coro;
 }
 
+void pyspec_async_abandon(PyObject* coro) {
+	PyObject *type, *value, *tb;
+	PyErr_Fetch(&type, &value, &tb);
+	PyObject* r = PyObject_CallMethod(coro, "close", NULL);
+	if (r == NULL) PyErr_WriteUnraisable(coro);
+	Py_XDECREF(r);
+	Py_DECREF(coro);
+	PyErr_Restore(type, value, tb);
+}
+
 // ---- Ctrl-C during a call --------------------------------------------------
 
 static int interrupt_pipe[2] = {-1, -1};

@@ -69,6 +69,16 @@ func SquareLater(x, ms int64) int64 {
 	return x * x
 }
 
+// TotalLater adds the values of xs.
+func TotalLater(xs map[string]int64) int64 {
+	defer track()()
+	var t int64
+	for _, x := range xs {
+		t += x
+	}
+	return t
+}
+
 // FailLater fails or panics.
 func FailLater(panics bool) (string, error) {
 	if panics {

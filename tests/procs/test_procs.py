@@ -18,6 +18,7 @@ import sys
 import textwrap
 import time
 import traceback
+import warnings
 
 import pytest
 
@@ -307,6 +308,17 @@ def test_arguments_are_checked_when_called():
         procs.sleep_ms()
     with pytest.raises(TypeError, match="argument 'x' must be int"):
         procs.square_later("a")
+    assert asyncio.run(procs.total_later({"a": 1, "b": 2, "c": 3})) == 6
+    # An argument the Go part refuses: the TypeError, and no coroutine left
+    # behind to warn that it was never awaited.
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        for bad in (object(), {"a": "b"}, {1: 2}, None):
+            with pytest.raises(TypeError, match="xs"):
+                procs.total_later(bad)
+        gc.collect()
+    assert [str(w.message) for w in seen] == []
+    assert procs.pending() == 0
 
 
 @measures_rss
