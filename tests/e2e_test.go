@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pyspec/pyspec/codegen"
 )
 
 // python is the interpreter the tests build for and run: $PYSPEC_PYTHON,
@@ -55,7 +57,7 @@ func pytestRun(t *testing.T, py, out, specPath string, env []string, pyOpts ...s
 	// ziggy-pydust (in .venv for the benchmarks) adds a pytest plugin that
 	// fails without its own pyproject.toml.
 	args := append(append([]string{}, pyOpts...), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:pydust", "--import-mode=importlib",
-		filepath.Join(out, "test_"+name+".py"), abs)
+		filepath.Join(out, codegen.PytestFileName(name)), abs)
 	cmd := exec.Command(py, args...)
 	cmd.Dir = out
 	cmd.Env = append(append(os.Environ(), "PYTHONPATH="+out, "PYTHONDONTWRITEBYTECODE=1"), env...)

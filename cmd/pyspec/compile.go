@@ -19,7 +19,7 @@ var generateCommand = &command{
 	summary:  "write the glue sources, the stub and the tests; no build",
 	help: `
 Writes the generated sources of SPEC into DIR: the C part (c/), the Go part
-(go/), the .pyi stub and test_<module>.py. Nothing is compiled.`,
+(go/), the .pyi stub and test_<module>_spec.py. Nothing is compiled.`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)
 		out := fs.String("o", "", "output directory (required)")
@@ -64,7 +64,7 @@ var compileCommand = &command{
 	help: `
 Validates SPEC, generates its glue and builds, for the interpreter PATH:
 DIR/<module><EXT_SUFFIX> (the extension), DIR/<module>.go.so (its Go part,
-which the extension loads), DIR/<module>.pyi and DIR/test_<module>.py. The
+which the extension loads), DIR/<module>.pyi and DIR/test_<module>_spec.py. The
 last line of stdout is the extension's path. A build with nothing changed
 since the last one is skipped. Go and C compiler errors are shown.`,
 	run: func(c *cli, cmd *command, args []string) int {
@@ -219,7 +219,7 @@ func fileOrDir(path string) bool {
 // runTests runs pytest on the generated tests and the author's own.
 func (c *cli) runTests(m *spec.Module, py *build.Python, res *build.Result, extra []string, sanitize string) int {
 	outDir := filepath.Dir(res.Extension)
-	// importlib mode: the generated test_<module>.py and an author's file of
+	// importlib mode: the generated test_<module>_spec.py and an author's file of
 	// the same name can both be collected.
 	args := []string{"-m", "pytest", "-p", "no:cacheprovider", "--import-mode=importlib", res.Tests}
 	namesFiles := false
