@@ -57,7 +57,11 @@ func (l *loader) bind(m *Module) {
 			st, isStruct = ts.Type.(*ast.StructType)
 		}
 		if !isStruct {
-			l.errorf(at(s.Pos), "struct %s: Go struct type %s not found in %s", s.Name, s.GoName, pkgDesc)
+			var fields []string
+			for _, p := range s.Params {
+				fields = append(fields, p.GoName+" "+p.Type.GoType())
+			}
+			l.errorf(at(s.Pos), "struct %s: Go struct type %s not found in %s; expected %s", s.Name, s.GoName, pkgDesc, goStructDecl(s.GoName, "", fields))
 			continue
 		}
 		fields := map[string]bool{}
@@ -78,9 +82,9 @@ func (l *loader) bind(m *Module) {
 	for _, f := range m.AllFunctions() {
 		var results []string
 		for _, r := range f.Results {
-			results = append(results, r.GoType())
+			results = append(results, r.GoResultType())
 		}
-		want := GoSignature(f.GoName, "", f.Sig, results, true)
+		want := GoSignature(f.GoName, "", f.Sig, results, true) + contextHint(f.Async)
 		decl := src.funcs[f.GoName]
 		if decl == nil {
 			l.errorf(at(f.Pos), "function %s: Go function %s not found in %s; expected %s", f.Name, f.GoName, pkgDesc, want)
@@ -95,7 +99,15 @@ func (l *loader) bind(m *Module) {
 
 	for _, c := range m.Classes {
 		if _, ok := src.types[c.GoName]; !ok {
-			l.errorf(at(c.Pos), "class %s: Go type %s not found in %s", c.Name, c.GoName, pkgDesc)
+			var fields []string
+			for _, a := range c.Attributes {
+				fields = append(fields, a.GoField+" "+a.Type.GoType())
+			}
+			embed := ""
+			if c.Base != nil {
+				embed = c.Base.GoName
+			}
+			l.errorf(at(c.Pos), "class %s: Go type %s not found in %s; expected %s (with any other fields it needs)", c.Name, c.GoName, pkgDesc, goStructDecl(c.GoName, embed, fields))
 			continue
 		}
 		l.bindMembers(c, src, pkgDesc)
@@ -178,7 +190,13 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 	}
 	for _, a := range c.Attributes {
 		if _, ok := fields[a.GoField]; !ok && !src.promotedField(c.GoName, a.GoField) {
-			l.errorf(at(a.Pos), "class %s: attribute %s needs the field %s %s in Go type %s", c.Name, a.Name, a.GoField, a.Type.GoType(), c.GoName)
+			hint := ""
+			for f := range fields {
+				if strings.EqualFold(f, a.GoField) && f != a.GoField && !ast.IsExported(f) {
+					hint = fmt.Sprintf(" (its field %s is unexported: pyspec reaches exported fields only; rename it %s, or name another with `go:`)", f, a.GoField)
+				}
+			}
+			l.errorf(at(a.Pos), "class %s: attribute %s needs the field %s %s in Go type %s%s", c.Name, a.Name, a.GoField, a.Type.GoType(), c.GoName, hint)
 		} else if got, want := src.fieldType(c.GoName, a.GoField), src.spell(src.types[c.GoName], a.Type.GoType()); ok && got != want {
 			l.errorf(at(a.Pos), "class %s: attribute %s: field %s.%s is %s, the spec needs %s", c.Name, a.Name, c.GoName, a.GoField, got, want)
 		}
@@ -215,7 +233,7 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 	for _, meth := range c.Methods {
 		var results []string
 		for _, r := range meth.Results {
-			results = append(results, r.GoType())
+			results = append(results, r.GoResultType())
 		}
 		var decl *ast.FuncDecl
 		var want string
@@ -226,6 +244,7 @@ func (l *loader) bindMembers(c *Class, src *goSource, pkgDesc string) {
 			want = GoSignature(meth.GoName, "", meth.Sig, results, true)
 			decl = src.funcs[meth.GoName]
 		}
+		want += contextHint(meth.Async)
 		if decl == nil {
 			l.errorf(at(meth.Pos), "class %s: method %s needs Go %s in %s", c.Name, meth.Name, want, pkgDesc)
 			continue
@@ -363,6 +382,26 @@ func (src *goSource) bindBufferResult(decl *ast.FuncDecl, t *Type, got string) {
 	}
 }
 
+// goStructDecl spells a Go struct declaration on one line, for messages:
+// type Point struct { X float64; Y float64 }.
+func goStructDecl(name, embed string, fields []string) string {
+	if embed != "" {
+		fields = append([]string{embed}, fields...)
+	}
+	if len(fields) == 0 {
+		return "type " + name + " struct{}"
+	}
+	return "type " + name + " struct { " + strings.Join(fields, "; ") + " }"
+}
+
+// contextHint reminds an async function's author of the context it may take.
+func contextHint(async bool) string {
+	if !async {
+		return ""
+	}
+	return " (an async function may also take a ctx context.Context first, cancelled with its task)"
+}
+
 // isContext reports a context.Context parameter type.
 func isContext(t ast.Expr) bool { return types.ExprString(t) == "context.Context" }
 
@@ -425,6 +464,11 @@ func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (r
 	}
 	// Errors start with where the Go declaration is.
 	at := "(" + src.position(decl.Name.Pos()) + ")"
+	for i, g := range got {
+		if i > 0 && isContext(g.typ) {
+			return false, nil, fmt.Errorf("%s parameter %s is a context.Context: it must be the first parameter (the glue passes it)", at, g.name)
+		}
+	}
 	if len(got) != len(params) {
 		return false, nil, fmt.Errorf("%s takes %d parameters, the spec gives %d", at, len(got), len(params))
 	}

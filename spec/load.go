@@ -2,9 +2,11 @@ package spec
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -451,7 +453,11 @@ func (l *loader) checkSchema(root *yaml.Node) {
 		}
 		return
 	}
-	for _, e := range schemaLeaves(ve) {
+	collection := func(at string) bool {
+		_, val := lookup(root, at)
+		return val != nil && (val.Kind == yaml.SequenceNode || val.Kind == yaml.MappingNode)
+	}
+	for _, e := range schemaLeaves(ve, collection) {
 		l.schemaDiag(root, e)
 	}
 }
@@ -459,8 +465,11 @@ func (l *loader) checkSchema(root *yaml.Node) {
 // schemaLeaves flattens a validation error to its root causes. Of the
 // branches of a failed oneOf, those that failed only because the value has
 // another type are dropped: for a parameter written as a mapping, the
-// "expected string" of the shorthand branch says nothing useful.
-func schemaLeaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
+// "expected string" of the shorthand branch says nothing useful; nor does
+// "not one of the allowed values" of a list written where a branch takes
+// one of some constants (collection tells whether the value at an instance
+// location is a list or a mapping).
+func schemaLeaves(e *jsonschema.ValidationError, collection func(at string) bool) []*jsonschema.ValidationError {
 	if len(e.Causes) == 0 {
 		return []*jsonschema.ValidationError{e}
 	}
@@ -475,7 +484,7 @@ func schemaLeaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	if strings.HasSuffix(e.KeywordLocation, "/oneOf") || strings.HasSuffix(e.KeywordLocation, "/anyOf") {
 		var kept []*jsonschema.ValidationError
 		for _, c := range causes {
-			if !onlyTypeMismatch(c, e.InstanceLocation) {
+			if !onlyTypeMismatch(c, e.InstanceLocation, collection(e.InstanceLocation)) {
 				kept = append(kept, c)
 			}
 		}
@@ -489,7 +498,7 @@ func schemaLeaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	}
 	var out []*jsonschema.ValidationError
 	for _, c := range causes {
-		out = append(out, schemaLeaves(c)...)
+		out = append(out, schemaLeaves(c, collection)...)
 	}
 	return out
 }
@@ -510,12 +519,16 @@ func constAlternatives(e *jsonschema.ValidationError) []string {
 	return values
 }
 
-func onlyTypeMismatch(e *jsonschema.ValidationError, at string) bool {
+func onlyTypeMismatch(e *jsonschema.ValidationError, at string, collection bool) bool {
 	if len(e.Causes) == 0 {
-		return e.InstanceLocation == at && strings.HasSuffix(e.KeywordLocation, "/type")
+		if e.InstanceLocation != at {
+			return false
+		}
+		kw := e.KeywordLocation[strings.LastIndex(e.KeywordLocation, "/")+1:]
+		return kw == "type" || collection && (kw == "const" || kw == "enum")
 	}
 	for _, c := range e.Causes {
-		if !onlyTypeMismatch(c, at) {
+		if !onlyTypeMismatch(c, at, collection) {
 			return false
 		}
 	}
@@ -555,7 +568,7 @@ func (l *loader) schemaDiag(root *yaml.Node, e *jsonschema.ValidationError) {
 	case kw == "additionalProperties":
 		for _, m := range quotedRE.FindAllStringSubmatch(e.Message, -1) {
 			k, _ := lookup(val, "/"+escapePointer(m[1]))
-			l.errorf(k, "unknown key %q in %s", m[1], where)
+			l.errorf(k, "unknown key %q in %s%s", m[1], where, didYouMean(m[1], schemaKeys(e.AbsoluteKeywordLocation)))
 		}
 	case kw == "required":
 		l.errorf(key, "%s is missing %s", where, strings.ReplaceAll(strings.TrimPrefix(e.Message, "missing properties: "), "'", "`"))
@@ -635,4 +648,80 @@ func describePointer(p string) string {
 		toks[i] = unescapeToken(t)
 	}
 	return strings.Join(toks, ".")
+}
+
+// schemaKeys lists the keys the schema object at an additionalProperties
+// keyword location allows (its "properties"), for suggestions.
+func schemaKeys(absLoc string) []string {
+	i := strings.Index(absLoc, "#")
+	if i < 0 {
+		return nil
+	}
+	schemaDocOnce.Do(func() { json.Unmarshal(schema.JSON, &schemaDoc) })
+	var node any = schemaDoc
+	parts := strings.Split(strings.TrimPrefix(absLoc[i+1:], "/"), "/")
+	for _, p := range parts[:len(parts)-1] { // up to the object holding the keyword
+		switch n := node.(type) {
+		case map[string]any:
+			node = n[unescapeToken(p)]
+		case []any:
+			k, err := strconv.Atoi(p)
+			if err != nil || k < 0 || k >= len(n) {
+				return nil
+			}
+			node = n[k]
+		default:
+			return nil
+		}
+	}
+	obj, _ := node.(map[string]any)
+	props, _ := obj["properties"].(map[string]any)
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var (
+	schemaDocOnce sync.Once
+	schemaDoc     any
+)
+
+// didYouMean suggests the known name closest to a misspelt one (at most a
+// third of its letters off), as " (did you mean \"returns\"?)", or "".
+func didYouMean(got string, known []string) string {
+	best, bestD := "", max(1, len(got)/3)+1
+	for _, k := range known {
+		if d := editDistance(got, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" || best == got {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes (keys are
+// ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -1,6 +1,9 @@
 package spec
 
-import "strings"
+import (
+	"go/token"
+	"strings"
+)
 
 // GoType is the Go type the author's code uses for t, with the pyspec
 // runtime package referred to as "runtime".
@@ -161,6 +164,43 @@ func (t *Type) CType() string {
 	return "PyObject*"
 }
 
+// GoResultType is the Go type of a result: as GoType, except that a buffer
+// result not bound to Go code yet is spelled []byte (it may also be a []T of
+// an element type, or a runtime.Export).
+func (t *Type) GoResultType() string {
+	if t.Kind == KindBuffer && (t.GoResult == "" || strings.Contains(t.GoResult, " or ")) {
+		return "[]byte"
+	}
+	return t.GoType()
+}
+
+// goParamName is a parameter's name in the Go signature pyspec suggests:
+// delay_ms -> delayMs (Go style), with a Go keyword kept apart (range_).
+func goParamName(name string) string {
+	var b strings.Builder
+	up := false
+	for _, r := range name {
+		switch {
+		case r == '_':
+			up = b.Len() > 0
+		case up && r >= 'a' && r <= 'z':
+			b.WriteRune(r - ('a' - 'A'))
+			up = false
+		default:
+			b.WriteRune(r)
+			up = false
+		}
+	}
+	s := b.String()
+	if s == "" {
+		return name
+	}
+	if token.IsKeyword(s) {
+		s += "_"
+	}
+	return s
+}
+
 // GoSignature spells the Go function the spec expects, for messages:
 // func Sum(buf runtime.View[int64]) (int64, error).
 func GoSignature(name, recv string, sig *Signature, results []string, withError bool) string {
@@ -170,7 +210,7 @@ func GoSignature(name, recv string, sig *Signature, results []string, withError 
 			params = []string{"args " + sig.Struct.GoName}
 		} else {
 			for _, p := range sig.GoOrder() {
-				params = append(params, p.Name+" "+p.GoType())
+				params = append(params, goParamName(p.Name)+" "+p.GoType())
 			}
 		}
 	}

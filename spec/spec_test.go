@@ -467,3 +467,107 @@ functions:
 		t.Errorf("conversions: %v %v %v %v", next.ParamConv, next.ResultConv, maybe.ParamConv, maybe.ResultConv)
 	}
 }
+
+// The Go signature a message suggests is one the binding accepts: buffer
+// results as []byte, Go-style parameter names, and an async function's
+// context in the only place it may go.
+func TestSuggestedSignatures(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	os.WriteFile(dir+"/m.go", []byte(`package m
+
+import (
+	"context"
+
+	"github.com/pyspec/pyspec/runtime"
+)
+
+func Norms(xy runtime.View[float64]) (runtime.Buffer, error) { return runtime.Buffer{}, nil }
+
+func Slow(points []int64, ctx context.Context, delayMs int64) float64 { return 0 }
+
+type Polygon struct{ name string }
+
+func NewPolygon() *Polygon { return nil }
+`), 0o644)
+	os.WriteFile(dir+"/module.yaml", []byte(`module: m
+functions:
+  norms:
+    args: {xy: {type: buffer, elem: float64}}
+    returns: buffer
+  slow:
+    args: {points: "list[int64]", delay_ms: {type: int64, default: 0}}
+    returns: float64
+    async: true
+  missing:
+    args: {range: int64, max_size: int64}
+    returns: buffer
+    async: true
+structs:
+  Point: {args: {x: float64, "y": float64}}
+classes:
+  Polygon:
+    init: {}
+    attributes: {name: str}
+  Shape:
+    attributes: {sides: int64, label: {type: str, go: Label}}
+`), 0o644)
+	_, err := Load(dir + "/module.yaml")
+	if err == nil {
+		t.Fatal("want binding errors")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"module.yaml:3:3: function norms: Go function Norms (m.go:9:6) result 1 is runtime.Buffer, the spec needs []byte, []T (T an element type: int64, float32, ...) or runtime.Export; expected func Norms(xy runtime.View[float64]) ([]byte, error)",
+		"module.yaml:6:3: function slow: Go function Slow (m.go:11:6) parameter ctx is a context.Context: it must be the first parameter (the glue passes it); expected func Slow(points []int64, delayMs int64) (float64, error) (an async function may also take a ctx context.Context first, cancelled with its task)",
+		"expected func Missing(range_ int64, maxSize int64) ([]byte, error) (an async",
+		"struct Point: Go struct type Point not found in package example.com/m (",
+		"; expected type Point struct { X float64; Y float64 }",
+		"class Shape: Go type Shape not found in package example.com/m (",
+		"; expected type Shape struct { Sides int64; Label string } (with any other fields it needs)",
+		"class Polygon: attribute name needs the field Name string in Go type Polygon (its field name is unexported: pyspec reaches exported fields only; rename it Name, or name another with `go:`)",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing %q in:\n%s", want, msg)
+		}
+	}
+}
+
+// A typo inside a list of flags is reported once, at the item: the branch
+// that takes one flag (not a list) adds nothing.
+func TestFlagListTypo(t *testing.T) {
+	_, err := Parse("f.yaml", []byte("module: f\nfunctions:\n  a:\n    args:\n      xy: {type: buffer, elem: float64, flags: [ND, C_CONTIGUOS]}\n"))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, `f.yaml:5:53: functions.a.args.xy.flags.1: "C_CONTIGUOS" is not one of the allowed values`) {
+		t.Errorf("no message at the item:\n%s", msg)
+	}
+	if strings.Count(msg, "\n") != 0 || strings.Contains(msg, `""`) {
+		t.Errorf("want one message:\n%s", msg)
+	}
+	_, err = Parse("f.yaml", []byte("module: f\nfunctions:\n  a:\n    args:\n      xy: {type: buffer, flags: C_CONTIGUOS}\n"))
+	if err == nil || !strings.Contains(err.Error(), `f.yaml:5:33: functions.a.args.xy.flags: "C_CONTIGUOS" is not one of`) || strings.Count(err.Error(), "\n") != 0 {
+		t.Errorf("a single flag: %v", err)
+	}
+}
+
+// An unknown key close to a known one gets a suggestion.
+func TestUnknownKeySuggestion(t *testing.T) {
+	_, err := Parse("k.yaml", []byte("module: k\nfunction: {}\nfunctions:\n  d:\n    retruns: int64\nclasses:\n  P:\n    atributes: {}\n    zzzzzz: 1\n"))
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`k.yaml:2:1: unknown key "function" in the spec (did you mean "functions"?)`,
+		`k.yaml:5:5: unknown key "retruns" in functions.d (did you mean "returns"?)`,
+		`k.yaml:8:5: unknown key "atributes" in classes.P (did you mean "attributes"?)`,
+		`k.yaml:9:5: unknown key "zzzzzz" in classes.P` + "\n",
+	} {
+		if !strings.Contains(msg+"\n", want) {
+			t.Errorf("missing %q in:\n%s", want, msg)
+		}
+	}
+}
