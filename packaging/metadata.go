@@ -124,6 +124,9 @@ func ReadMetadata(m *spec.Module, proj *Project, version, requiresPython string)
 				if err != nil {
 					return nil, fmt.Errorf("%s: [project] %v", proj.Path, err)
 				}
+				if m.Version != "" && m.Version != v && version == "" {
+					return nil, fmt.Errorf("%s: [project] version %s and the spec's `version: %s` (%s) differ: keep one of them (or list \"version\" in dynamic to take the spec's)", proj.Path, v, m.Version, m.SpecPath)
+				}
 				md.Version = v
 			case !dynamicVersion:
 				return nil, fmt.Errorf("%s: [project] has no version; give one, or list \"version\" in dynamic to take the spec's `version:`", proj.Path)

@@ -65,10 +65,16 @@ spec = "spec/module.yaml"
 	if proj.Path != filepath.Join(dir, "pyproject.toml") {
 		t.Fatalf("FindProject = %+v", proj)
 	}
+	// Two different versions: neither wins silently.
+	if _, err := ReadMetadata(m, proj, "", ">=3.11"); err == nil || !strings.Contains(err.Error(), "[project] version 0.3 and the spec's `version: 9.9`") {
+		t.Fatalf("versions that differ: %v", err)
+	}
+	m.Version = "0.3" // the same version in both places is fine
 	md, err := ReadMetadata(m, proj, "", ">=3.11")
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.Version = "9.9"
 	if md.Name != "Geo.Tools" || md.Version != "0.3" || md.Summary != "From pyproject" || md.RequiresPython != ">=3.10" ||
 		proj.Spec != "spec/module.yaml" || md.FileName() != "geo_tools" {
 		t.Fatalf("metadata %+v, project %+v", md, proj)

@@ -264,6 +264,15 @@ func TestProjectInstallsOffline(t *testing.T) {
 	if out := runIn(t, elsewhere, env, venv, "-c", "import shipme; print(shipme.add(2, 3))"); strings.TrimSpace(out) != "1005" {
 		t.Fatalf("after an edit, editable shipme.add(2, 3) = %s", out)
 	}
+	// Where Go is not on PATH (an IDE, a service), the last build imports,
+	// with a warning that says why it was not checked.
+	noGo := exec.Command(venv, "-c", "import shipme; print(shipme.add(2, 3))")
+	noGo.Dir = elsewhere
+	noGo.Env = append(os.Environ(), "GOPROXY=off", "PYTHONDONTWRITEBYTECODE=1", "PATH="+binDir+string(os.PathListSeparator)+"/usr/bin:/bin")
+	if out, err := noGo.CombinedOutput(); err != nil || !strings.Contains(string(out), "1005") ||
+		!strings.Contains(string(out), "RuntimeWarning: shipme: importing the last build") || !strings.Contains(string(out), "Go toolchain") {
+		t.Fatalf("without Go on PATH: %v\n%s", err, out)
+	}
 	os.WriteFile(src, append(bytes.Replace(code, []byte("return a + b"), []byte("return a + b + 1000"), 1), []byte("\nfunc Broken() int { return \"x\" }\n")...), 0o644)
 	cmd := exec.Command(venv, "-c", "import shipme")
 	cmd.Dir, cmd.Env = elsewhere, append(os.Environ(), env...)
