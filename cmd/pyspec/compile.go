@@ -69,7 +69,7 @@ last line of stdout is the extension's path. A build with nothing changed
 since the last one is skipped. Go and C compiler errors are shown.`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)
-		bf := buildFlags(fs)
+		bf := debugBuildFlags(fs)
 		out := fs.String("o", "", "output directory (required)")
 		pos, _, code, stop := c.parse(fs, args)
 		if stop {
@@ -105,7 +105,7 @@ Arguments after -- go to pytest; naming test files there runs those instead
 of the author's.`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)
-		bf := buildFlags(fs)
+		bf := debugBuildFlags(fs)
 		out := fs.String("o", "", "output directory (default: in the user cache)")
 		pos, rest, code, stop := c.parse(fs, args)
 		if stop {
@@ -134,6 +134,13 @@ func buildFlags(fs *flag.FlagSet) *buildOptions {
 	fs.StringVar(&o.python, "python", "", "the interpreter to build for (default $PYSPEC_PYTHON, else python3 on PATH)")
 	fs.StringVar(&o.work, "work", "", "directory for the glue sources and the build (default: one per spec in the user cache)")
 	fs.BoolVar(&o.abi3, "abi3", false, "build against Python 3.11's Limited API: one <module>.abi3.so for CPython 3.11 and later")
+	return o
+}
+
+// debugBuildFlags is buildFlags plus --sanitize, for the commands that
+// build for debugging here (compile, test), not for shipping.
+func debugBuildFlags(fs *flag.FlagSet) *buildOptions {
+	o := buildFlags(fs)
 	fs.StringVar(&o.sanitize, "sanitize", "", `"address": build both parts with AddressSanitizer, for debugging memory errors`)
 	return o
 }
@@ -219,9 +226,14 @@ func fileOrDir(path string) bool {
 // runTests runs pytest on the generated tests and the author's own.
 func (c *cli) runTests(m *spec.Module, py *build.Python, res *build.Result, extra []string, sanitize string) int {
 	outDir := filepath.Dir(res.Extension)
-	// importlib mode: the generated test_<module>_spec.py and an author's file of
-	// the same name can both be collected.
-	args := []string{"-m", "pytest", "-p", "no:cacheprovider", "--import-mode=importlib", res.Tests}
+	specDir := filepath.Dir(m.SpecPath)
+	// importlib mode: pytest leaves sys.path alone, so `import <module>`
+	// finds the fresh build in outDir, never a stale one beside the spec.
+	// With the spec's directory as rootdir and on PYTHONPATH (after
+	// outDir), the author's test files are modules of their own names
+	// (test_x), which the helpers beside them and the workers of a
+	// 'spawn' or 'forkserver' pool can import.
+	args := []string{"-m", "pytest", "-p", "no:cacheprovider", "--import-mode=importlib", "--rootdir", specDir, res.Tests}
 	namesFiles := false
 	extra = append([]string(nil), extra...)
 	for i, a := range extra {
@@ -248,7 +260,11 @@ func (c *cli) runTests(m *spec.Module, py *build.Python, res *build.Result, extr
 	args = append(args, extra...)
 	cmd := exec.Command(py.Exe, args...)
 	cmd.Dir = outDir
-	cmd.Env = append(os.Environ(), "PYTHONPATH="+outDir+string(os.PathListSeparator)+os.Getenv("PYTHONPATH"), "PYTHONDONTWRITEBYTECODE=1")
+	pythonPath := outDir + string(os.PathListSeparator) + specDir
+	if p := os.Getenv("PYTHONPATH"); p != "" {
+		pythonPath += string(os.PathListSeparator) + p
+	}
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+pythonPath, "PYTHONDONTWRITEBYTECODE=1")
 	if sanitize == "address" {
 		env, err := asanEnv()
 		if err != nil {
