@@ -1155,9 +1155,60 @@ static PyObject* host_import(const char* name, pyspec_ssize n) {
 // PyGILState_Ensure; the Go part gets an error instead.
 static int objects_finalizing;
 
+// A goroutine that waits for the GIL while a call into Go holds it and
+// waits for that goroutine is a deadlock Python cannot interrupt (the
+// function should have been nogil). A watchdog thread says so on stderr
+// when threads have waited for the GIL for 5 s with nobody getting it:
+// the waits are counted, and every GIL taken through here ticks an epoch.
+static int gil_waiters;
+static unsigned long gil_epoch;
+static int watchdog_started;
+static pthread_mutex_t watchdog_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void* gil_watchdog(void* unused) {
+	(void)unused;
+	unsigned long seen = 0;
+	int stalled = 0, warned = 0;
+	for (;;) {
+		sleep(1);
+		if (__atomic_load_n(&objects_finalizing, __ATOMIC_ACQUIRE)) return NULL;
+		unsigned long epoch = __atomic_load_n(&gil_epoch, __ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&gil_waiters, __ATOMIC_ACQUIRE) == 0 || epoch != seen) {
+			seen = epoch;
+			stalled = warned = 0;
+			continue;
+		}
+		if (++stalled >= 5 && !warned) {
+			warned = 1;
+			fprintf(stderr,
+				"pyspec: Go code has waited %d s for the GIL to call Python. If a function or method of this "
+				"module waits for goroutines that call Python, this is a deadlock: declare it `nogil: true` "
+				"in the spec (a call that holds the GIL keeps them waiting until it returns).\n", stalled);
+			fflush(stderr);
+		}
+	}
+}
+
+static void start_watchdog(void) {
+	pthread_mutex_lock(&watchdog_mu);
+	if (!watchdog_started) {
+		pthread_t t;
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		watchdog_started = pthread_create(&t, &attr, gil_watchdog, NULL) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	pthread_mutex_unlock(&watchdog_mu);
+}
+
 static int host_gil_ensure(void) {
 	if (__atomic_load_n(&objects_finalizing, __ATOMIC_ACQUIRE)) return -1;
+	if (!__atomic_load_n(&watchdog_started, __ATOMIC_ACQUIRE)) start_watchdog();
+	__atomic_add_fetch(&gil_waiters, 1, __ATOMIC_ACQ_REL);
 	int state = (int)PyGILState_Ensure();
+	__atomic_sub_fetch(&gil_waiters, 1, __ATOMIC_ACQ_REL);
+	__atomic_add_fetch(&gil_epoch, 1, __ATOMIC_ACQ_REL);
 	pyspec_objects_tick();
 	return state;
 }
@@ -1231,6 +1282,10 @@ static PyObject* objects_at_exit(PyObject* self, PyObject* unused) {
 static PyMethodDef objects_at_exit_def = {"_pyspec_objects_at_exit", objects_at_exit, METH_NOARGS, NULL};
 
 static void objects_after_fork(void) {
+	// The watchdog thread is the parent's: the child starts its own.
+	pthread_mutex_init(&watchdog_mu, NULL);
+	watchdog_started = 0;
+	gil_waiters = 0;
 	pthread_mutex_init(&later_mu, NULL);
 	later_scheduled = 0;
 }

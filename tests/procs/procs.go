@@ -69,6 +69,22 @@ func SquareLater(x, ms int64) int64 {
 	return x * x
 }
 
+// CallFromGoroutine calls f(1) on a goroutine and waits for it. Its spec
+// leaves out nogil on purpose: the goroutine never gets the GIL.
+func CallFromGoroutine(f func(int64) (int64, error)) (int64, error) {
+	type result struct {
+		v   int64
+		err error
+	}
+	ch := make(chan result)
+	go func() {
+		v, err := f(1)
+		ch <- result{v, err}
+	}()
+	r := <-ch
+	return r.v, r.err
+}
+
 // TotalLater adds the values of xs.
 func TotalLater(xs map[string]int64) int64 {
 	defer track()()

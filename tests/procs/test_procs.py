@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import traceback
 import warnings
@@ -349,6 +350,25 @@ def test_stub_says_async():
             text = f.read()
         assert "async def sleep_ms(ms: int) -> int" in text
         assert "async def add_later(self, x: float, ms: int) -> float" in text
+
+
+def test_a_missing_nogil_deadlock_is_reported():
+    # Nothing can end this deadlock but a kill; pyspec's watchdog says what
+    # it is and how to avoid it.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    p = subprocess.Popen([sys.executable, "-c", "import procs; procs.call_from_goroutine(lambda x: x + 1)"],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    timer = threading.Timer(30, p.kill)  # no report: fail, never hang
+    timer.start()
+    out = ""
+    for line in p.stdout:  # the report comes after 5 s
+        out += line
+        if "pyspec:" in line:
+            break
+    timer.cancel()
+    p.kill()
+    p.communicate()
+    assert "waited 5 s for the GIL" in out and "declare it `nogil: true`" in out, out
 
 
 # ---- Ctrl-C ---------------------------------------------------------------
