@@ -340,6 +340,9 @@ type getsetView struct {
 	GoSet     string // Go statement storing the converted value (obj, and a in scope)
 	SetErrors bool
 	Deletable bool // optional attributes: del sets None
+	// GoGetName and GoSetName name the Go side in panic messages: the
+	// field of an attribute, the methods of a property.
+	GoGetName, GoSetName string
 	// Fast is set for scalar attributes, which C reads and writes in the
 	// pinned Go value itself, at an offset the Go part reports per class.
 	Fast    *fastField
@@ -689,10 +692,11 @@ func (cv *classView) RecordAliases() bool {
 
 func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetView {
 	g := &getsetView{
-		Name:  a.Name,
-		CName: cl.CName + "_attr_" + a.Name,
-		Doc:   cLiteral(a.Doc),
-		GoGet: "obj." + a.GoField,
+		Name:      a.Name,
+		CName:     cl.CName + "_attr_" + a.Name,
+		Doc:       cLiteral(a.Doc),
+		GoGet:     "obj." + a.GoField,
+		GoGetName: a.GoField, GoSetName: a.GoField,
 	}
 	g.setOut(a.Type)
 	if !a.Readonly {
@@ -824,6 +828,7 @@ func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView 
 		Doc:       cLiteral(p.Doc),
 		GoGet:     "obj." + p.Getter + "()",
 		GetErrors: p.GetterErrors,
+		GoGetName: p.Getter, GoSetName: p.Setter,
 	}
 	g.setOut(p.Type)
 	if p.Setter != "" {

@@ -118,8 +118,8 @@ def test_readonly_attributes_and_properties():
     "call,where",
     [
         (lambda f: f.boom(), r"arith.Frac.Boom: runtime error: index out of range"),
-        (lambda f: f.broken, r"arith.Frac.broken: runtime error: integer divide by zero"),
-        (lambda f: setattr(f, "broken", 1), r"arith.Frac.broken: runtime error: invalid memory address"),
+        (lambda f: f.broken, r"arith.Frac.Broken: runtime error: integer divide by zero"),
+        (lambda f: setattr(f, "broken", 1), r"arith.Frac.SetBroken: runtime error: invalid memory address"),
         (lambda f: f % A.Frac(0), r"arith.Frac.Mod: runtime error: integer divide by zero"),
     ],
     ids=["method", "getter", "setter", "slot"],

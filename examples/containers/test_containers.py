@@ -19,6 +19,7 @@ def test_sequence_protocol():
     assert l.pop() == 4 and list(l) == [10, 3]
     assert 10 in l and 2 not in l
     assert "x" not in l  # an item of another type is simply not there
+    assert 2**70 not in l  # nor is an int beyond int64
     assert repr(l) == "IntList([10, 3])"
     assert C.IntList() == C.IntList([]) and l != C.IntList([3, 10])
 
