@@ -128,7 +128,14 @@ func (l *loader) bind(m *Module) {
 			if decl == nil {
 				l.errorf(at(c.Pos), "class %s: buffer export needs the Go method %s", c.Name, want)
 			} else if withErr, conv, err := src.checkTypes(decl, []string{"runtime.Flags"}, []string{"runtime.Export"}); err != nil || !withErr || conv != nil {
-				l.errorf(at(c.Pos), "class %s: Go method %s.Buffer does not match; expected %s", c.Name, c.GoName, want)
+				why := "(" + src.position(decl.Name.Pos()) + ") does not return an error"
+				switch {
+				case err != nil:
+					why = err.Error()
+				case conv != nil:
+					why = "(" + src.position(decl.Name.Pos()) + ") uses a named type where the runtime's is needed"
+				}
+				l.errorf(at(c.Pos), "class %s: Go method %s.Buffer %s; expected %s", c.Name, c.GoName, why, want)
 			}
 			if c.Buffer.ReleaseGoMethod != "" {
 				decl := src.method(c.GoName, c.Buffer.ReleaseGoMethod)
@@ -394,6 +401,14 @@ func goStructDecl(name, embed string, fields []string) string {
 	return "type " + name + " struct { " + strings.Join(fields, "; ") + " }"
 }
 
+// count spells n things: "1 parameter", "2 parameters".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
 // contextHint reminds an async function's author of the context it may take.
 func contextHint(async bool) string {
 	if !async {
@@ -470,7 +485,7 @@ func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (r
 		}
 	}
 	if len(got) != len(params) {
-		return false, nil, fmt.Errorf("%s takes %d parameters, the spec gives %d", at, len(got), len(params))
+		return false, nil, fmt.Errorf("%s takes %s, the spec gives %d", at, count(len(got), "parameter"), len(params))
 	}
 	c := &goConv{}
 	matches := func(e ast.Expr, want string, convs *[]string) bool {
@@ -507,7 +522,7 @@ func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (r
 		}
 	}
 	if len(res) != len(results) {
-		return false, nil, fmt.Errorf("%s returns %d values (besides an error), the spec gives %d", at, len(res), len(results))
+		return false, nil, fmt.Errorf("%s returns %s (besides a last error result), the spec gives %d", at, count(len(res), "value"), len(results))
 	}
 	for i, r := range res {
 		if !matches(r.typ, results[i], &c.results) {

@@ -597,7 +597,7 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 			l.errorf(k, "class %s: %s must be an instance method", c.Name, meth.Name)
 		}
 		if proto.Args >= 0 && len(meth.Sig.Params) != proto.Args {
-			l.errorf(k, "class %s: %s takes %d parameter(s) besides self, the spec gives %d", c.Name, meth.Name, proto.Args, len(meth.Sig.Params))
+			l.errorf(k, "class %s: %s takes %s besides self, the spec gives %d", c.Name, meth.Name, count(proto.Args, "parameter"), len(meth.Sig.Params))
 		}
 		if err := checkProtocolResult(proto, meth.Results); err != nil {
 			l.errorf(k, "class %s: %s %v", c.Name, meth.Name, err)

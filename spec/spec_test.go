@@ -488,6 +488,10 @@ func Slow(points []int64, ctx context.Context, delayMs int64) float64 { return 0
 
 type Polygon struct{ name string }
 
+type Grid struct{}
+
+func (g *Grid) Buffer(flags int) (runtime.Export, error) { return runtime.Export{}, nil }
+
 func NewPolygon() *Polygon { return nil }
 `), 0o644)
 	os.WriteFile(dir+"/module.yaml", []byte(`module: m
@@ -511,6 +515,8 @@ classes:
     attributes: {name: str}
   Shape:
     attributes: {sides: int64, label: {type: str, go: Label}}
+  Grid:
+    buffer: {}
 `), 0o644)
 	_, err := Load(dir + "/module.yaml")
 	if err == nil {
@@ -525,6 +531,7 @@ classes:
 		"; expected type Point struct { X float64; Y float64 }",
 		"class Shape: Go type Shape not found in package example.com/m (",
 		"; expected type Shape struct { Sides int64; Label string } (with any other fields it needs)",
+		"class Grid: Go method Grid.Buffer (m.go:17:16) parameter flags is int, the spec needs runtime.Flags; expected func (c *Grid) Buffer(flags runtime.Flags) (runtime.Export, error)",
 		"class Polygon: attribute name needs the field Name string in Go type Polygon (its field name is unexported: pyspec reaches exported fields only; rename it Name, or name another with `go:`)",
 	} {
 		if !strings.Contains(msg, want) {

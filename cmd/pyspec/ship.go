@@ -49,9 +49,6 @@ imports it, so edits show without reinstalling.`,
 		if *out == "" {
 			return c.usageError(cmd, "-o DIST is required")
 		}
-		if bf.sanitize != "" {
-			return c.usageError(cmd, "--sanitize builds are for debugging, not for wheels")
-		}
 		if err := writable(*out); err != nil {
 			return c.fail(err)
 		}
