@@ -359,6 +359,13 @@ func atLeast(v, min string) bool {
 	return a > c || a == c && b >= d
 }
 
+// The messages of a machine that cannot build at all (not of a build that
+// failed): an editable install then falls back to its last build.
+const (
+	NoGoToolchain = "the Go toolchain is needed to build"
+	NoCCompiler   = "no C compiler"
+)
+
 // cCompiler is $CC, else cc.
 func cCompiler() (string, error) {
 	cc := os.Getenv("CC")
@@ -366,7 +373,7 @@ func cCompiler() (string, error) {
 		cc = "cc"
 	}
 	if _, err := exec.LookPath(strings.Fields(cc)[0]); err != nil {
-		return "", fmt.Errorf("no C compiler (%s): install gcc, or set CC", cc)
+		return "", fmt.Errorf("%s (%s): install gcc, or set CC", NoCCompiler, cc)
 	}
 	return cc, nil
 }
@@ -459,7 +466,7 @@ func sameFile(a, b string) bool {
 func goEnv(key string) (string, error) {
 	out, err := exec.Command("go", "env", key).Output()
 	if err != nil {
-		return "", fmt.Errorf("the Go toolchain is needed to build (go env %s: %v)", key, err)
+		return "", fmt.Errorf("%s (go env %s: %v)", NoGoToolchain, key, err)
 	}
 	return strings.TrimSpace(string(out)), nil
 }

@@ -124,7 +124,11 @@ func (c *callView) ResultObjects() bool {
 }
 
 // GoResults is the left-hand side of the Go call: "v0, err := " and so on.
-func (c *callView) GoResults() string {
+func (c *callView) GoResults() string { return c.resultVars(" := ") }
+
+// resultVars lists the Go call's result variables before op ("" when there
+// are none).
+func (c *callView) resultVars(op string) string {
 	var vars []string
 	for _, r := range c.Results {
 		vars = append(vars, r.GoVar)
@@ -135,7 +139,7 @@ func (c *callView) GoResults() string {
 	if len(vars) == 0 {
 		return ""
 	}
-	return strings.Join(vars, ", ") + " := "
+	return strings.Join(vars, ", ") + op
 }
 
 // GoParams is the parameter list of the exported Go function.
@@ -215,19 +219,7 @@ func (c *callView) AsyncResultDecls() []string {
 }
 
 // AsyncAssign is the left-hand side of the Go call in the goroutine.
-func (c *callView) AsyncAssign() string {
-	var vars []string
-	for _, r := range c.Results {
-		vars = append(vars, r.GoVar)
-	}
-	if c.ReturnsError {
-		vars = append(vars, "err")
-	}
-	if len(vars) == 0 {
-		return ""
-	}
-	return strings.Join(vars, ", ") + " = "
-}
+func (c *callView) AsyncAssign() string { return c.resultVars(" = ") }
 
 // CCallArgs is the argument list with which C calls the exported function.
 func (c *callView) CCallArgs() string {

@@ -71,7 +71,7 @@ class _Rebuild(importlib.abc.MetaPathFinder):
         )
         if r.returncode != 0:
             err = r.stderr.strip()
-            if "toolchain is needed" in err or "no C compiler" in err:
+            if {{.NoGoLit}} in err or {{.NoCCLit}} in err:
                 # The environment cannot build (an IDE's PATH, a service):
                 # the last build is better than no module.
                 return self._last_build(fullname, err)
@@ -104,6 +104,7 @@ func EditableWheel(in *EditableInput, dist string) (string, error) {
 		"Name": in.Module.Name, "Spec": in.Module.SpecPath,
 		"NameLit": strconv.Quote(in.Module.Name), "SpecLit": strconv.Quote(in.Module.SpecPath),
 		"OutLit": strconv.Quote(in.OutDir), "PyspecLit": strconv.Quote(in.Pyspec),
+		"NoGoLit": strconv.Quote(build.NoGoToolchain), "NoCCLit": strconv.Quote(build.NoCCompiler),
 	})
 	if err != nil {
 		return "", err

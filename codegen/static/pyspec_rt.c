@@ -1189,16 +1189,20 @@ static void* gil_watchdog(void* unused) {
 	}
 }
 
+// start_detached starts a thread nobody joins; 1 when it runs.
+static int start_detached(void* (*run)(void*)) {
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int ok = pthread_create(&t, &attr, run, NULL) == 0;
+	pthread_attr_destroy(&attr);
+	return ok;
+}
+
 static void start_watchdog(void) {
 	pthread_mutex_lock(&watchdog_mu);
-	if (!watchdog_started) {
-		pthread_t t;
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		watchdog_started = pthread_create(&t, &attr, gil_watchdog, NULL) == 0;
-		pthread_attr_destroy(&attr);
-	}
+	if (!watchdog_started) __atomic_store_n(&watchdog_started, start_detached(gil_watchdog), __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&watchdog_mu);
 }
 
@@ -1594,14 +1598,7 @@ static void host_async_ready(PyObject* fut, uint64_t token) {
 		ready_cap = cap;
 	}
 	ready_q[ready_n++] = (ready_call){fut, token};
-	if (!deliverer_started) {
-		pthread_t t;
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		deliverer_started = pthread_create(&t, &attr, deliverer_main, NULL) == 0;
-		pthread_attr_destroy(&attr);
-	}
+	if (!deliverer_started) deliverer_started = start_detached(deliverer_main);
 	pthread_cond_signal(&ready_cv);
 	pthread_mutex_unlock(&ready_mu);
 }
