@@ -279,3 +279,41 @@ def test_scalar_attributes_in_place_through_every_embedding():
     with pytest.raises(TypeError, match="attribute 'level' of 'Root' objects must be int"):
         b.level = "x"
     assert b.level == 7
+
+
+# Issue 19, 15. The getbuffer slot handed Go an uninitialised export
+# descriptor on the C stack; Go's write barrier passed the stale words it
+# overwrote to the collector ("found bad pointer in Go heap"). GOGC=1 keeps
+# the collector running, so the old glue died within a second or two.
+
+EXPORT_STRESS = r"""
+import sys, threading
+sys.path.insert(0, sys.argv[1])
+import safety
+
+def work():
+    e = safety.Exporter(64, "ok")
+    for i in range(50000):
+        e = safety.Exporter(64, "ok")
+        m = memoryview(e)
+        assert safety.buffer_then_int(e, i) == i
+        m.release()
+        e.__init__(32, "ok")
+        with memoryview(e) as m2:
+            assert len(m2) == 32
+
+threads = [threading.Thread(target=work) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("done")
+"""
+
+
+def test_exports_from_threads_under_constant_gc():
+    import os, subprocess
+    env = dict(os.environ, GOGC="1")
+    r = subprocess.run([sys.executable, "-c", EXPORT_STRESS, os.path.dirname(safety.__file__)],
+                       env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0 and r.stdout.strip() == "done", r.stderr[-2000:]
