@@ -82,36 +82,56 @@ typedef struct {
 	pthread_mutex_t mu;
 	unsigned long owner; // the thread holding it, when depth > 0
 	int depth;
+	uint32_t gen; // the generation (process) the mutex's state belongs to
 } pyspec_locked;
 
+// The generation of the Go part now in use; bumped in a forked child.
+extern uint32_t pyspec_gen;
+
+// pyspec_finalizing reports, without the GIL, whether the interpreter is
+// finalizing: past atexit, threads that ask for the GIL are stopped.
+int pyspec_finalizing(void);
+
+// pyspec_lock_stuck raises the error of a lock that cannot be had.
+int pyspec_lock_stuck(PyObject* self);
+
 // pyspec_lock takes the object's lock, releasing the GIL while it waits:
-// the holder may be a nogil call that needs the GIL to finish.
-static inline void pyspec_lock(PyObject* self) {
+// the holder may be a nogil call that needs the GIL to finish. It is called
+// with the GIL, so a forked child's first lock of an object can start its
+// mutex afresh (a thread of the parent may have held it at fork(), and that
+// thread does not exist here). While Python finalizes it never waits: the
+// holder may be a thread Python has stopped; -1 then, with an exception.
+static inline int pyspec_lock(PyObject* self) {
 	pyspec_locked* o = (pyspec_locked*)self;
+	if (PYSPEC_UNLIKELY(o->gen != pyspec_gen)) {
+		memset(&o->mu, 0, sizeof o->mu);
+		o->owner = 0;
+		o->depth = 0;
+		o->gen = pyspec_gen;
+	}
 	unsigned long me = PyThread_get_thread_ident();
 	if (__atomic_load_n(&o->depth, __ATOMIC_RELAXED) > 0 && __atomic_load_n(&o->owner, __ATOMIC_RELAXED) == me) {
 		o->depth++;
-		return;
+		return 0;
 	}
 	if (pthread_mutex_trylock(&o->mu) != 0) {
+		if (pyspec_finalizing()) return pyspec_lock_stuck(self);
 		Py_BEGIN_ALLOW_THREADS
 		pthread_mutex_lock(&o->mu);
 		Py_END_ALLOW_THREADS
 	}
 	__atomic_store_n(&o->owner, me, __ATOMIC_RELAXED);
 	__atomic_store_n(&o->depth, 1, __ATOMIC_RELAXED);
+	return 0;
 }
 
 static inline void pyspec_unlock(PyObject* self) {
 	pyspec_locked* o = (pyspec_locked*)self;
-	if (--o->depth == 0) {
+	if (o->depth > 0 && --o->depth == 0) {
 		__atomic_store_n(&o->owner, 0, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&o->mu);
 	}
 }
-
-// The generation of the Go part now in use; bumped in a forked child.
-extern uint32_t pyspec_gen;
 
 // pyspec_stale raises the error of an instance whose Go value is unusable:
 // not initialized, or made by a Go runtime that did not survive fork().

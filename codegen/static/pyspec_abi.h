@@ -122,7 +122,7 @@ typedef struct {
 
 typedef struct {
 	int32_t n;
-	int32_t unused;
+	uint32_t gen; // the generation of the Go part whose values these are
 	pyspec_free items[PYSPEC_FREE_QUEUE];
 } pyspec_free_queue;
 

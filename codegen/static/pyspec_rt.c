@@ -666,6 +666,10 @@ PyObject* pyspec_stale(PyObject* self) {
 }
 
 int pyspec_object_mismatch(PyObject* o, PyTypeObject* type, const pyspec_sig* sig, int i) {
+	if (type == NULL) {
+		PyErr_Format(PyExc_RuntimeError, "module %s is not loaded: its classes are gone", own_module);
+		return -1;
+	}
 	if (PyObject_TypeCheck(o, type)) {
 		char name[256], msg[512];
 		argname(name, sizeof name, sig, i, -1);
@@ -1150,10 +1154,40 @@ static PyObject* host_import(const char* name, pyspec_ssize n) {
 	return r;
 }
 
-// The GIL from Go's threads. Once Python has begun to exit (atexit), a
-// thread that asks for the GIL would be stopped for good inside
-// PyGILState_Ensure; the Go part gets an error instead.
-static int objects_finalizing;
+// Whether the interpreter is finalizing, asked without the GIL. atexit
+// callbacks run before: until they are done, threads may still take the
+// GIL (an atexit handler may wait for a goroutine that calls Python, or for
+// an async call). The functions are the interpreter's own (Py_IsFinalizing
+// since 3.13, _Py_IsFinalizing before), looked up once: neither is in the
+// Limited API, and abi3 builds run on both.
+static int (*is_finalizing)(void);
+static int (*gil_check)(void);
+static int finalizing_resolved;
+
+static void resolve_finalizing(void) {
+	is_finalizing = (int (*)(void))dlsym(RTLD_DEFAULT, "Py_IsFinalizing");
+	if (is_finalizing == NULL) is_finalizing = (int (*)(void))dlsym(RTLD_DEFAULT, "_Py_IsFinalizing");
+	gil_check = (int (*)(void))dlsym(RTLD_DEFAULT, "PyGILState_Check");
+	__atomic_store_n(&finalizing_resolved, 1, __ATOMIC_RELEASE);
+}
+
+int pyspec_finalizing(void) {
+	if (!__atomic_load_n(&finalizing_resolved, __ATOMIC_ACQUIRE)) resolve_finalizing();
+	return is_finalizing != NULL && is_finalizing();
+}
+
+// holds_gil: whether this thread holds the GIL (0 when unknown).
+static int holds_gil(void) {
+	if (!__atomic_load_n(&finalizing_resolved, __ATOMIC_ACQUIRE)) resolve_finalizing();
+	return gil_check != NULL && gil_check();
+}
+
+int pyspec_lock_stuck(PyObject* self) {
+	char tn[256];
+	PyErr_Format(PyExc_RuntimeError, "this %.200s object is locked by a thread that Python stopped at exit; "
+		"its lock: true methods cannot run any more", pyspec_type_name(self, tn, sizeof tn));
+	return -1;
+}
 
 // A goroutine that waits for the GIL while a call into Go holds it and
 // waits for that goroutine is a deadlock Python cannot interrupt (the
@@ -1171,7 +1205,7 @@ static void* gil_watchdog(void* unused) {
 	int stalled = 0, warned = 0;
 	for (;;) {
 		sleep(1);
-		if (__atomic_load_n(&objects_finalizing, __ATOMIC_ACQUIRE)) return NULL;
+		if (pyspec_finalizing()) return NULL;
 		unsigned long epoch = __atomic_load_n(&gil_epoch, __ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&gil_waiters, __ATOMIC_ACQUIRE) == 0 || epoch != seen) {
 			seen = epoch;
@@ -1206,8 +1240,12 @@ static void start_watchdog(void) {
 	pthread_mutex_unlock(&watchdog_mu);
 }
 
+// The GIL from Go's threads. Once Python finalizes, a thread that asks for
+// the GIL would be stopped for good inside PyGILState_Ensure; the Go part
+// gets an error instead, unless this thread holds the GIL already (a call
+// from Python at exit whose Go code calls Python back).
 static int host_gil_ensure(void) {
-	if (__atomic_load_n(&objects_finalizing, __ATOMIC_ACQUIRE)) return -1;
+	if (pyspec_finalizing() && !holds_gil()) return -1;
 	if (!__atomic_load_n(&watchdog_started, __ATOMIC_ACQUIRE)) start_watchdog();
 	__atomic_add_fetch(&gil_waiters, 1, __ATOMIC_ACQ_REL);
 	int state = (int)PyGILState_Ensure();
@@ -1266,7 +1304,7 @@ static void host_decref_later(PyObject* o) {
 	pthread_mutex_unlock(&later_mu);
 	// Py_AddPendingCall needs no GIL. When its queue is full, the next
 	// drop tries again.
-	if (schedule && !__atomic_load_n(&objects_finalizing, __ATOMIC_ACQUIRE) && Py_AddPendingCall(drain_later, NULL) < 0) {
+	if (schedule && !pyspec_finalizing() && Py_AddPendingCall(drain_later, NULL) < 0) {
 		pthread_mutex_lock(&later_mu);
 		later_scheduled = 0;
 		pthread_mutex_unlock(&later_mu);
@@ -1279,7 +1317,6 @@ static PyObject* objects_at_exit(PyObject* self, PyObject* unused) {
 	(void)self;
 	(void)unused;
 	drain_later(NULL);
-	__atomic_store_n(&objects_finalizing, 1, __ATOMIC_RELEASE);
 	Py_RETURN_NONE;
 }
 
@@ -1516,7 +1553,6 @@ static pthread_cond_t ready_cv = PTHREAD_COND_INITIALIZER;
 static ready_call* ready_q;
 static size_t ready_n, ready_cap;
 static int deliverer_started;
-static int async_finalizing;
 static uint64_t next_token;
 static pyspec_async_hooks hooks;
 static PyObject* async_helpers; // settle(fut, ok, value) and wrap(start), in Python
@@ -1566,7 +1602,7 @@ static void* deliverer_main(void* arg) {
 	for (;;) {
 		pthread_mutex_lock(&ready_mu);
 		while (ready_n == 0) pthread_cond_wait(&ready_cv, &ready_mu);
-		if (async_finalizing) {
+		if (pyspec_finalizing()) {
 			// Python is finalizing: results are dropped, the futures too.
 			ready_n = 0;
 			pthread_mutex_unlock(&ready_mu);
@@ -1613,16 +1649,6 @@ static void async_after_fork(void) {
 	deliverer_started = 0;
 }
 
-static PyObject* async_at_exit(PyObject* self, PyObject* unused) {
-	(void)self;
-	(void)unused;
-	pthread_mutex_lock(&ready_mu);
-	async_finalizing = 1;
-	pthread_mutex_unlock(&ready_mu);
-	Py_RETURN_NONE;
-}
-
-static PyMethodDef async_at_exit_def = {"_pyspec_async_at_exit", async_at_exit, METH_NOARGS, NULL};
 
 void pyspec_async_init(pyspec_host* host, pyspec_async_hooks h) {
 	host->async_ready = host_async_ready;
@@ -1647,17 +1673,6 @@ static int async_helpers_load(void) {
 		return -1;
 	}
 	Py_DECREF(r);
-	// Results that finish after Python has begun to exit are dropped.
-	PyObject* atexit = PyImport_ImportModule("atexit");
-	PyObject* fn = PyCFunction_New(&async_at_exit_def, NULL);
-	PyObject* reg = atexit && fn ? PyObject_CallMethod(atexit, "register", "O", fn) : NULL;
-	Py_XDECREF(atexit);
-	Py_XDECREF(fn);
-	if (reg == NULL) {
-		Py_DECREF(globals);
-		return -1;
-	}
-	Py_DECREF(reg);
 	async_helpers = globals;
 	return 0;
 }
@@ -1782,39 +1797,121 @@ void pyspec_async_abandon(PyObject* coro) {
 
 // ---- Ctrl-C during a call --------------------------------------------------
 
-static int interrupt_pipe[2] = {-1, -1};
-static volatile sig_atomic_t interrupt_count;
-static int interrupt_depth;
-static struct sigaction interrupt_saved;
+// SIGINT is process-wide, and so is its handling: every pyspec module in the
+// process, each built on its own with its own copy of this file, shares one
+// record (a capsule in sys, made by the first module to need it). It holds
+// the handler that was there before the outermost context call began, the
+// depth of context calls across all modules, and the pipe of each module
+// whose Go part waits for a Ctrl-C. So calls of several modules may nest and
+// end in any order; the handler that was there comes back when the last
+// ends. The handler is installed with SA_SIGINFO and forwards the real
+// siginfo and context (Go's own handler, if the author's code used
+// os/signal, needs both). The record is never freed: the handler it names
+// stays in a library CPython never unloads.
+#define PYSPEC_PROCESS_CAPSULE "_pyspec_process_v1"
+#define PYSPEC_MAX_PIPES 256
 
-static void on_sigint(int sig) {
-	interrupt_count++;
-	if (interrupt_pipe[1] >= 0) {
-		char b = 1;
-		ssize_t r = write(interrupt_pipe[1], &b, 1); // non-blocking: a full pipe has news enough
-		(void)r;
+typedef struct {
+	uint32_t size; // sizeof(pyspec_process): a record of another layout is not shared
+	int depth;     // context calls running, all modules; changed with the GIL held
+	struct sigaction saved;
+	volatile sig_atomic_t count; // Ctrl-Cs seen during context calls
+	void (*handler)(int, siginfo_t*, void*);
+	int npipes;
+	int pipes[PYSPEC_MAX_PIPES]; // write ends, -1 when a module's is closed
+} pyspec_process;
+
+static pyspec_process* process;
+static int interrupt_slot = -1; // this module's index in process->pipes
+static int interrupt_pipe[2] = {-1, -1};
+
+static void on_sigint(int sig, siginfo_t* info, void* ctx) {
+	pyspec_process* pr = process;
+	pr->count++;
+	int n = __atomic_load_n(&pr->npipes, __ATOMIC_ACQUIRE);
+	for (int i = 0; i < n; i++) {
+		int fd = __atomic_load_n(&pr->pipes[i], __ATOMIC_RELAXED);
+		if (fd >= 0) {
+			char b = 1;
+			ssize_t r = write(fd, &b, 1); // non-blocking: a full pipe has news enough
+			(void)r;
+		}
 	}
 	// Then what Python (or whoever) had installed: Python's handler notes
 	// the signal, and KeyboardInterrupt follows when the call returns.
-	if (interrupt_saved.sa_flags & SA_SIGINFO) {
-		if (interrupt_saved.sa_sigaction != NULL) interrupt_saved.sa_sigaction(sig, NULL, NULL);
-	} else if (interrupt_saved.sa_handler == SIG_DFL) {
+	if (pr->saved.sa_flags & SA_SIGINFO) {
+		if (pr->saved.sa_sigaction != NULL) pr->saved.sa_sigaction(sig, info, ctx);
+	} else if (pr->saved.sa_handler == SIG_DFL) {
 		signal(SIGINT, SIG_DFL);
 		raise(SIGINT);
-	} else if (interrupt_saved.sa_handler != SIG_IGN) {
-		interrupt_saved.sa_handler(sig);
+	} else if (pr->saved.sa_handler != SIG_IGN) {
+		pr->saved.sa_handler(sig);
 	}
 }
 
+static void process_free(PyObject* capsule) { (void)capsule; } // never: see above
+
+// process_record finds or makes the process's record; NULL with an
+// exception set. Called with the GIL held.
+static pyspec_process* process_record(void) {
+	if (process != NULL) return process;
+	PyObject* sys = PyImport_ImportModule("sys");
+	if (sys == NULL) return NULL;
+	PyObject* cap = PyObject_GetAttrString(sys, PYSPEC_PROCESS_CAPSULE);
+	pyspec_process* pr = NULL;
+	if (cap != NULL) {
+		pr = PyCapsule_GetPointer(cap, PYSPEC_PROCESS_CAPSULE);
+		Py_DECREF(cap);
+		if (pr != NULL && pr->size != sizeof(pyspec_process)) {
+			PyErr_Format(PyExc_ImportError, "another pyspec module in this process was built by a pyspec of another "
+				"layout (sys.%s); rebuild the modules with one pyspec version", PYSPEC_PROCESS_CAPSULE);
+			pr = NULL;
+		}
+	} else if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+		PyErr_Clear();
+		pr = calloc(1, sizeof *pr);
+		if (pr == NULL) {
+			PyErr_NoMemory();
+		} else {
+			pr->size = sizeof *pr;
+			pr->handler = on_sigint;
+			cap = PyCapsule_New(pr, PYSPEC_PROCESS_CAPSULE, process_free);
+			if (cap == NULL || PyObject_SetAttrString(sys, PYSPEC_PROCESS_CAPSULE, cap) < 0) {
+				free(pr);
+				pr = NULL;
+			}
+			Py_XDECREF(cap);
+		}
+	}
+	Py_DECREF(sys);
+	process = pr;
+	return pr;
+}
+
 int pyspec_interrupt_init(pyspec_host* host) {
+	pyspec_process* pr = process_record();
+	if (pr == NULL) return -1;
 	if (interrupt_pipe[0] >= 0) {
+		// A forked child: the parent's pipe goes, the child gets its own.
 		close(interrupt_pipe[0]);
 		close(interrupt_pipe[1]);
 		interrupt_pipe[0] = interrupt_pipe[1] = -1;
+		if (interrupt_slot >= 0) __atomic_store_n(&pr->pipes[interrupt_slot], -1, __ATOMIC_RELEASE);
 	}
 	if (pipe2(interrupt_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		PyErr_SetFromErrno(PyExc_OSError);
 		return -1;
+	}
+	if (interrupt_slot < 0) {
+		if (pr->npipes == PYSPEC_MAX_PIPES) {
+			PyErr_Format(PyExc_ImportError, "more than %d pyspec modules with context calls in one process", PYSPEC_MAX_PIPES);
+			return -1;
+		}
+		interrupt_slot = pr->npipes;
+		pr->pipes[interrupt_slot] = interrupt_pipe[1];
+		__atomic_store_n(&pr->npipes, interrupt_slot + 1, __ATOMIC_RELEASE);
+	} else {
+		__atomic_store_n(&pr->pipes[interrupt_slot], interrupt_pipe[1], __ATOMIC_RELEASE);
 	}
 	host->interrupt_fd = interrupt_pipe[0];
 	return 0;
@@ -1822,21 +1919,30 @@ int pyspec_interrupt_init(pyspec_host* host) {
 
 uint64_t pyspec_interrupt_enter(void) {
 	// Called with the GIL: the depth needs no lock.
-	if (interrupt_depth++ == 0) {
+	pyspec_process* pr = process;
+	if (pr->depth++ == 0) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_sigint;
+		sa.sa_sigaction = pr->handler;
+		sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIGINT, &sa, &interrupt_saved) == 0 &&
-			!(interrupt_saved.sa_flags & SA_SIGINFO) && interrupt_saved.sa_handler == SIG_IGN)
-			sigaction(SIGINT, &interrupt_saved, NULL); // Ctrl-C is ignored here: leave it so
+		if (sigaction(SIGINT, &sa, &pr->saved) == 0 &&
+			!(pr->saved.sa_flags & SA_SIGINFO) && pr->saved.sa_handler == SIG_IGN)
+			sigaction(SIGINT, &pr->saved, NULL); // Ctrl-C is ignored here: leave it so
 	}
-	return (uint64_t)interrupt_count;
+	return (uint64_t)pr->count;
 }
 
 int pyspec_interrupt_leave(uint64_t before, int status) {
-	if (--interrupt_depth == 0) sigaction(SIGINT, &interrupt_saved, NULL);
-	if ((uint64_t)interrupt_count == before) return status;
+	pyspec_process* pr = process;
+	if (--pr->depth == 0) {
+		// Put back what was there, unless somebody (signal.signal in a
+		// callback) has installed a handler of their own since.
+		struct sigaction now;
+		if (sigaction(SIGINT, NULL, &now) == 0 && (now.sa_flags & SA_SIGINFO) && now.sa_sigaction == pr->handler)
+			sigaction(SIGINT, &pr->saved, NULL);
+	}
+	if ((uint64_t)pr->count == before) return status;
 	// Ctrl-C during the call: Python's handler raises KeyboardInterrupt in
 	// the main thread; elsewhere the call keeps its own outcome.
 	PyObject *type = NULL, *value = NULL, *tb = NULL;
@@ -1944,8 +2050,13 @@ int pyspec_go_load(const char* name, const void* anchor, const pyspec_host* host
 			return -1;
 		}
 		handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-		if (strncmp(path, "/proc/", 6) != 0) unlink(path);
-		close(fd);
+		// The descriptor stays open for as long as the copy is loaded (for
+		// good: nothing unloads it). Closed, its number could name another
+		// module's copy next, and the loader would hand back this one for it.
+		if (strncmp(path, "/proc/", 6) != 0) {
+			unlink(path);
+			close(fd);
+		}
 #else
 		PyErr_Format(PyExc_RuntimeError, "module %s: its Go runtime does not survive fork() on this platform; "
 			"use the 'spawn' or 'forkserver' start method", name);
@@ -1964,7 +2075,19 @@ int pyspec_go_load(const char* name, const void* anchor, const pyspec_host* host
 		PyErr_Format(PyExc_ImportError, "module %s: %s is not its Go part (no %s)", name, go_path, sym);
 		return -1;
 	}
-	if (entry(host, api, abi_hash) != 0) {
+	// Each Go part gets a host record of its own, stamped with its own
+	// generation: a forked child that loads its copy while the parent's Go
+	// part is still on the stack (a fork inside a callback) leaves the
+	// parent's part stamping the parent's generation, which the child treats
+	// as stale. One record a load, kept for good like the library.
+	pyspec_host* own = malloc(sizeof *own);
+	if (own == NULL) {
+		PyErr_NoMemory();
+		return -1;
+	}
+	*own = *host;
+	own->gen = pyspec_gen;
+	if (entry(own, api, abi_hash) != 0) {
 		PyErr_Format(PyExc_ImportError, "module %s: its Go part %s was built from another spec or pyspec version; rebuild the module", name, go_path);
 		return -1;
 	}
