@@ -666,6 +666,22 @@ func (l *loader) linkBases(m *Module) {
 			seen[b] = true
 		}
 	}
+	// A class that asks for a lock under an unlocked base would inherit
+	// the base's methods, getters and setters, which run without it.
+	for _, c := range m.Classes {
+		if !c.Lock || c.Base == nil {
+			continue
+		}
+		locked := false
+		for b := c.Base; b != nil; b = b.Base {
+			locked = locked || b.Lock
+		}
+		if !locked {
+			l.errorf(&yaml.Node{Line: c.Pos.Line, Column: c.Pos.Col},
+				"class %s has lock: true, but its base %s does not: %s's methods, getters, setters and pickling would run on a %s without its lock; put lock: true on %s (its derived classes are then locked too)",
+				c.Name, c.Base.Name, c.Base.Name, c.Name, rootOf(c).Name)
+		}
+	}
 	for _, c := range m.Classes {
 		for b := c.Base; b != nil; b = b.Base {
 			b.Derived = append(b.Derived, c)
@@ -1076,4 +1092,12 @@ func pyLiteral(s string, bytes bool) string {
 	}
 	b.WriteByte('\'')
 	return b.String()
+}
+
+// rootOf is the class at the top of c's bases.
+func rootOf(c *Class) *Class {
+	for c.Base != nil {
+		c = c.Base
+	}
+	return c
 }

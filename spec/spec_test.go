@@ -578,3 +578,18 @@ func TestUnknownKeySuggestion(t *testing.T) {
 		}
 	}
 }
+
+// Issue 19, 11: a locked class under an unlocked base inherits methods that
+// run without the lock.
+func TestLockUnderAnUnlockedBase(t *testing.T) {
+	src := "module: f\nclasses:\n  Base:\n    init: {}\n    methods:\n      bump: {}\n  Derived:\n    base: Base\n    lock: true\n    init: {}\n"
+	ds := CheckSpec("f.yaml", []byte(src))
+	if len(ds) != 1 || !strings.Contains(ds.Error(), "f.yaml:7:3: class Derived has lock: true, but its base Base does not") ||
+		!strings.Contains(ds.Error(), "put lock: true on Base") {
+		t.Errorf("want one positioned error, got %v", ds)
+	}
+	locked := strings.Replace(src, "  Base:\n    init: {}\n", "  Base:\n    lock: true\n    init: {}\n", 1)
+	if ds := CheckSpec("f.yaml", []byte(locked)); len(ds) != 0 {
+		t.Errorf("a locked base: %v", ds)
+	}
+}

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/signal"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pyspec/pyspec/runtime"
 )
 
 // Checksum is FNV-1a over data.
@@ -178,3 +181,24 @@ type Point struct{ X, Y int64 }
 
 // NewPoint makes a Point.
 func NewPoint(x, y int64) (*Point, error) { return &Point{x, y}, nil }
+
+// Apply calls f(x) on the calling goroutine.
+func Apply(f func(int64) (int64, error), x int64) (int64, error) { return f(x) }
+
+// AccumulatorAfter calls f, then makes an Accumulator: when f forked, the
+// rest of this call runs in the child on the parent's Go runtime.
+func AccumulatorAfter(f func(args ...any) (runtime.Object, error), start float64) (*Accumulator, error) {
+	if _, err := f(); err != nil {
+		return nil, err
+	}
+	return NewAccumulator(start)
+}
+
+var interrupts = make(chan os.Signal, 16)
+
+// NotifyInterrupt makes Go's runtime install its SIGINT handler, as a
+// program using os/signal does; it returns how many SIGINTs Go has seen.
+func NotifyInterrupt() int64 {
+	signal.Notify(interrupts, os.Interrupt)
+	return int64(len(interrupts))
+}

@@ -419,6 +419,119 @@ def test_ctrl_c_during_an_async_call():
     assert "KeyboardInterrupt" in out and "pending 0" in out, out
 
 
+def run_script(code, timeout=60):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    p = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, env=env, timeout=timeout)
+    return p.stdout, p.returncode
+
+
+# Issue 19, 4. Once Go's os/signal has installed Go's own SIGINT handler (a
+# SA_SIGINFO one), the handler of a context call forwarded (sig, NULL, NULL)
+# to it: SIGSEGV in runtime.sigtrampgo.
+def test_ctrl_c_after_go_installed_its_own_handler():
+    out, code = run_script("""
+        import os, signal, threading, procs
+        procs.notify_interrupt()
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+        print(procs.wait_for_interrupt(20_000))
+        print("seen by Go:", procs.notify_interrupt())
+    """)
+    assert code == 0, out
+    assert "cancelled" in out and "seen by Go: 1" in out, out
+
+
+# Issue 19, 2. os.fork() inside a callback Go is running: the child loads its
+# own Go part, and the rest of the outer call runs in the child on the
+# parent's Go part, whose wrappers must not pass for the child's.
+def test_fork_inside_a_callback():
+    def fork_here(*args):
+        pid = os.fork()
+        if pid == 0:
+            procs.pid()  # the child's own Go part loads here
+        return pid
+
+    pids = []
+
+    def cb():
+        pids.append(fork_here())
+
+    acc = procs.accumulator_after(cb, 2.0)
+    if pids[0] == 0:
+        code = 1
+        try:
+            try:
+                acc.total()
+            except RuntimeError as e:
+                assert "fork" in str(e), e
+            else:
+                raise AssertionError("the parent's Go value passed for the child's")
+            procs.churn(200_000)  # the child's collector runs
+            fresh = procs.Accumulator(1.0)
+            fresh.add(2.0)
+            assert fresh.total() == 3.0 and procs.pid() == os.getpid()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    assert acc.total() == 2.0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        wpid, status = os.waitpid(pids[0], os.WNOHANG)
+        if wpid:
+            assert os.waitstatus_to_exitcode(status) == 0
+            break
+        time.sleep(0.02)
+    else:
+        os.kill(pids[0], signal.SIGKILL)
+        os.waitpid(pids[0], 0)
+        pytest.fail("the child hung")
+
+
+# Issue 19, 10. atexit handlers registered before the module was imported run
+# after any the module registers; callbacks and async calls must still work
+# there, until the interpreter really finalizes.
+def test_atexit_handlers_registered_before_import_can_call_in():
+    out, code = run_script("""
+        import asyncio, atexit
+
+        def at_exit():
+            print("apply", procs.apply(lambda x: x + 1, 41), flush=True)
+            print("async", asyncio.run(procs.square_later(7, 10)), flush=True)
+
+        atexit.register(at_exit)
+        import procs
+        procs.pid()
+    """, timeout=60)
+    assert code == 0, out
+    assert "apply 42" in out and "async 49" in out, out
+
+
+# Issue 19, 9. A subinterpreter that imports the module first was accepted;
+# once it was destroyed, every callback in the main interpreter raised
+# "Python is shutting down" (and its own first callback deadlocked).
+def test_a_subinterpreter_importing_first_is_refused():
+    pytest.importorskip("_testcapi")
+    out, code = run_script("""
+        import _testcapi
+        r = _testcapi.run_in_subinterp(
+            "try:\\n"
+            "    import procs\\n"
+            "except ImportError as e:\\n"
+            "    assert 'subinterpreters' in str(e), e\\n"
+            "else:\\n"
+            "    raise SystemExit('imported in a subinterpreter')\\n")
+        print("subinterpreter", r)
+        import procs
+        print("apply", procs.apply(lambda x: x * 2, 21))
+    """)
+    assert code == 0, out
+    assert "subinterpreter 0" in out and "apply 42" in out, out
+
+
 # ---- Dask -----------------------------------------------------------------
 
 

@@ -1,7 +1,11 @@
 // Package safety is the Go side of the lifetime regression tests.
 package safety
 
-import "github.com/pyspec/pyspec/runtime"
+import (
+	"time"
+
+	"github.com/pyspec/pyspec/runtime"
+)
 
 // Item is what a Holder keeps.
 type Item struct{ Label string }
@@ -142,3 +146,35 @@ func BufferThenInt(buf runtime.Buffer, n int64) int64 { return n }
 
 // F32 returns x.
 func F32(x float32) float32 { return x }
+
+// InnerLabelOf is inner.label_of.
+func InnerLabelOf(item *Item) string { return item.Label }
+
+// LockedExporter exports n values; its spec says lock: true.
+type LockedExporter struct {
+	data []int64
+	live int64
+}
+
+// NewLockedExporter makes a LockedExporter of n values.
+func NewLockedExporter(n int64) (*LockedExporter, error) {
+	if n < 0 || n > 1<<20 {
+		return nil, runtime.ValueError("n must be in [0, 2**20], not %d", n)
+	}
+	return &LockedExporter{data: make([]int64, n)}, nil
+}
+
+// Buffer exports the values read-only.
+func (e *LockedExporter) Buffer(flags runtime.Flags) (runtime.Export, error) {
+	e.live++
+	return runtime.ExportSlice(e.data, true)
+}
+
+// ReleaseBuffer runs once per released view.
+func (e *LockedExporter) ReleaseBuffer() { e.live-- }
+
+// Hold sleeps ms milliseconds (its caller holds the object's lock).
+func (e *LockedExporter) Hold(ms int64) { time.Sleep(time.Duration(ms) * time.Millisecond) }
+
+// Live is the number of views not released.
+func (e *LockedExporter) Live() int64 { return e.live }

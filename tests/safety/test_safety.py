@@ -317,3 +317,89 @@ def test_exports_from_threads_under_constant_gc():
     r = subprocess.run([sys.executable, "-c", EXPORT_STRESS, os.path.dirname(safety.__file__)],
                        env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0 and r.stdout.strip() == "done", r.stderr[-2000:]
+
+
+def _run(code, timeout=60):
+    import os, subprocess, textwrap
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, env=env, timeout=timeout)
+
+
+# Issue 19, 3. A submodule's function kept after the module was dropped from
+# sys.modules and collected: the module's classes were gone, and the
+# argument check dereferenced a NULL type.
+def test_a_kept_submodule_function_keeps_the_classes():
+    r = _run("""
+        import gc, sys
+        import safety
+        label_of = safety.inner.label_of
+        for name in [n for n in sys.modules if n == "safety" or n.startswith("safety.")]:
+            del sys.modules[name]
+        del safety
+        gc.collect()
+        try:
+            label_of("not an item")
+        except TypeError as e:
+            print("TypeError:", e)
+    """)
+    assert r.returncode == 0, r.stdout
+    assert "TypeError: label_of() argument 'item' must be Item, not str" in r.stdout, r.stdout
+
+
+# Issue 19, 7. In a forked child, releasing a view that a lock: true object
+# exported before the fork took the object's lock first, held by a parent's
+# thread that does not exist in the child: the child hung.
+def test_a_child_releases_a_locked_exporters_view_while_a_parent_thread_held_the_lock():
+    r = _run("""
+        import os, sys, threading, time
+        import safety
+        e = safety.LockedExporter(8)
+        m = memoryview(e)
+        t = threading.Thread(target=e.hold, args=(1500,))
+        t.start()
+        time.sleep(0.3)  # t holds e's lock, without the GIL
+        pid = os.fork()
+        if pid == 0:
+            m.release()
+            try:
+                e.live()
+            except RuntimeError as err:
+                assert "fork" in str(err), err
+            e.__init__(4)  # a new Go value in the child, behind a fresh lock
+            with memoryview(e) as m2:
+                assert len(m2) == 4
+            os._exit(0)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            wpid, status = os.waitpid(pid, os.WNOHANG)
+            if wpid:
+                print("child", os.waitstatus_to_exitcode(status))
+                break
+            time.sleep(0.02)
+        else:
+            os.kill(pid, 9)
+            print("child hung")
+        t.join()
+        m.release()
+        print("live", e.live())
+    """)
+    assert r.returncode == 0, r.stdout
+    assert "child 0" in r.stdout and "live 0" in r.stdout, r.stdout
+
+
+# Issue 19, 8. The interpreter exits while a daemon thread is inside a locked
+# nogil method: Python stops the thread when it asks for the GIL back, so the
+# lock stays held, and finalization blocked in releasebuffer on it.
+def test_exit_while_a_daemon_thread_holds_an_objects_lock():
+    r = _run("""
+        import threading, time
+        import safety
+        e = safety.LockedExporter(8)
+        m = memoryview(e)  # released during finalization
+        threading.Thread(target=e.hold, args=(300,), daemon=True).start()
+        time.sleep(0.1)
+        print("exiting", flush=True)
+    """, timeout=60)
+    assert r.returncode == 0, r.stdout
+    assert "exiting" in r.stdout
