@@ -2,6 +2,7 @@
 package safety
 
 import (
+	"context"
 	"time"
 
 	"github.com/pyspec/pyspec/runtime"
@@ -178,3 +179,13 @@ func (e *LockedExporter) Hold(ms int64) { time.Sleep(time.Duration(ms) * time.Mi
 
 // Live is the number of views not released.
 func (e *LockedExporter) Live() int64 { return e.live }
+
+// WaitForInterrupt blocks until ctx is cancelled or ms pass.
+func WaitForInterrupt(ctx context.Context, ms int64) string {
+	select {
+	case <-ctx.Done():
+		return "cancelled"
+	case <-time.After(time.Duration(ms) * time.Millisecond):
+		return "timeout"
+	}
+}
