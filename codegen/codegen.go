@@ -100,6 +100,11 @@ func Generate(m *spec.Module) (Files, error) {
 		if err != nil {
 			return nil, err
 		}
+		if t.tmpl == "glue.go.tmpl" {
+			if data, err = pruneImports(data, m.Go.ImportPath); err != nil {
+				return nil, fmt.Errorf("generated go/glue.go does not parse (a pyspec bug): %w", err)
+			}
+		}
 		files[t.out] = data
 	}
 	for _, f := range []struct{ name, out string }{

@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -1176,52 +1175,11 @@ func (v *moduleView) GoCalls() []*callView {
 	return out
 }
 
-// Imports is the Go glue's import block: only what it uses.
+// Imports is the Go glue's import block: every package the glue may use.
+// Generate prunes what the rendered file does not use (pruneImports).
 func (v *moduleView) Imports() []string {
-	imports := []string{}
-	usesRuntime := len(v.Classes) > 0 || len(v.Exceptions) > 0 || v.AnyAsync() || v.spells("runtime.")
-	nogil := false
-	for _, c := range v.GoCalls() {
-		nogil = nogil || c.NoGIL
-	}
-	if v.AnyAsync() {
-		imports = append(imports, `"context"`)
-	}
-	if usesRuntime || nogil || v.AnyAsync() {
-		imports = append(imports, `"unsafe"`)
-	}
-	if v.spells("time.") {
-		imports = append(imports, `"time"`)
-	}
-	if usesRuntime {
-		imports = append(imports, `"github.com/pyspec/pyspec/runtime"`)
-	}
-	alias := implAlias
-	if len(v.AllFuncs()) == 0 && len(v.Classes) == 0 {
-		alias = "_"
-	}
-	return append(imports, alias+" "+strconv.Quote(v.Go.ImportPath))
-}
-
-// spells reports whether the glue spells a name of package pkg ("time.")
-// in the converters or in the result variables of async calls.
-func (v *moduleView) spells(pkg string) bool {
-	re := regexp.MustCompile(`(^|[^A-Za-z0-9_.])` + regexp.QuoteMeta(pkg))
-	for _, c := range v.Converters {
-		if re.MatchString(c) {
-			return true
-		}
-	}
-	for _, c := range v.GoCalls() {
-		if c.Async {
-			for _, t := range c.resultTypes {
-				if re.MatchString(t) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return []string{`"context"`, `"time"`, `"unsafe"`, `"github.com/pyspec/pyspec/runtime"`,
+		implAlias + " " + strconv.Quote(v.Go.ImportPath)}
 }
 
 // DocLiteral is the module docstring as a C literal.

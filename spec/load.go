@@ -34,6 +34,13 @@ func Parse(path string, data []byte) (*Module, error) {
 	return parse(path, data, false)
 }
 
+// ParseUnbound is Parse without looking for the Go package: the model as
+// the spec alone describes it, with Go names by convention. For tests and
+// tools that render glue without the author's code.
+func ParseUnbound(path string, data []byte) (*Module, error) {
+	return parse(path, data, true)
+}
+
 // CheckSpec reports the problems of the spec text alone, without looking
 // for its Go package: what an editor or a linter of specs wants.
 func CheckSpec(path string, data []byte) Diagnostics {
