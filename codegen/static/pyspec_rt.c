@@ -137,8 +137,11 @@ static int bind_keyword(const pyspec_sig* sig, PyObject* key, PyObject* value, P
 			if (PyUnicode_Compare(sig->params[k].interned, key) == 0) { j = k; break; }
 		}
 	}
-	// *args and **kwargs are no keyword's: their names go to **kwargs too.
-	if (j >= 0 && (sig->params[j].kind == PYSPEC_VAR_POS || sig->params[j].kind == PYSPEC_VAR_KW)) j = -1;
+	// *args and **kwargs are no keyword's: their names go to **kwargs too,
+	// as do those of positional-only parameters when there is a **kwargs
+	// (PEP 570: f(x, /, **kw) called as f(1, x=2) has kw == {'x': 2}).
+	if (j >= 0 && (sig->params[j].kind == PYSPEC_VAR_POS || sig->params[j].kind == PYSPEC_VAR_KW ||
+		(j < sig->nposonly && sig->varkw >= 0))) j = -1;
 	if (j < 0 && sig->varkw >= 0) {
 		if (out[sig->varkw] == NULL && (out[sig->varkw] = PyDict_New()) == NULL) return -1;
 		if (PyDict_Contains(out[sig->varkw], key)) {

@@ -3,6 +3,7 @@ package safety
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/pyspec/pyspec/runtime"
@@ -188,4 +189,32 @@ func WaitForInterrupt(ctx context.Context, ms int64) string {
 	case <-time.After(time.Duration(ms) * time.Millisecond):
 		return "timeout"
 	}
+}
+
+// KwargNames is h, then the sorted keys of kw.
+func KwargNames(h string, kw map[string]int64) []string {
+	names := []string{h}
+	for k := range kw {
+		names = append(names, k)
+	}
+	sort.Strings(names[1:])
+	return names
+}
+
+// Bag keeps attributes in a map.
+type Bag struct{ m map[string]int64 }
+
+// NewBag makes an empty Bag.
+func NewBag() (*Bag, error) { return &Bag{m: map[string]int64{}}, nil }
+
+// Setattr sets one.
+func (b *Bag) Setattr(name string, value int64) { b.m[name] = value }
+
+// Getattr gets one, or raises AttributeError.
+func (b *Bag) Getattr(name string) (int64, error) {
+	v, ok := b.m[name]
+	if !ok {
+		return 0, runtime.AttributeError("no attribute %q", name)
+	}
+	return v, nil
 }

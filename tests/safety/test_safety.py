@@ -403,3 +403,30 @@ def test_exit_while_a_daemon_thread_holds_an_objects_lock():
     """, timeout=60)
     assert r.returncode == 0, r.stdout
     assert "exiting" in r.stdout
+
+
+# Issue 19, 14. A positional-only parameter's name given as a keyword goes to
+# **kwargs when there is one (PEP 570), as CPython does for def f(h, /, **kw).
+def test_positional_only_name_goes_to_kwargs():
+    assert safety.kwarg_names("x", h=1, a=2) == ["x", "a", "h"]
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'h'"):
+        safety.kwarg_names(h=1)
+
+
+# Issue 19, 19. __setattr__ with a name that has no UTF-8 (a lone surrogate)
+# went on with the UnicodeEncodeError still pending.
+def test_setattr_with_a_lone_surrogate_name():
+    b = safety.Bag()
+    b.x = 3
+    assert b.x == 3
+    with pytest.raises(AttributeError) as e:
+        setattr(b, "\udc80", 1)
+    assert e.value.__context__ is None
+    assert b.x == 3
+
+    class Sub(safety.Bag):
+        pass
+
+    s = Sub()
+    setattr(s, "\udc80", 1)  # into the subclass's __dict__, with no error pending
+    assert getattr(s, "\udc80") == 1
