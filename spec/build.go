@@ -94,6 +94,9 @@ func (l *loader) build(root *yaml.Node) *Module {
 	}
 	m := &Module{Name: str(get(root, "module")), Doc: str(get(root, "doc")), SpecPath: abs}
 	l.checkName(get(root, "module"), "module name")
+	if n := get(root, "module"); n != nil && stdlibModules[n.Value] {
+		l.errorf(n, "module name %q is a standard-library module: `import %s` would load that one; choose another name", n.Value, n.Value)
+	}
 	if v := get(root, "version"); v != nil {
 		norm, err := NormalizeVersion(v.Value)
 		if err != nil {

@@ -593,3 +593,15 @@ func TestLockUnderAnUnlockedBase(t *testing.T) {
 		t.Errorf("a locked base: %v", ds)
 	}
 }
+
+// Issue 19, 14: a module named like a standard-library module could never
+// be imported as itself.
+func TestStdlibModuleName(t *testing.T) {
+	ds := CheckSpec("f.yaml", []byte("module: code\nfunctions:\n  f: {}\n"))
+	if len(ds) != 1 || !strings.Contains(ds.Error(), "f.yaml:1:9: module name \"code\" is a standard-library module") {
+		t.Errorf("want one positioned error, got %v", ds)
+	}
+	if ds := CheckSpec("f.yaml", []byte("module: codex\nfunctions:\n  f: {}\n")); len(ds) != 0 {
+		t.Errorf("codex: %v", ds)
+	}
+}
