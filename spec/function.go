@@ -1,0 +1,264 @@
+// Resolving functions and signatures: parameters, results, buffers.
+
+package spec
+
+import (
+	"strings"
+
+	"github.com/pyspec/pyspec/runtime"
+	"gopkg.in/yaml.v3"
+)
+
+// async reads `async:` of a function or method: the call returns an
+// awaitable. Its arguments become Go values before the call returns, so a
+// buffer (a view valid only during the call) cannot be one.
+func (l *loader) async(v *yaml.Node, owner string, sig *Signature, special bool) bool {
+	a := get(v, "async")
+	if a == nil || a.Value != "true" {
+		return false
+	}
+	if special {
+		l.errorf(a, "%s: a special method cannot be async", owner)
+		return false
+	}
+	for _, p := range sig.Params {
+		if t := p.Type; t.Kind == KindBuffer || t.Kind == KindOptional && t.Elem.Kind == KindBuffer {
+			l.errorf(a, "%s: an async call cannot take the buffer %q: a view is valid only until the call returns, and Go runs later; take bytes (copied) instead", owner, p.Name)
+		}
+	}
+	return true
+}
+
+// returns reads `returns:` of a function or method: a type, or a mapping
+// {type, writable, doc} (writable is for buffer results). None, or no
+// `returns:`, is no result; a tuple is several.
+func (l *loader) returns(r *yaml.Node, owner string) []*Type {
+	if r == nil {
+		return nil
+	}
+	node, writable := r, false
+	if r.Kind == yaml.MappingNode {
+		node = get(r, "type")
+		if node == nil {
+			l.errorf(r, "%s returns: a mapping needs `type:`", owner)
+			return nil
+		}
+		if w := get(r, "writable"); w != nil {
+			writable = w.Value == "true"
+		}
+	}
+	if node.Value == "None" {
+		return nil
+	}
+	t, err := parseTypeIn(node.Value, ctxReturn, l.scope())
+	if err != nil {
+		l.errorf(node, "%s returns: %v", owner, err)
+		return nil
+	}
+	if c := findKind(t, KindCallable); c != nil {
+		l.errorf(node, "%s returns: %s: a callable is a parameter type (Python hands Go a function), not a result", owner, c.Spec)
+		return nil
+	}
+	if writable {
+		if t.Kind != KindBuffer {
+			l.errorf(r, "%s returns: writable is for buffer results, not %s", owner, t.Spec)
+		}
+		t.Writable = true
+	}
+	if t.Kind == KindTuple {
+		return t.Items
+	}
+	return []*Type{t}
+}
+
+// function resolves a function of the module or of a submodule; goPrefix
+// starts the default Go name (a submodule's functions are SubF).
+func (l *loader) function(k, v *yaml.Node, cPrefix, goPrefix string, structs map[string]*Struct) *Function {
+	l.checkName(k, "function name")
+	f := &Function{
+		Name:   k.Value,
+		Doc:    str(get(v, "doc")),
+		GoName: goPrefix + CamelCase(k.Value),
+		CName:  cPrefix + k.Value,
+		Pos:    pos(k),
+	}
+	if g := get(v, "go"); g != nil {
+		f.GoName = g.Value
+	}
+	if ng := get(v, "nogil"); ng != nil {
+		f.NoGIL = ng.Value == "true"
+	}
+	f.Sig = l.signature(get(v, "args"), structs, f.Name+"()")
+	f.Async = l.async(v, f.Name+"()", f.Sig, false)
+	f.Results = l.returns(get(v, "returns"), f.Name+"()")
+	f.Examples = l.examples(get(v, "examples"), f.Name+"()", f.Sig, f.Results, nil)
+	return f
+}
+
+// signature resolves `args:`, either inline parameters or a struct name.
+func (l *loader) signature(n *yaml.Node, structs map[string]*Struct, owner string) *Signature {
+	sig := &Signature{}
+	switch {
+	case n == nil:
+	case n.Kind == yaml.ScalarNode:
+		s, ok := structs[n.Value]
+		if !ok {
+			l.errorf(n, "%s: args names struct %q, which is not declared under `structs:`", owner, n.Value)
+			return sig
+		}
+		sig.Struct = s
+		sig.Params = s.Params
+	default:
+		sig.Params = l.params(n, owner)
+	}
+	for _, p := range sig.Params {
+		switch p.Kind {
+		case PositionalOnly:
+			sig.NPosOnly++
+			sig.NPos++
+		case PositionalOrKeyword:
+			sig.NPos++
+		}
+		if p.Kind.IsVariadic() && sig.Struct != nil {
+			l.errorf(n, "%s: struct %s has the variadic parameter %q; a struct's fields are named, so declare *args and **kwargs in the function's own args", owner, sig.Struct.Name, p.Name)
+		}
+	}
+	return sig
+}
+
+var kindNames = map[string]ParamKind{
+	"positional_or_keyword": PositionalOrKeyword,
+	"positional_only":       PositionalOnly,
+	"keyword_only":          KeywordOnly,
+	"var_positional":        VarPositional,
+	"var_keyword":           VarKeyword,
+}
+
+// params resolves a parameter mapping and checks the order rules of a
+// Python signature.
+func (l *loader) params(n *yaml.Node, owner string) []*Param {
+	var out []*Param
+	keys, vals := pairs(n)
+	var lastDefault *Param
+	for i, k := range keys {
+		l.checkName(k, "parameter name")
+		p := l.param(k, vals[i], owner)
+		if p == nil {
+			continue
+		}
+		if prev := out; len(prev) > 0 && prev[len(prev)-1].Kind.rank() > p.Kind.rank() {
+			if p.Kind == PositionalOnly && prev[len(prev)-1].Kind == PositionalOrKeyword {
+				l.errorf(k, "%s: positional-only parameter %q must come before the positional-or-keyword ones", owner, p.Name)
+			} else {
+				l.errorf(k, "%s: parameter %q (%s) must come before %q (%s): positional-only, positional-or-keyword, *args, keyword-only, **kwargs",
+					owner, p.Name, kindWord(p.Kind), prev[len(prev)-1].Name, kindWord(prev[len(prev)-1].Kind))
+			}
+		}
+		if p.Kind.IsVariadic() {
+			for _, q := range out {
+				if q.Kind == p.Kind {
+					l.errorf(k, "%s: %q is a second %s parameter (after %q)", owner, p.Name, kindWord(p.Kind), q.Name)
+				}
+			}
+		}
+		if p.Kind != KeywordOnly && !p.Kind.IsVariadic() {
+			if p.Default != nil {
+				lastDefault = p
+			} else if lastDefault != nil {
+				l.errorf(k, "%s: parameter %q has no default but follows %q, which has one", owner, p.Name, lastDefault.Name)
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func kindWord(k ParamKind) string {
+	return [...]string{"positional-or-keyword", "positional-only", "keyword-only", "*args", "**kwargs"}[k]
+}
+
+func (l *loader) param(k, v *yaml.Node, owner string) *Param {
+	p := &Param{Name: k.Value, GoName: CamelCase(k.Value), Pos: pos(k)}
+	typeNode := v
+	if v.Kind == yaml.MappingNode {
+		typeNode = get(v, "type")
+		p.Doc = str(get(v, "doc"))
+		if kn := get(v, "kind"); kn != nil {
+			p.Kind = kindNames[kn.Value]
+		}
+	}
+	t, err := parseTypeIn(typeNode.Value, ctxArg, l.scope())
+	if err != nil {
+		l.errorf(typeNode, "%s: parameter %q: %v", owner, p.Name, err)
+		return nil
+	}
+	p.Type = t
+	if p.Kind.IsVariadic() {
+		// The declared type is each argument's; Python collects them.
+		var err error
+		if p.Kind == VarPositional {
+			p.Type, err = listOf(t, true)
+		} else {
+			p.Type = &Type{Kind: KindDict, Key: &Type{Kind: KindStr, Spec: "str"}, Elem: t, Spec: "dict[str, " + t.Spec + "]"}
+			err = checkElem(t)
+		}
+		if err != nil {
+			l.errorf(typeNode, "%s: parameter %q: %v", owner, p.Name, err)
+			return nil
+		}
+		if d := get(v, "default"); d != nil {
+			l.errorf(d, "%s: parameter %q: %s takes no default (it is empty when nothing is passed)", owner, p.Name, kindWord(p.Kind))
+		}
+		return p
+	}
+	if v.Kind == yaml.MappingNode {
+		elem, flags := get(v, "elem"), get(v, "flags")
+		if t.Kind != KindBuffer {
+			for _, bad := range []*yaml.Node{elem, flags} {
+				if bad != nil {
+					l.errorf(bad, "%s: parameter %q: elem and flags apply to buffers only, not %s", owner, p.Name, t.Spec)
+				}
+			}
+		} else {
+			p.Type = l.bufferType(elem, flags)
+		}
+		if d := get(v, "default"); d != nil {
+			def, err := makeDefault(p.Type, d)
+			if err != nil {
+				l.errorf(d, "%s: parameter %q: %v", owner, p.Name, err)
+			}
+			p.Default = def
+		}
+	} else if t.Kind == KindBuffer {
+		p.Type = l.bufferType(nil, nil)
+	}
+	return p
+}
+
+// bufferType resolves a buffer parameter's request. ND is the default: it
+// guarantees a C-contiguous view; FORMAT is added when elem is declared, so
+// the glue can check the element type.
+func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
+	t := &Type{Kind: KindBuffer, Spec: "buffer", Flags: runtime.ND}
+	if flags != nil {
+		t.Flags = 0
+		names := []*yaml.Node{flags}
+		if flags.Kind == yaml.SequenceNode {
+			names = flags.Content
+		}
+		for _, n := range names {
+			t.Flags |= runtime.FlagNames[n.Value]
+		}
+	}
+	if elem != nil {
+		t.Elem = scalarTypes[elem.Value]
+		t.Flags |= runtime.FORMAT
+		t.Spec = "buffer[" + elem.Value + "]"
+	}
+	parts := strings.Split(t.Flags.String(), "|")
+	for i, p := range parts {
+		parts[i] = "PyBUF_" + p
+	}
+	t.FlagsC = strings.Join(parts, " | ")
+	return t
+}
