@@ -2,18 +2,14 @@ package spec
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/pyspec/pyspec/schema"
-	"github.com/santhosh-tekuri/jsonschema/v5"
 	"gopkg.in/yaml.v3"
 )
 
@@ -134,7 +130,7 @@ func (l *loader) indexPointers(n *yaml.Node, pointer string) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			p := pointer + "/" + escapePointer(n.Content[i].Value)
+			p := schema.Pointer(pointer, n.Content[i].Value)
 			l.pointers[[2]int{n.Content[i].Line, n.Content[i].Column}] = p
 			l.indexPointers(n.Content[i+1], p)
 		}
@@ -426,186 +422,27 @@ func toJSON(n *yaml.Node) any {
 	return nil
 }
 
-var (
-	compiledSchema     *jsonschema.Schema
-	compiledSchemaErr  error
-	compiledSchemaOnce sync.Once
-)
-
-// Schema is the compiled JSON Schema of the spec.
-func Schema() (*jsonschema.Schema, error) {
-	compiledSchemaOnce.Do(func() {
-		c := jsonschema.NewCompiler()
-		c.Draft = jsonschema.Draft2020
-		if err := c.AddResource(schema.URL, bytes.NewReader(schema.JSON)); err != nil {
-			compiledSchemaErr = err
-			return
-		}
-		compiledSchema, compiledSchemaErr = c.Compile(schema.URL)
-	})
-	return compiledSchema, compiledSchemaErr
-}
-
 func (l *loader) checkSchema(root *yaml.Node) {
-	sch, err := Schema()
+	problems, err := schema.Validate(toJSON(root))
 	if err != nil {
-		l.errorf(nil, "internal error: the embedded schema does not compile: %v", err)
+		l.errorf(nil, "%v", err)
 		return
 	}
-	err = sch.Validate(toJSON(root))
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		if err != nil {
-			l.errorf(root, "%v", err)
-		}
-		return
-	}
-	collection := func(at string) bool {
-		_, val := lookup(root, at)
-		return val != nil && (val.Kind == yaml.SequenceNode || val.Kind == yaml.MappingNode)
-	}
-	for _, e := range schemaLeaves(ve, collection) {
-		l.schemaDiag(root, e)
-	}
-}
-
-// schemaLeaves flattens a validation error to its root causes. Of the
-// branches of a failed oneOf, those that failed only because the value has
-// another type are dropped: for a parameter written as a mapping, the
-// "expected string" of the shorthand branch says nothing useful; nor does
-// "not one of the allowed values" of a list written where a branch takes
-// one of some constants (collection tells whether the value at an instance
-// location is a list or a mapping).
-func schemaLeaves(e *jsonschema.ValidationError, collection func(at string) bool) []*jsonschema.ValidationError {
-	if len(e.Causes) == 0 {
-		return []*jsonschema.ValidationError{e}
-	}
-	causes := e.Causes
-	if values := constAlternatives(e); values != nil {
-		// An enumeration written as oneOf of described constants.
-		return []*jsonschema.ValidationError{{
-			KeywordLocation: e.KeywordLocation + "/enum", InstanceLocation: e.InstanceLocation,
-			Message: "value must be one of " + strings.Join(values, ", "),
-		}}
-	}
-	if strings.HasSuffix(e.KeywordLocation, "/oneOf") || strings.HasSuffix(e.KeywordLocation, "/anyOf") {
-		var kept []*jsonschema.ValidationError
-		for _, c := range causes {
-			if !onlyTypeMismatch(c, e.InstanceLocation, collection(e.InstanceLocation)) {
-				kept = append(kept, c)
-			}
-		}
-		if len(kept) == 0 {
-			return []*jsonschema.ValidationError{{
-				KeywordLocation: e.KeywordLocation, InstanceLocation: e.InstanceLocation,
-				Message: "has the wrong type: " + typeAlternatives(causes),
-			}}
-		}
-		causes = kept
-	}
-	var out []*jsonschema.ValidationError
-	for _, c := range causes {
-		out = append(out, schemaLeaves(c, collection)...)
-	}
-	return out
-}
-
-// constAlternatives returns the allowed values when every cause of a
-// oneOf failed its const, or nil.
-func constAlternatives(e *jsonschema.ValidationError) []string {
-	if !strings.HasSuffix(e.KeywordLocation, "/oneOf") || len(e.Causes) == 0 {
-		return nil
-	}
-	var values []string
-	for _, c := range e.Causes {
-		if !strings.HasSuffix(c.KeywordLocation, "/const") || len(c.Causes) > 0 {
-			return nil
-		}
-		values = append(values, strings.TrimPrefix(c.Message, "value must be "))
-	}
-	return values
-}
-
-func onlyTypeMismatch(e *jsonschema.ValidationError, at string, collection bool) bool {
-	if len(e.Causes) == 0 {
-		if e.InstanceLocation != at {
-			return false
-		}
-		kw := e.KeywordLocation[strings.LastIndex(e.KeywordLocation, "/")+1:]
-		return kw == "type" || collection && (kw == "const" || kw == "enum")
-	}
-	for _, c := range e.Causes {
-		if !onlyTypeMismatch(c, at, collection) {
-			return false
+	for _, p := range problems {
+		key, val := lookup(root, p.Pointer)
+		if p.AtKey {
+			l.errorf(key, "%s", p.Message)
+		} else {
+			l.errorf(val, "%s", p.Message)
 		}
 	}
-	return true
-}
-
-var expectedRE = regexp.MustCompile(`expected (.*), but got (\w+)`)
-
-func typeAlternatives(causes []*jsonschema.ValidationError) string {
-	var want []string
-	got := ""
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if m := expectedRE.FindStringSubmatch(e.Message); m != nil {
-			want = append(want, m[1])
-			got = m[2]
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	for _, c := range causes {
-		walk(c)
-	}
-	return fmt.Sprintf("expected %s, not %s", strings.Join(want, " or "), got)
-}
-
-var quotedRE = regexp.MustCompile(`'([^']*)'`)
-
-func (l *loader) schemaDiag(root *yaml.Node, e *jsonschema.ValidationError) {
-	key, val := lookup(root, e.InstanceLocation)
-	where := describePointer(e.InstanceLocation)
-	kw := e.KeywordLocation[strings.LastIndex(e.KeywordLocation, "/")+1:]
-	switch {
-	case strings.Contains(e.KeywordLocation, "/propertyNames"):
-		l.errorf(key, "%q is not a valid name: use letters, digits and _, not starting with a digit", unescapePointer(e.InstanceLocation))
-	case kw == "additionalProperties":
-		for _, m := range quotedRE.FindAllStringSubmatch(e.Message, -1) {
-			k, _ := lookup(val, "/"+escapePointer(m[1]))
-			l.errorf(k, "unknown key %q in %s%s", m[1], where, didYouMean(m[1], schemaKeys(e.AbsoluteKeywordLocation)))
-		}
-	case kw == "required":
-		l.errorf(key, "%s is missing %s", where, strings.ReplaceAll(strings.TrimPrefix(e.Message, "missing properties: "), "'", "`"))
-	case kw == "pattern" && strings.Contains(e.KeywordLocation, "goIdentifier"):
-		l.errorf(val, "%s: %q is not an exported Go identifier", where, nodeValue(val))
-	case kw == "pattern":
-		l.errorf(val, "%s: %q is not a valid name: use letters, digits and _, not starting with a digit", where, nodeValue(val))
-	case kw == "enum":
-		l.errorf(val, "%s: %q is not one of the allowed values: %s", where, nodeValue(val), strings.TrimPrefix(e.Message, "value must be one of "))
-	default:
-		l.errorf(val, "%s: %s", where, e.Message)
-	}
-}
-
-func nodeValue(n *yaml.Node) string {
-	if n == nil {
-		return ""
-	}
-	return n.Value
 }
 
 // lookup finds the key and value nodes a JSON pointer names; for the root it
 // returns the root twice.
 func lookup(root *yaml.Node, pointer string) (key, val *yaml.Node) {
 	key, val = root, root
-	if pointer == "" {
-		return
-	}
-	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		tok = unescapeToken(tok)
+	for _, tok := range schema.Tokens(pointer) {
 		switch val.Kind {
 		case yaml.MappingNode:
 			found := false
@@ -630,105 +467,4 @@ func lookup(root *yaml.Node, pointer string) (key, val *yaml.Node) {
 		}
 	}
 	return
-}
-
-func unescapeToken(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
-}
-
-func escapePointer(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
-}
-
-func unescapePointer(p string) string {
-	return unescapeToken(p[strings.LastIndex(p, "/")+1:])
-}
-
-// describePointer spells a JSON pointer as a dotted path for messages:
-// /functions/sum/args -> functions.sum.args; the root is "the spec".
-func describePointer(p string) string {
-	if p == "" {
-		return "the spec"
-	}
-	toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	for i, t := range toks {
-		toks[i] = unescapeToken(t)
-	}
-	return strings.Join(toks, ".")
-}
-
-// schemaKeys lists the keys the schema object at an additionalProperties
-// keyword location allows (its "properties"), for suggestions.
-func schemaKeys(absLoc string) []string {
-	i := strings.Index(absLoc, "#")
-	if i < 0 {
-		return nil
-	}
-	schemaDocOnce.Do(func() { json.Unmarshal(schema.JSON, &schemaDoc) })
-	var node any = schemaDoc
-	parts := strings.Split(strings.TrimPrefix(absLoc[i+1:], "/"), "/")
-	for _, p := range parts[:len(parts)-1] { // up to the object holding the keyword
-		switch n := node.(type) {
-		case map[string]any:
-			node = n[unescapeToken(p)]
-		case []any:
-			k, err := strconv.Atoi(p)
-			if err != nil || k < 0 || k >= len(n) {
-				return nil
-			}
-			node = n[k]
-		default:
-			return nil
-		}
-	}
-	obj, _ := node.(map[string]any)
-	props, _ := obj["properties"].(map[string]any)
-	keys := make([]string, 0, len(props))
-	for k := range props {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-var (
-	schemaDocOnce sync.Once
-	schemaDoc     any
-)
-
-// didYouMean suggests the known name closest to a misspelt one (at most a
-// third of its letters off), as " (did you mean \"returns\"?)", or "".
-func didYouMean(got string, known []string) string {
-	best, bestD := "", max(1, len(got)/3)+1
-	for _, k := range known {
-		if d := editDistance(got, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best == "" || best == got {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes (keys are
-// ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
