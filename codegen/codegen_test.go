@@ -125,6 +125,15 @@ func TestTextSignature(t *testing.T) {
 	if got := textSignature("f", "$module", sig); got != "f($module, a, /, b=3, *, c=None)\n--\n\n" {
 		t.Errorf("textSignature = %q", got)
 	}
+	// What inspect.signature shows: one / covers self and a positional-only
+	// first parameter (issue 22: the tests expected "(self, /, a, /, ...)").
+	shown := &spec.Signature{Params: []*spec.Param{{Name: "a", Kind: spec.PositionalOnly}, {Name: "b"}}}
+	if got := pyTextSignature("$self", shown); got != "(self, a, /, b)" {
+		t.Errorf("pyTextSignature($self, a, /, b) = %q", got)
+	}
+	if got := pyTextSignature("$self", &spec.Signature{Params: []*spec.Param{{Name: "b"}}}); got != "(self, /, b)" {
+		t.Errorf("pyTextSignature($self, b) = %q", got)
+	}
 }
 
 // TestAuthorFilesUpToDate checks that each example's committed

@@ -134,13 +134,6 @@ func call(target string, sig *spec.Signature, replace int, value string) (string
 	return target + "(" + strings.Join(append(pos, kw...), ", ") + ")", true
 }
 
-// pyTextSignature is what inspect.signature shows for a callable.
-func pyTextSignature(self string, sig *spec.Signature) string {
-	s := signatureText("", self, sig, (*spec.Default).Shown)
-	s = strings.TrimSuffix(s, "\n--\n\n")
-	return strings.Replace(s, "($self", "(self, /", 1)
-}
-
 func rx(s string) string {
 	var b strings.Builder
 	for _, r := range s {

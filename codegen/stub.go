@@ -108,41 +108,6 @@ func pyResult(results []*spec.Type) string {
 	return pyType(&spec.Type{Kind: spec.KindTuple, Items: results}, false)
 }
 
-// pyParams spells a parameter list; self is "", "self" or "cls". Defaults
-// are written as ... (the values are in __text_signature__ and the docs).
-func pyParams(self string, sig *spec.Signature, override map[int]string) string {
-	var parts []string
-	if self != "" {
-		parts = append(parts, self)
-	}
-	kw := sig.Has(spec.VarPositional) // *args marks where keyword-only ones start
-	for i, p := range sig.Params {
-		if p.Kind == spec.KeywordOnly && !kw {
-			parts = append(parts, "*")
-			kw = true
-		}
-		t := pyType(p.Type, true)
-		if o, ok := override[i]; ok {
-			t = o
-		}
-		s := p.Name + ": " + t
-		switch p.Kind {
-		case spec.VarPositional:
-			s = "*" + p.Name + ": " + pyType(p.Type.Elem, true)
-		case spec.VarKeyword:
-			s = "**" + p.Name + ": " + pyType(p.Type.Elem, true)
-		}
-		if p.Default != nil {
-			s += " = ..."
-		}
-		parts = append(parts, s)
-		if p.Kind == spec.PositionalOnly && (i+1 == len(sig.Params) || sig.Params[i+1].Kind != spec.PositionalOnly) {
-			parts = append(parts, "/")
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
 type stubWriter struct {
 	b      bytes.Buffer
 	indent string

@@ -1382,42 +1382,6 @@ func (c *callView) GoPrelude() []string {
 	return out
 }
 
-// textSignature is the "name(a, b=1, /, *, c)\n--\n\n" prefix of a
-// docstring, from which CPython derives __text_signature__.
-func textSignature(name, self string, sig *spec.Signature) string {
-	// ASCII: CPython reads it from the docstring as such.
-	return signatureText(name, self, sig, func(d *spec.Default) string { return d.Python })
-}
-
-func signatureText(name, self string, sig *spec.Signature, value func(*spec.Default) string) string {
-	var parts []string
-	if self != "" {
-		parts = append(parts, self)
-	}
-	kwMarked := sig.Has(spec.VarPositional) // *args marks where keyword-only ones start
-	for i, p := range sig.Params {
-		if p.Kind == spec.KeywordOnly && !kwMarked {
-			parts = append(parts, "*")
-			kwMarked = true
-		}
-		s := p.Name
-		switch p.Kind {
-		case spec.VarPositional:
-			s = "*" + p.Name
-		case spec.VarKeyword:
-			s = "**" + p.Name
-		}
-		if p.Default != nil {
-			s += "=" + value(p.Default)
-		}
-		parts = append(parts, s)
-		if p.Kind == spec.PositionalOnly && (i+1 == len(sig.Params) || sig.Params[i+1].Kind != spec.PositionalOnly) {
-			parts = append(parts, "/")
-		}
-	}
-	return name + "(" + strings.Join(parts, ", ") + ")\n--\n\n"
-}
-
 // cLiteral spells s as a C string literal, split at newlines for reading.
 func cLiteral(s string) string {
 	if s == "" {

@@ -15,6 +15,9 @@ type Item struct{ Label string }
 // NewItem makes an Item.
 func NewItem(label string) (*Item, error) { return &Item{Label: label}, nil }
 
+// Greet is text, then the label.
+func (i *Item) Greet(text string) string { return text + " " + i.Label }
+
 // Holder keeps a Go pointer to an Item, beyond its wrapper's life.
 type Holder struct{ item *Item }
 
