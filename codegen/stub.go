@@ -3,6 +3,8 @@ package codegen
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -313,6 +315,21 @@ func Stubs(m *spec.Module) Files {
 	for _, sub := range m.Submodules {
 		sw := &stubWriter{}
 		header(sw, sub.Doc)
+		// The module's own classes, structs and enums the functions name.
+		names := map[string]bool{}
+		for _, f := range sub.Functions {
+			for _, p := range f.Sig.Params {
+				declaredNames(p.Type, names)
+			}
+			for _, r := range f.Results {
+				declaredNames(r, names)
+			}
+		}
+		if len(names) > 0 {
+			sorted := slices.Sorted(maps.Keys(names))
+			sw.line("from %s import %s", m.Name, strings.Join(sorted, ", "))
+			sw.line("")
+		}
 		sw.constants(sub.Constants, false)
 		for _, f := range sub.Functions {
 			sw.line("")
@@ -545,4 +562,25 @@ func slotSiblings(module string, c *spec.Class) []string {
 		}
 	}
 	return out
+}
+
+// declaredNames adds the names of the module's classes, structs and enums
+// that t mentions.
+func declaredNames(t *spec.Type, names map[string]bool) {
+	if t == nil {
+		return
+	}
+	switch {
+	case t.Class != nil:
+		names[t.Class.Name] = true
+	case t.Struct != nil && structTyped(t.Struct):
+		names[t.Struct.Name] = true
+	case t.Enum != nil:
+		names[t.Enum.Name] = true
+	}
+	declaredNames(t.Elem, names)
+	declaredNames(t.Key, names)
+	for _, it := range t.Items {
+		declaredNames(it, names)
+	}
 }
