@@ -26,7 +26,14 @@ var templateFS embed.FS
 //go:embed static/pyspec_abi.h static/pyspec.h static/pyspec_rt.c static/pyspec_go.h static/rt.go.txt static/objects.go.txt
 var staticFS embed.FS
 
-var templates = template.Must(template.New("").Funcs(sprig.TxtFuncMap()).Funcs(template.FuncMap{"kindOf": kindOf, "cLiteral": cLiteral}).ParseFS(templateFS, "templates/*.tmpl"))
+var templates *template.Template
+
+// The templates are parsed at init: "slot" renders a template of the set.
+func init() {
+	templates = template.Must(template.New("").Funcs(sprig.TxtFuncMap()).Funcs(template.FuncMap{
+		"kindOf": kindOf, "cLiteral": cLiteral, "slot": renderSlot,
+	}).ParseFS(templateFS, "templates/*.tmpl"))
+}
 
 // kindOf is the runtime.ExcKind an exception falls back to if its class
 // cannot be raised: its built-in base when that has a kind, else RuntimeError.

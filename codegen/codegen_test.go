@@ -158,3 +158,27 @@ func TestAuthorFilesUpToDate(t *testing.T) {
 		}
 	}
 }
+
+// Every binary operator spec knows has its number slot.
+func TestSlotRows(t *testing.T) {
+	for _, op := range spec.BinaryOperators {
+		if nbSlots[op] == "" {
+			t.Errorf("operator %s has no nb slot", op)
+		}
+	}
+	seen := map[string]bool{}
+	for _, d := range slotDefs {
+		if seen[d.Slot] {
+			t.Errorf("slot %s listed twice", d.Slot)
+		}
+		seen[d.Slot] = true
+		if templates.Lookup("slot_"+d.Conv) == nil {
+			t.Errorf("slot %s: no template for convention %s", d.Slot, d.Conv)
+		}
+		for _, m := range d.Methods {
+			if spec.LookupProtocol(m) == nil {
+				t.Errorf("slot %s: %s is no special method spec knows", d.Slot, m)
+			}
+		}
+	}
+}

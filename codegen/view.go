@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -593,7 +592,7 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 		c.ReturnSelf = meth.Protocol.Group == "inplace" && len(meth.Results) == 0
 		cv.Specials = append(cv.Specials, c)
 	}
-	cv.Slots = slots(cl)
+	cv.Slots = cv.slots()
 	for _, a := range cl.Attributes {
 		cv.Getsets = append(cv.Getsets, attributeView(m, cl, a))
 	}
@@ -851,58 +850,6 @@ func getitemTakesInt(cl *spec.Class) bool {
 	return false
 }
 
-// SqItem is __getitem__ when it takes an integer index, for sq_item.
-func (cv *classView) SqItem() *callView {
-	if getitemTakesInt(cv.Class) {
-		return cv.Special("__getitem__")
-	}
-	return nil
-}
-
-// slots lists the CPython type slots a class fills, with the C adapters
-// module.c.tmpl renders for them.
-func slots(cl *spec.Class) []slotView {
-	has := map[string]bool{}
-	for _, meth := range cl.Methods {
-		if meth.Protocol != nil {
-			has[meth.Name] = true
-		}
-	}
-	set := map[string]string{}
-	for name := range has {
-		p := spec.LookupProtocol(name)
-		switch p.Group {
-		case "compare":
-			set["Py_tp_richcompare"] = cl.CName + "_richcompare"
-		case "binary", "reflected":
-			set[p.Slot] = cl.CName + "_" + strings.TrimPrefix(p.Slot, "Py_")
-		case "setitem", "delitem":
-			set["Py_mp_ass_subscript"] = cl.CName + "_ass_subscript"
-		case "setattr", "delattr":
-			set["Py_tp_setattro"] = cl.CName + "_tp_setattro"
-		default:
-			set[p.Slot] = cl.CName + "_" + strings.TrimPrefix(p.Slot, "Py_")
-		}
-	}
-	if has["__len__"] {
-		set["Py_sq_length"] = cl.CName + "_mp_length"
-	}
-	if getitemTakesInt(cl) {
-		// As for a Python class with __getitem__: iter() and `in` fall
-		// back to the sequence protocol.
-		set["Py_sq_item"] = cl.CName + "_sq_item"
-	}
-	if has["__eq__"] && !has["__hash__"] {
-		set["Py_tp_hash"] = "PyObject_HashNotImplemented"
-	}
-	var out []slotView
-	for s, f := range set {
-		out = append(out, slotView{Slot: s, Func: f})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Slot < out[j].Slot })
-	return out
-}
-
 // Special returns the call view of a special method, or nil.
 func (cv *classView) Special(name string) *callView {
 	for _, c := range cv.Specials {
@@ -911,61 +858,6 @@ func (cv *classView) Special(name string) *callView {
 		}
 	}
 	return nil
-}
-
-// BinaryOps lists the binary operators the class implements in either
-// direction, for the nb slot adapters.
-func (cv *classView) BinaryOps() []binaryView {
-	var out []binaryView
-	names := make([]string, 0, len(spec.BinaryOperators))
-	for n := range spec.BinaryOperators {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		b := binaryView{Slot: spec.BinaryOperators[n], Forward: cv.Special("__" + n + "__"), Reflected: cv.Special("__r" + n + "__"), Ternary: n == "pow"}
-		if b.Forward != nil || b.Reflected != nil {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-type binaryView struct {
-	Slot      string
-	Forward   *callView
-	Reflected *callView
-	Ternary   bool
-}
-
-// UnarySlots maps the one-operand special methods to their nb slot stems.
-func (cv *classView) UnarySlots() map[string]string {
-	return map[string]string{
-		"__neg__": "negative", "__pos__": "positive", "__abs__": "absolute", "__invert__": "invert",
-		"__int__": "int", "__float__": "float", "__index__": "index",
-	}
-}
-
-// InplaceOps lists the in-place operators the class implements.
-func (cv *classView) InplaceOps() []inplaceView {
-	var out []inplaceView
-	names := make([]string, 0, len(spec.BinaryOperators))
-	for n := range spec.BinaryOperators {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if c := cv.Special("__i" + n + "__"); c != nil {
-			out = append(out, inplaceView{Slot: spec.BinaryOperators[n], Call: c, Ternary: n == "pow"})
-		}
-	}
-	return out
-}
-
-type inplaceView struct {
-	Slot    string
-	Call    *callView
-	Ternary bool
 }
 
 // NeFromEq is __eq__ when the class has no __ne__: != negates it.
