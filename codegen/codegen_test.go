@@ -182,3 +182,47 @@ func TestSlotRows(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecPositionsInGeneratedCode: every function, class, method,
+// attribute and property of every example is named, with its place in the
+// spec, in the C part, so a user debugging module.c finds the spec node.
+func TestSpecPositionsInGeneratedCode(t *testing.T) {
+	specs, _ := filepath.Glob("../examples/*/module.yaml")
+	for _, path := range specs {
+		m, err := spec.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := Generate(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := string(files["c/module.c"])
+		var want []string
+		for _, f := range m.Functions {
+			want = append(want, origin(m, f.Pos, "functions."+f.Name))
+		}
+		for _, sub := range m.Submodules {
+			for _, f := range sub.Functions {
+				want = append(want, origin(m, f.Pos, "submodules."+sub.Name+".functions."+f.Name))
+			}
+		}
+		for _, cl := range m.Classes {
+			want = append(want, origin(m, cl.Pos, "classes."+cl.Name))
+			for _, meth := range cl.Methods {
+				want = append(want, origin(m, meth.Pos, "classes."+cl.Name+".methods."+meth.Name))
+			}
+			for _, a := range cl.Attributes {
+				want = append(want, origin(m, a.Pos, "classes."+cl.Name+".attributes."+a.Name))
+			}
+			for _, p := range cl.Properties {
+				want = append(want, origin(m, p.Pos, "classes."+cl.Name+".properties."+p.Name))
+			}
+		}
+		for _, w := range want {
+			if !strings.Contains(c, "// "+w) && !strings.Contains(c, ": "+w+" ----") {
+				t.Errorf("%s: c/module.c does not name %s", path, w)
+			}
+		}
+	}
+}

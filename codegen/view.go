@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -59,6 +60,7 @@ type callView struct {
 	GoCall       string   // e.g. "impl.Sum", "obj.Dot"
 	GoArgs       string   // the Go call's argument list
 	GoName       string   // for panic messages
+	Origin       string   // the spec node it comes from, for comments
 	resultTypes  []string // Go types of the results
 	Self         string   // "", "instance" or "class"
 	ClassIndex   int      // instance methods and constructors: the owner's index
@@ -245,6 +247,7 @@ func (c *callView) GoSelf() string {
 
 type classView struct {
 	*spec.Class
+	Origin     string // the spec node, for comments
 	Doc        string
 	Init       *callView
 	GoType     string // impl.ConstantBuffer
@@ -320,6 +323,7 @@ func (cv *classView) Ancestors() []*spec.Class {
 type getsetView struct {
 	Name      string
 	CName     string
+	Origin    string // the spec node, for comments
 	Doc       string
 	Setter    *callView // nil: read-only; a one-parameter call taking the value
 	GoGet     string    // Go expression of the value (obj in scope)
@@ -378,12 +382,12 @@ const implAlias = "impl"
 func newModuleView(m *spec.Module) *moduleView {
 	v := &moduleView{Module: m, ImplAlias: implAlias}
 	for _, f := range m.Functions {
-		v.Funcs = append(v.Funcs, functionView(m, f))
+		v.Funcs = append(v.Funcs, functionView(m, f, "functions."+f.Name))
 	}
 	for _, sub := range m.Submodules {
 		sv := &submoduleView{Name: sub.Name, DocLiteral: cLiteral(sub.Doc), Constants: constantViews(sub.Constants)}
 		for _, f := range sub.Functions {
-			sv.Funcs = append(sv.Funcs, functionView(m, f))
+			sv.Funcs = append(sv.Funcs, functionView(m, f, "submodules."+sub.Name+".functions."+f.Name))
 		}
 		v.Submodules = append(v.Submodules, sv)
 	}
@@ -497,8 +501,15 @@ func structConvertible(s *spec.Struct) bool {
 // Dynamic reports whether the module converts Python objects in Go.
 func (v *moduleView) Dynamic() bool { return len(v.Converters) > 0 }
 
-func functionView(m *spec.Module, f *spec.Function) *callView {
+// origin names a spec node for the comments of generated code, as
+// "module.yaml:31:7 classes.Vec.methods.dot".
+func origin(m *spec.Module, at spec.Pos, path string) string {
+	return fmt.Sprintf("%s:%d:%d %s", filepath.Base(m.SpecPath), at.Line, at.Col, path)
+}
+
+func functionView(m *spec.Module, f *spec.Function, path string) *callView {
 	c := newCallView(f.Name, f.CName, f.Sig, f.Results, f.ReturnsError, f.NoGIL)
+	c.Origin = origin(m, f.Pos, path)
 	c.Async, c.TakesContext = f.Async, f.TakesContext
 	c.GoCall = implAlias + "." + f.GoName
 	c.GoName = m.Go.Name + "." + f.GoName
@@ -535,12 +546,14 @@ func constantViews(cs []*spec.Constant) []*constantView {
 }
 
 func newClassView(m *spec.Module, cl *spec.Class) *classView {
-	cv := &classView{Class: cl, GoType: implAlias + "." + cl.GoName, Doc: cLiteral(cl.Doc), Flags: "Py_TPFLAGS_DEFAULT"}
+	cv := &classView{Class: cl, GoType: implAlias + "." + cl.GoName, Doc: cLiteral(cl.Doc), Flags: "Py_TPFLAGS_DEFAULT",
+		Origin: origin(m, cl.Pos, "classes."+cl.Name)}
 	if cl.Subclassable {
 		cv.Flags += " | Py_TPFLAGS_BASETYPE"
 	}
 	if cl.Init != nil {
 		c := newCallView(cl.Name, cl.CName+"_init", cl.Init.Sig, nil, cl.Init.ReturnsError, false)
+		c.Origin = origin(m, cl.Pos, "classes."+cl.Name+".init")
 		c.GoCall = implAlias + "." + cl.Init.GoName
 		c.GoName = m.Go.Name + "." + cl.Init.GoName
 		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
@@ -561,7 +574,8 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 	}
 	for _, meth := range cl.Methods {
 		pyName := cl.Name + "." + meth.Name
-		c := newCallView(pyName, cl.CName+"_"+meth.Name, meth.Sig, meth.Results, meth.ReturnsError, meth.NoGIL)
+		c := newCallView(pyName, cl.CName+"_"+methodCName(meth.Name), meth.Sig, meth.Results, meth.ReturnsError, meth.NoGIL)
+		c.Origin = origin(m, meth.Pos, "classes."+cl.Name+".methods."+meth.Name)
 		c.Async, c.TakesContext = meth.Async, meth.TakesContext
 		c.MethName = meth.Name
 		c.GoName = m.Go.Name + "." + cl.GoName + "." + meth.GoName
@@ -622,6 +636,7 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 		}
 		sig.NPos = len(sig.Params)
 		r := newCallView(cl.Name+".__setstate__", cl.CName+"_restore", sig, nil, false, false)
+		r.Origin = origin(m, cl.PicklePos, "classes."+cl.Name+".pickle")
 		r.ClassIndex, r.ClassGoName, r.ClassCName = cl.Index, cl.GoName, cl.CName
 		cv.Restore = r
 	case spec.PickleNone:
@@ -684,6 +699,7 @@ func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetVie
 	g := &getsetView{
 		Name:      a.Name,
 		CName:     cl.CName + "_attr_" + a.Name,
+		Origin:    origin(m, a.Pos, "classes."+cl.Name+".attributes."+a.Name),
 		Doc:       cLiteral(a.Doc),
 		GoGet:     "obj." + a.GoField,
 		GoGetName: a.GoField, GoSetName: a.GoField,
@@ -691,6 +707,7 @@ func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetVie
 	g.setOut(a.Type)
 	if !a.Readonly {
 		g.Setter = setterView(cl, g.CName, a.Name, a.Type)
+		g.Setter.Origin = origin(m, a.Pos, "classes."+cl.Name+".attributes."+a.Name)
 		g.GoSet = "obj." + a.GoField + " = " + g.Setter.Params[0].GoExpr
 		g.Deletable = a.Type.Kind == spec.KindOptional
 	}
@@ -815,6 +832,7 @@ func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView 
 	g := &getsetView{
 		Name:      p.Name,
 		CName:     cl.CName + "_prop_" + p.Name,
+		Origin:    origin(m, p.Pos, "classes."+cl.Name+".properties."+p.Name),
 		Doc:       cLiteral(p.Doc),
 		GoGet:     "obj." + p.Getter + "()",
 		GetErrors: p.GetterErrors,
@@ -823,6 +841,7 @@ func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView 
 	g.setOut(p.Type)
 	if p.Setter != "" {
 		g.Setter = setterView(cl, g.CName, p.Name, p.Type)
+		g.Setter.Origin = origin(m, p.Pos, "classes."+cl.Name+".properties."+p.Name)
 		g.GoSet = "obj." + p.Setter + "(" + g.Setter.Params[0].GoExpr + ")"
 		g.SetErrors = p.SetterErrors
 		g.Deletable = p.Type.Kind == spec.KindOptional
@@ -853,11 +872,20 @@ func getitemTakesInt(cl *spec.Class) bool {
 // Special returns the call view of a special method, or nil.
 func (cv *classView) Special(name string) *callView {
 	for _, c := range cv.Specials {
-		if c.CName == cv.CName+"_"+name {
+		if c.MethName == name {
 			return c
 		}
 	}
 	return nil
+}
+
+// methodCName is a method's part of C and Go symbol names: __repr__ is
+// dunder_repr (no runs of underscores in vectors_Vec_dunder_repr_core).
+func methodCName(name string) string {
+	if len(name) > 4 && strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__") {
+		return "dunder_" + name[2:len(name)-2]
+	}
+	return name
 }
 
 // NeFromEq is __eq__ when the class has no __ne__: != negates it.
