@@ -95,3 +95,31 @@ func pyParams(self string, sig *spec.Signature, override map[int]string) string 
 	}
 	return st.render(sig)
 }
+
+// documented is a docstring followed by its parameters' docs, as an Args
+// section (the Google style, which help(), IDEs and Sphinx's napoleon
+// read); doc alone when no parameter has one.
+func documented(doc string, sig *spec.Signature) string {
+	var args []string
+	for _, p := range sig.Params {
+		if p.Doc == "" {
+			continue
+		}
+		name := p.Name
+		switch p.Kind {
+		case spec.VarPositional:
+			name = "*" + name
+		case spec.VarKeyword:
+			name = "**" + name
+		}
+		text := strings.ReplaceAll(strings.TrimSpace(p.Doc), "\n", "\n        ")
+		args = append(args, "    "+name+": "+text)
+	}
+	if len(args) == 0 {
+		return doc
+	}
+	if doc = strings.TrimRight(doc, "\n"); doc != "" {
+		doc += "\n\n"
+	}
+	return doc + "Args:\n" + strings.Join(args, "\n")
+}

@@ -137,6 +137,10 @@ func (w *stubWriter) doc(doc string) {
 	}
 	w.line(`"""`)
 	for _, l := range strings.Split(doc, "\n") {
+		if l == "" {
+			w.line("") // no trailing white space
+			continue
+		}
 		w.line("%s", l)
 	}
 	w.line(`"""`)
@@ -231,7 +235,7 @@ func Stubs(m *spec.Module) Files {
 	}
 	for _, f := range m.Functions {
 		w.line("")
-		w.def(defKeyword(f.Async), f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), f.Doc)
+		w.def(defKeyword(f.Async), f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), documented(f.Doc, f.Sig))
 	}
 	for _, c := range m.Classes {
 		w.line("")
@@ -335,7 +339,7 @@ func Stubs(m *spec.Module) Files {
 		sw.constants(sub.Constants, false)
 		for _, f := range sub.Functions {
 			sw.line("")
-			sw.def(defKeyword(f.Async), f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), f.Doc)
+			sw.def(defKeyword(f.Async), f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), documented(f.Doc, f.Sig))
 		}
 		files[m.Name+"/"+sub.Name+".pyi"] = sw.bytes()
 	}
@@ -491,7 +495,11 @@ func classStub(w *stubWriter, c *spec.Class) {
 	w.line("class %s%s:", c.Name, base)
 	w.indent = "    "
 	defer func() { w.indent = "" }()
-	w.doc(c.Doc)
+	if c.Init != nil {
+		w.doc(documented(c.Doc, c.Init.Sig))
+	} else {
+		w.doc(c.Doc)
+	}
 	w.constants(c.Constants, true)
 	for _, a := range c.Attributes {
 		if a.Readonly {
@@ -516,9 +524,9 @@ func classStub(w *stubWriter, c *spec.Class) {
 	for _, meth := range c.Methods {
 		switch meth.Kind {
 		case spec.StaticMethod:
-			w.def(defKeyword(meth.Async), meth.Name, []string{"staticmethod"}, pyParams("", meth.Sig, nil), pyResult(meth.Results), meth.Doc)
+			w.def(defKeyword(meth.Async), meth.Name, []string{"staticmethod"}, pyParams("", meth.Sig, nil), pyResult(meth.Results), documented(meth.Doc, meth.Sig))
 		case spec.ClassMethod:
-			w.def(defKeyword(meth.Async), meth.Name, []string{"classmethod"}, pyParams("cls", meth.Sig, nil), pyResult(meth.Results), meth.Doc)
+			w.def(defKeyword(meth.Async), meth.Name, []string{"classmethod"}, pyParams("cls", meth.Sig, nil), pyResult(meth.Results), documented(meth.Doc, meth.Sig))
 		default:
 			result := pyResult(meth.Results)
 			if meth.Protocol != nil && meth.Protocol.Group == "inplace" && len(meth.Results) == 0 {
@@ -531,7 +539,7 @@ func classStub(w *stubWriter, c *spec.Class) {
 			} else if meth.Protocol != nil && meth.Protocol.Args > 0 && !strings.HasSuffix(params, "/") {
 				params += ", /" // slot wrappers take their operands by position
 			}
-			w.def(defKeyword(meth.Async), meth.Name, nil, params, result, meth.Doc)
+			w.def(defKeyword(meth.Async), meth.Name, nil, params, result, documented(meth.Doc, meth.Sig))
 		}
 		hasEq = hasEq || meth.Name == "__eq__"
 		hasHash = hasHash || meth.Name == "__hash__"

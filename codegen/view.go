@@ -513,7 +513,7 @@ func functionView(m *spec.Module, f *spec.Function, path string) *callView {
 	c.Async, c.TakesContext = f.Async, f.TakesContext
 	c.GoCall = implAlias + "." + f.GoName
 	c.GoName = m.Go.Name + "." + f.GoName
-	c.Doc = cLiteral(textSignature(f.Name, "$module", f.Sig) + f.Doc)
+	c.Doc = cLiteral(textSignature(f.Name, "$module", f.Sig) + documented(f.Doc, f.Sig))
 	return c
 }
 
@@ -558,7 +558,7 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 		c.GoName = m.Go.Name + "." + cl.Init.GoName
 		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
 		cv.Init = c
-		cv.Doc = cLiteral(textSignature(cl.Name, "", cl.Init.Sig) + cl.Doc)
+		cv.Doc = cLiteral(textSignature(cl.Name, "", cl.Init.Sig) + documented(cl.Doc, cl.Init.Sig))
 	} else {
 		// Only a class's own constructor makes its Go type; an inherited
 		// one would put a base value in this class's instances.
@@ -586,18 +586,18 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 			c.Lock = cl.Lock
 			c.GoCall = "obj." + meth.GoName
 			c.MethFlags = "METH_FASTCALL | METH_KEYWORDS"
-			c.Doc = cLiteral(textSignature(meth.Name, "$self", meth.Sig) + meth.Doc)
+			c.Doc = cLiteral(textSignature(meth.Name, "$self", meth.Sig) + documented(meth.Doc, meth.Sig))
 		case spec.StaticMethod:
 			c.GoCall = implAlias + "." + meth.GoName
 			c.GoName = m.Go.Name + "." + meth.GoName
 			c.MethFlags = "METH_FASTCALL | METH_KEYWORDS | METH_STATIC"
-			c.Doc = cLiteral(textSignature(meth.Name, "", meth.Sig) + meth.Doc)
+			c.Doc = cLiteral(textSignature(meth.Name, "", meth.Sig) + documented(meth.Doc, meth.Sig))
 		case spec.ClassMethod:
 			c.Self = "class"
 			c.GoCall = implAlias + "." + meth.GoName
 			c.GoName = m.Go.Name + "." + meth.GoName
 			c.MethFlags = "METH_FASTCALL | METH_KEYWORDS | METH_CLASS"
-			c.Doc = cLiteral(textSignature(meth.Name, "$type", meth.Sig) + meth.Doc)
+			c.Doc = cLiteral(textSignature(meth.Name, "$type", meth.Sig) + documented(meth.Doc, meth.Sig))
 		}
 		if meth.Protocol == nil {
 			cv.Methods = append(cv.Methods, c)

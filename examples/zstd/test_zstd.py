@@ -122,3 +122,12 @@ def test_results_leak_nothing():
         np.asarray(zstd.decompress(frame)).sum()
     gc.collect()
     assert rss() - before < 20_000
+
+
+def test_parameter_docs_reach_help_and_the_stub():
+    import pathlib
+    import pydoc
+    text = pydoc.render_doc(zstd.compress, renderer=pydoc.plaintext)
+    assert "Args:" in text and "level: 1 (fastest) to 22 (smallest)." in text, text
+    stub = pathlib.Path(zstd.__file__).with_name("zstd.pyi").read_text()
+    assert "        level: 1 (fastest) to 22 (smallest)." in stub
