@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/base64"
 	"fmt"
 	"math"
 	"strconv"
@@ -203,10 +204,11 @@ func pyValue(n *yaml.Node, t *Type) (string, error) {
 		}
 		return pyRepr(n.Value), nil
 	case KindBytes:
-		if n.Kind != yaml.ScalarNode {
-			return "", fmt.Errorf("not a string")
+		b, err := exampleBytes(n)
+		if err != nil {
+			return "", err
 		}
-		return pyBytesRepr(n.Value), nil
+		return pyBytesRepr(string(b)), nil
 	case KindList, KindTuple:
 		if n.Kind != yaml.SequenceNode {
 			return "", fmt.Errorf("not a list")
@@ -363,7 +365,11 @@ func pyBuffer(n *yaml.Node, t *Type) (string, error) {
 	writable := t.Flags&runtime.WRITABLE != 0
 	switch n.Kind {
 	case yaml.ScalarNode:
-		b := pyBytesRepr(n.Value)
+		data, err := exampleBytes(n)
+		if err != nil {
+			return "", err
+		}
+		b := pyBytesRepr(string(data))
 		if writable {
 			return "bytearray(" + b + ")", nil
 		}
@@ -392,4 +398,31 @@ func pyBuffer(n *yaml.Node, t *Type) (string, error) {
 		return fmt.Sprintf("array.array(%q, %s)", code, list), nil
 	}
 	return "", fmt.Errorf("a buffer is written as a string (its bytes) or a list (its elements)")
+}
+
+// exampleBytes is the bytes a YAML value spells: a string's UTF-8, the
+// decoded base64 of a !!binary string (any bytes), or a list of integers
+// from 0 to 255.
+func exampleBytes(n *yaml.Node) ([]byte, error) {
+	switch {
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!binary":
+		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(n.Value), ""))
+		if err != nil {
+			return nil, fmt.Errorf("!!binary %q is not base64: %v", n.Value, err)
+		}
+		return b, nil
+	case n.Kind == yaml.ScalarNode:
+		return []byte(n.Value), nil
+	case n.Kind == yaml.SequenceNode:
+		b := make([]byte, len(n.Content))
+		for i, c := range n.Content {
+			v, err := strconv.Atoi(c.Value)
+			if c.Tag != "!!int" || err != nil || v < 0 || v > 255 {
+				return nil, fmt.Errorf("item %d, %q, is not a byte (an integer from 0 to 255)", i, c.Value)
+			}
+			b[i] = byte(v)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("not bytes: write a string, !!binary base64, or a list of integers 0-255")
 }

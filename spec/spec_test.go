@@ -605,3 +605,27 @@ func TestStdlibModuleName(t *testing.T) {
 		t.Errorf("codex: %v", ds)
 	}
 }
+
+// Issue 22, item 4: examples spell bytes that are not UTF-8 as !!binary
+// base64 or as a list of integers.
+func TestExampleBytes(t *testing.T) {
+	src := "module: f\nfunctions:\n  rev:\n    args: {data: bytes}\n    returns: bytes\n    examples:\n" +
+		"      - args: [!!binary \"Y2Fm6Q==\"]\n        returns: [233, 102, 97, 99]\n"
+	m, err := ParseUnbound("f.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := m.Functions[0].Examples[0]
+	if ex.Args[0] != `b'caf\xe9'` || ex.Returns != `b'\xe9fac'` {
+		t.Errorf("args %q returns %q", ex.Args, ex.Returns)
+	}
+	for bad, want := range map[string]string{
+		`[!!binary "not base64!"]`: "is not base64",
+		`[[1, 256]]`:              "item 1, \"256\", is not a byte",
+	} {
+		ds := CheckSpec("f.yaml", []byte(strings.Replace(src, `[!!binary "Y2Fm6Q=="]`, bad, 1)))
+		if !strings.Contains(ds.Error(), want) {
+			t.Errorf("%s: want %q, got %v", bad, want, ds)
+		}
+	}
+}
