@@ -395,8 +395,11 @@ func classTests(w *testWriter, m *spec.Module, c *spec.Class) {
 		id := c.Name + "_" + strings.Trim(meth.Name, "_")
 		if meth.Protocol != nil {
 			name := meth.Name
-			if name == "__getattr__" {
+			switch name {
+			case "__getattr__":
 				name = "__getattribute__" // the slot CPython exposes
+			case "__richcompare__":
+				name = "__lt__" // one of the six comparisons it fills
 			}
 			w.test("test_"+c.Name+"_has_"+strings.Trim(meth.Name, "_"), "")
 			w.line("    assert hasattr(%s, %q)", cls, name)

@@ -62,8 +62,9 @@ var slotDefs = func() []slotDef {
 		s := nbSlots[op]
 		defs = append(defs, slotDef{Slot: "Py_nb_" + s, Func: "nb_" + s, Conv: "binary", Methods: []string{"__" + op + "__", "__r" + op + "__"}, Ternary: op == "pow"})
 	}
+	// Six methods or __richcompare__ (the spec allows one or the other).
 	return append(defs, slotDef{Slot: "Py_tp_richcompare", Func: "richcompare", Conv: "richcompare",
-		Methods: []string{"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"}})
+		Methods: []string{"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__richcompare__"}})
 }()
 
 // nbSlots maps each binary operator's stem (spec.BinaryOperators) to its
@@ -129,7 +130,7 @@ func (cv *classView) slots() []slotView {
 		}
 	}
 	// A class that defines __eq__ and not __hash__ is unhashable, as in Python.
-	if cv.Special("__eq__") != nil && cv.Special("__hash__") == nil {
+	if (cv.Special("__eq__") != nil || cv.Special("__richcompare__") != nil) && cv.Special("__hash__") == nil {
 		out = append(out, slotView{Slot: "Py_tp_hash", Func: "PyObject_HashNotImplemented"})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Slot < out[j].Slot })

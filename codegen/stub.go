@@ -522,6 +522,19 @@ func classStub(w *stubWriter, c *spec.Class) {
 	}
 	hasEq, hasHash := false, false
 	for _, meth := range c.Methods {
+		if meth.Name == "__richcompare__" {
+			// Python sees the six comparisons it fills.
+			other := pyType(meth.Sig.Params[0].Type, true)
+			for _, name := range []string{"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"} {
+				t := other
+				if name == "__eq__" || name == "__ne__" {
+					t = "object"
+				}
+				w.def("def", name, nil, "self, other: "+t+", /", pyResult(meth.Results), documented(meth.Doc, meth.Sig))
+			}
+			hasEq = true
+			continue
+		}
 		switch meth.Kind {
 		case spec.StaticMethod:
 			w.def(defKeyword(meth.Async), meth.Name, []string{"staticmethod"}, pyParams("", meth.Sig, nil), pyResult(meth.Results), documented(meth.Doc, meth.Sig))

@@ -268,3 +268,14 @@ func TestExportCheckAllocatesNothing(t *testing.T) {
 		t.Fatalf("Check allocates %v times", n)
 	}
 }
+
+func TestCompare(t *testing.T) {
+	for op, want := range map[int64]bool{LT: true, LE: true, EQ: false, NE: true, GT: false, GE: false} {
+		if Compare(1, 2, op) != want {
+			t.Errorf("Compare(1, 2, %d) != %v", op, want)
+		}
+	}
+	if Compare("a", "a", 99) {
+		t.Error("an unknown operator holds")
+	}
+}

@@ -110,6 +110,18 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 			c.Methods = append(c.Methods, meth)
 		}
 	}
+	// __richcompare__ fills the slot the six comparisons share.
+	var rich *Method
+	for _, meth := range c.Methods {
+		if meth.Name == "__richcompare__" {
+			rich = meth
+		}
+	}
+	for _, meth := range c.Methods {
+		if rich != nil && meth.Protocol != nil && meth.Protocol.Group == "compare" {
+			l.errorAt(meth.Pos, "class %s: %s and __richcompare__ both compare; declare one or the other", c.Name, meth.Name)
+		}
+	}
 	for _, ct := range l.constants(get(v, "constants"), "class "+c.Name) {
 		if prev := members[ct.Name]; prev != nil {
 			l.errorf(prev, "class %s: %q is also a constant", c.Name, ct.Name)
@@ -198,6 +210,9 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 		}
 		if err := checkProtocolResult(proto, meth.Results); err != nil {
 			l.errorf(k, "class %s: %s %v", c.Name, meth.Name, err)
+		}
+		if proto.Group == "richcompare" && len(meth.Sig.Params) == 2 && meth.Sig.Params[1].Type.Kind != KindInt {
+			l.errorf(k, "class %s: __richcompare__ takes the operator as its second parameter, an int (int64 in Go: runtime.LT ... runtime.GE)", c.Name)
 		}
 		if strings.HasSuffix(proto.Group, "attr") && len(meth.Sig.Params) > 0 && meth.Sig.Params[0].Type.Kind != KindStr {
 			l.errorf(k, "class %s: %s takes the attribute's name as its first parameter, a str", c.Name, meth.Name)

@@ -2,7 +2,10 @@
 package arith
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"math/bits"
 
 	"github.com/pyspec/pyspec/runtime"
@@ -113,15 +116,90 @@ func (f *Frac) Boom() int64 {
 	return xs[i]
 }
 
-func (f *Frac) Add(o *Frac) (*Frac, error)  { return makeFrac(f.Num*o.Den+o.Num*f.Den, f.Den*o.Den) }
-func (f *Frac) Radd(o int64) (*Frac, error) { return makeFrac(f.Num+o*f.Den, f.Den) }
-func (f *Frac) Sub(o *Frac) (*Frac, error)  { return makeFrac(f.Num*o.Den-o.Num*f.Den, f.Den*o.Den) }
-func (f *Frac) Mul(o *Frac) (*Frac, error)  { return makeFrac(f.Num*o.Num, f.Den*o.Den) }
+// The arithmetic is checked: Python's fractions never overflow, and an
+// int64 that wrapped around would give a wrong answer without a word. A
+// result beyond int64 is an OverflowError instead.
+var errOverflow = runtime.OverflowError("Frac result does not fit int64 numerator and denominator")
+
+// mul is a*b, or errOverflow.
+func mul(a, b int64) (int64, error) {
+	hi, lo := bits.Mul64(uint64(abs(a)), uint64(abs(b)))
+	if hi != 0 || lo > math.MaxInt64 || a == math.MinInt64 || b == math.MinInt64 {
+		return 0, errOverflow
+	}
+	if (a < 0) != (b < 0) {
+		return -int64(lo), nil
+	}
+	return int64(lo), nil
+}
+
+// add is a+b, or errOverflow.
+func add(a, b int64) (int64, error) {
+	c := a + b
+	if (b > 0 && c < a) || (b < 0 && c > a) {
+		return 0, errOverflow
+	}
+	return c, nil
+}
+
+func abs(a int64) int64 {
+	if a < 0 {
+		return -a
+	}
+	return a
+}
+
+// cross is a/b op c/d over a common denominator: a*d op c*b (plus, for
+// op +1, minus for -1), checked.
+func cross(a, b, c, d int64, sign int64) (num, den int64, err error) {
+	ad, err1 := mul(a, d)
+	cb, err2 := mul(c, b)
+	bd, err3 := mul(b, d)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return 0, 0, errOverflow
+	}
+	if sign < 0 {
+		if cb == math.MinInt64 {
+			return 0, 0, errOverflow
+		}
+		cb = -cb
+	}
+	num, err = add(ad, cb)
+	return num, bd, err
+}
+
+func (f *Frac) Add(o *Frac) (*Frac, error) {
+	num, den, err := cross(f.Num, f.Den, o.Num, o.Den, 1)
+	if err != nil {
+		return nil, err
+	}
+	return makeFrac(num, den)
+}
+
+func (f *Frac) Radd(o int64) (*Frac, error) { return f.Add(&Frac{o, 1}) }
+
+func (f *Frac) Sub(o *Frac) (*Frac, error) {
+	num, den, err := cross(f.Num, f.Den, o.Num, o.Den, -1)
+	if err != nil {
+		return nil, err
+	}
+	return makeFrac(num, den)
+}
+
+func (f *Frac) Mul(o *Frac) (*Frac, error) {
+	num, err1 := mul(f.Num, o.Num)
+	den, err2 := mul(f.Den, o.Den)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, errOverflow
+	}
+	return makeFrac(num, den)
+}
+
 func (f *Frac) Truediv(o *Frac) (*Frac, error) {
 	if o.Num == 0 {
 		return nil, runtime.ZeroDivisionError("Frac division by zero")
 	}
-	return makeFrac(f.Num*o.Den, f.Den*o.Num)
+	return f.Mul(&Frac{o.Den, o.Num})
 }
 
 // Floordiv floors like Python's //.
@@ -133,24 +211,37 @@ func (f *Frac) Floordiv(o *Frac) (int64, error) {
 // Mod divides without checking for zero on purpose: a zero divisor is a
 // Go runtime panic, which Python sees as a RuntimeError.
 func (f *Frac) Mod(o *Frac) (*Frac, error) {
-	a, b := f.Num*o.Den, o.Num*f.Den
+	a, err1 := mul(f.Num, o.Den)
+	b, err2 := mul(o.Num, f.Den)
+	den, err3 := mul(f.Den, o.Den)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return nil, errOverflow
+	}
 	r := a % b
 	if r != 0 && (r < 0) != (b < 0) {
 		r += b
 	}
-	return makeFrac(r, f.Den*o.Den)
+	return makeFrac(r, den)
 }
 
 func (f *Frac) Divmod(o *Frac) (int64, *Frac, error) {
 	if o.Num == 0 {
 		return 0, nil, runtime.ZeroDivisionError("Frac divmod by zero")
 	}
-	a, b := f.Num*o.Den, o.Num*f.Den
+	a, err1 := mul(f.Num, o.Den)
+	b, err2 := mul(o.Num, f.Den)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, nil, errOverflow
+	}
 	q := a / b
 	if (a%b != 0) && ((a < 0) != (b < 0)) {
 		q--
 	}
-	r, err := f.Sub(&Frac{q * o.Num, o.Den})
+	qn, err := mul(q, o.Num)
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := f.Sub(&Frac{qn, o.Den})
 	return q, r, err
 }
 
@@ -163,8 +254,27 @@ func (f *Frac) Pow(n int64) (*Frac, error) {
 		n = -n
 		f = &Frac{f.Den, f.Num}
 	}
-	for i := int64(0); i < n; i++ {
-		num, den = num*f.Num, den*f.Den
+	// By squaring: log2(n) steps, so f ** 2**40 ends at once (it
+	// overflows within 63 squarings unless f is 0 or ±1).
+	base := *f
+	var err error
+	for n > 0 {
+		if n&1 == 1 {
+			if num, err = mul(num, base.Num); err != nil {
+				return nil, err
+			}
+			if den, err = mul(den, base.Den); err != nil {
+				return nil, err
+			}
+		}
+		if n >>= 1; n > 0 {
+			if base.Num, err = mul(base.Num, base.Num); err != nil {
+				return nil, err
+			}
+			if base.Den, err = mul(base.Den, base.Den); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return makeFrac(num, den)
 }
@@ -183,13 +293,17 @@ func (f *Frac) Bool() bool     { return f.Num != 0 }
 func (f *Frac) Str() string    { return fmt.Sprintf("%d/%d", f.Num, f.Den) }
 func (f *Frac) Repr() string   { return fmt.Sprintf("Frac(%d, %d)", f.Num, f.Den) }
 
-func (f *Frac) cmp(o *Frac) int64 { return f.Num*o.Den - o.Num*f.Den }
+// cmp is -1, 0 or 1 as f is less than, equal to or greater than o,
+// exactly: the cross products can exceed int64, so they are compared as
+// big integers.
+func (f *Frac) cmp(o *Frac) int {
+	a := new(big.Int).Mul(big.NewInt(f.Num), big.NewInt(o.Den))
+	b := new(big.Int).Mul(big.NewInt(o.Num), big.NewInt(f.Den))
+	return a.Cmp(b)
+}
 
-func (f *Frac) Eq(o *Frac) bool { return f.cmp(o) == 0 }
-func (f *Frac) Ne(o *Frac) bool { return f.cmp(o) != 0 }
-func (f *Frac) Lt(o *Frac) bool { return f.cmp(o) < 0 }
-func (f *Frac) Le(o *Frac) bool { return f.cmp(o) <= 0 }
-func (f *Frac) Gt(o *Frac) bool { return f.cmp(o) > 0 }
-func (f *Frac) Ge(o *Frac) bool { return f.cmp(o) >= 0 }
+// Richcompare is all six comparisons in one (__richcompare__): op is
+// runtime.LT ... runtime.GE.
+func (f *Frac) Richcompare(o *Frac, op int64) bool { return runtime.Compare(f.cmp(o), 0, op) }
 
 func (f *Frac) Hash() int64 { return f.Num*1000003 ^ f.Den }

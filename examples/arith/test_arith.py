@@ -129,3 +129,31 @@ def test_go_panics_become_exceptions(call, where):
     with pytest.raises(RuntimeError, match="Go panic in " + where):
         call(f)
     assert f + f == A.Frac(1)  # the interpreter and the object live on
+
+
+def test_frac_arithmetic_is_checked_not_wrapped():
+    # Issue 22: Frac(3, 1) ** 50 wrapped to 6048575297968530377/1, and
+    # Frac ** 2**40 looped 2**40 times holding the GIL.
+    with pytest.raises(OverflowError):
+        A.Frac(3, 1) ** 50
+    with pytest.raises(OverflowError):
+        A.Frac(2, 1) ** 2**40
+    assert A.Frac(1, 1) ** 2**40 == A.Frac(1) and A.Frac(-1, 1) ** (2**40 + 1) == A.Frac(-1)
+    assert A.Frac(3, 1) ** 39 == A.Frac(3**39)
+    big = A.Frac(2**62, 1)
+    with pytest.raises(OverflowError):
+        big + big
+    with pytest.raises(OverflowError):
+        big * A.Frac(3)
+    with pytest.raises(OverflowError):
+        A.Frac(1, 2**62) + A.Frac(1, 2**62 - 1)
+
+
+def test_richcompare_is_exact_beyond_int64_products():
+    a, b = A.Frac(2**62, 3), A.Frac(2**62 + 1, 3)
+    assert a < b and a <= b and b > a and b >= a and a != b and not a == b
+    assert sorted([b, a, A.Frac(-1, 2)]) == [A.Frac(-1, 2), a, b]
+    assert A.Frac(1, 2) == A.Frac(2, 4)
+    assert (A.Frac(1, 2) == "x") is False and (A.Frac(1, 2) != "x") is True
+    with pytest.raises(TypeError):
+        A.Frac(1, 2) < "x"
