@@ -157,6 +157,7 @@ var reservedMethods = map[string]string{
 var methodKinds = map[string]MethodKind{"instance": InstanceMethod, "static": StaticMethod, "class": ClassMethod}
 
 func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *Method {
+	problems := len(l.diags)
 	meth := &Method{Name: k.Value, Doc: str(get(v, "doc")), GoName: CamelCase(k.Value), Pos: pos(k)}
 	if kn := get(v, "kind"); kn != nil {
 		meth.Kind = methodKinds[kn.Value]
@@ -177,7 +178,9 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 	if meth.Kind == InstanceMethod && c.Init != nil {
 		initSig = c.Init.Sig
 	}
-	meth.Examples = l.examples(get(v, "examples"), owner, meth.Sig, meth.Results, initSig)
+	if len(l.diags) == problems { // else examples would only echo the signature's problems
+		meth.Examples = l.examples(get(v, "examples"), owner, meth.Sig, meth.Results, initSig)
+	}
 	if meth.Kind == InstanceMethod && len(meth.Examples) > 0 && c.Init == nil {
 		l.errorf(get(v, "examples"), "%s: examples of an instance method need a class with init", owner)
 	}

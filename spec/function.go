@@ -75,6 +75,7 @@ func (l *loader) returns(r *yaml.Node, owner string) []*Type {
 // starts the default Go name (a submodule's functions are SubF).
 func (l *loader) function(k, v *yaml.Node, cPrefix, goPrefix string, structs map[string]*Struct) *Function {
 	l.checkName(k, "function name")
+	problems := len(l.diags)
 	f := &Function{
 		Name:   k.Value,
 		Doc:    str(get(v, "doc")),
@@ -91,7 +92,10 @@ func (l *loader) function(k, v *yaml.Node, cPrefix, goPrefix string, structs map
 	f.Sig = l.signature(get(v, "args"), structs, f.Name+"()")
 	f.Async = l.async(v, f.Name+"()", f.Sig, false)
 	f.Results = l.returns(get(v, "returns"), f.Name+"()")
-	f.Examples = l.examples(get(v, "examples"), f.Name+"()", f.Sig, f.Results, nil)
+	// Examples of a signature with problems would only echo them.
+	if len(l.diags) == problems {
+		f.Examples = l.examples(get(v, "examples"), f.Name+"()", f.Sig, f.Results, nil)
+	}
 	return f
 }
 

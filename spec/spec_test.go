@@ -629,3 +629,12 @@ func TestExampleBytes(t *testing.T) {
 		}
 	}
 }
+
+// Issue 22, item 9: a signature problem is reported once, without knock-on
+// messages from the examples that use it.
+func TestNoKnockOnFromExamples(t *testing.T) {
+	ds := CheckSpec("f.yaml", []byte("module: f\nfunctions:\n  f:\n    args: {x: intt}\n    returns: int64\n    examples:\n      - args: [1]\n        returns: 2\n"))
+	if len(ds) != 1 || !strings.Contains(ds.Error(), `unknown type "intt"`) {
+		t.Errorf("want one message, got %v", ds)
+	}
+}
