@@ -185,21 +185,11 @@ func (c *callView) AsyncLocals() []string {
 
 // AsyncArgs is the Go call's argument list in the goroutine.
 func (c *callView) AsyncArgs() string {
-	var args []string
+	exprs := make([]string, len(c.Params))
 	for i := range c.Params {
-		switch {
-		case c.Sig.Struct != nil:
-			args = append(args, fmt.Sprintf("%s: p%d", c.Sig.Params[i].GoName, i))
-		case c.Sig.Params[i].Kind == spec.VarPositional:
-			args = append(args, fmt.Sprintf("p%d...", i))
-		default:
-			args = append(args, fmt.Sprintf("p%d", i))
-		}
+		exprs[i] = fmt.Sprintf("p%d", i)
 	}
-	s := strings.Join(goOrder(c.Sig, args), ", ")
-	if c.Sig.Struct != nil {
-		s = implAlias + "." + c.Sig.Struct.GoName + "{" + s + "}"
-	}
+	s := goArgs(c.Sig, exprs)
 	if c.TakesContext {
 		if s == "" {
 			return "ctx"
@@ -1108,7 +1098,7 @@ func (v *moduleView) DocLiteral() string { return cLiteral(v.Doc) }
 func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type, returnsError, nogil bool) *callView {
 	c := &callView{PyName: pyName, CName: cname, Sig: sig, ReturnsError: returnsError, NoGIL: nogil}
 	sigVar := cname + "_sig"
-	var goArgs []string
+	var exprs []string
 	for i, p := range sig.Params {
 		pv := &paramView{
 			Index:    i,
@@ -1140,20 +1130,9 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 			pv.GoExpr = convertTo(conv, pv.GoExpr)
 		}
 		c.Params = append(c.Params, pv)
-		switch {
-		case sig.Struct != nil:
-			goArgs = append(goArgs, p.GoName+": "+pv.GoExpr)
-		case p.Kind == spec.VarPositional:
-			goArgs = append(goArgs, pv.GoExpr+"...")
-		default:
-			goArgs = append(goArgs, pv.GoExpr)
-		}
+		exprs = append(exprs, pv.GoExpr)
 	}
-	if sig.Struct != nil {
-		c.GoArgs = implAlias + "." + sig.Struct.GoName + "{" + strings.Join(goArgs, ", ") + "}"
-	} else {
-		c.GoArgs = strings.Join(goOrder(sig, goArgs), ", ")
-	}
+	c.GoArgs = goArgs(sig, exprs)
 	alone := len(results) == 1
 	for i, t := range results {
 		if i < len(sig.ResultConv) && sig.ResultConv[i] != "" {
@@ -1182,8 +1161,8 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 // paramConv is the named Go type binding found for parameter p, or "".
 // ParamConv follows the Go function's order (*args last).
 func paramConv(sig *spec.Signature, p *spec.Param) string {
-	for i, q := range sig.GoOrder() {
-		if q == p && i < len(sig.ParamConv) {
+	for i, g := range sig.GoParams() {
+		if g.Param == p && i < len(sig.ParamConv) {
 			return sig.ParamConv[i]
 		}
 	}
@@ -1220,25 +1199,30 @@ func (c *callView) dynamicParam(pv *paramView, p *spec.Param, sigVar string) {
 	c.fromTypes = append(c.fromTypes, p.Type)
 }
 
-// goOrder puts the Go arguments (one per parameter, in the spec's order)
-// in the Go function's order: *args last.
-func goOrder(sig *spec.Signature, args []string) []string {
-	if sig.Struct != nil {
-		return args
+// goArgs is the Go call's argument list, from one Go expression per spec
+// parameter (in the spec's order): in the Go function's order, *args
+// spread last, and the fields of a struct gathered into its literal.
+func goArgs(sig *spec.Signature, exprs []string) string {
+	expr := map[*spec.Param]string{}
+	for i, p := range sig.Params {
+		expr[p] = exprs[i]
 	}
-	out := make([]string, 0, len(args))
-	rest := ""
-	for i, a := range args {
-		if sig.Params[i].Kind == spec.VarPositional {
-			rest = a
-		} else {
-			out = append(out, a)
+	var args []string
+	for _, g := range sig.GoParams() {
+		switch {
+		case g.Struct != nil:
+			fields := make([]string, len(g.Params))
+			for i, p := range g.Params {
+				fields[i] = p.GoName + ": " + expr[p]
+			}
+			args = append(args, implAlias+"."+g.Struct.GoName+"{"+strings.Join(fields, ", ")+"}")
+		case g.Param.Kind == spec.VarPositional:
+			args = append(args, expr[g.Param]+"...")
+		default:
+			args = append(args, expr[g.Param])
 		}
 	}
-	if rest != "" {
-		out = append(out, rest)
-	}
-	return out
+	return strings.Join(args, ", ")
 }
 
 // VarIndex is the index of the *args ("pos") or **kwargs ("kw") parameter,

@@ -433,12 +433,8 @@ func takesContext(decl *ast.FuncDecl) bool {
 // pyspec runtime package), and tells whether it also returns an error.
 func (src *goSource) checkShape(decl *ast.FuncDecl, sig *Signature, results []*Type) (returnsError bool, err error) {
 	var want []string
-	if sig.Struct != nil {
-		want = []string{sig.Struct.GoName}
-	} else {
-		for _, p := range sig.GoOrder() {
-			want = append(want, p.GoType())
-		}
+	for _, g := range sig.GoParams() {
+		want = append(want, g.GoType())
 	}
 	var wantResults []string
 	got := expand(decl.Type.Results)

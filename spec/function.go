@@ -114,6 +114,7 @@ func (l *loader) signature(n *yaml.Node, structs map[string]*Struct, owner strin
 		sig.Params = s.Params
 	default:
 		sig.Params = l.params(n, owner)
+		l.spread(sig, owner)
 	}
 	for _, p := range sig.Params {
 		switch p.Kind {
@@ -265,4 +266,36 @@ func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
 	}
 	t.FlagsC = strings.Join(parts, " | ")
 	return t
+}
+
+// spread turns a **kwargs whose type is a struct into the struct's fields,
+// as keyword-only parameters that the Go function takes as one struct
+// (Python typing's **kwargs: Unpack[Struct], PEP 692).
+func (l *loader) spread(sig *Signature, owner string) {
+	last := len(sig.Params) - 1
+	if last < 0 {
+		return
+	}
+	kw := sig.Params[last]
+	if kw.Kind != VarKeyword || kw.Type.Elem.Kind != KindStruct {
+		return
+	}
+	st := kw.Type.Elem.Struct
+	sig.Params = sig.Params[:last]
+	taken := map[string]bool{}
+	for _, p := range sig.Params {
+		taken[p.Name] = true
+	}
+	sig.Spread, sig.SpreadFrom, sig.SpreadName = st, last, kw.Name
+	for _, f := range st.Params {
+		if taken[f.Name] {
+			l.errorAt(kw.Pos, "%s: **%s spreads struct %s, whose field %q is also a parameter", owner, kw.Name, st.Name, f.Name)
+		}
+		if f.Kind.IsVariadic() {
+			l.errorAt(kw.Pos, "%s: **%s spreads struct %s, whose %q is variadic", owner, kw.Name, st.Name, f.Name)
+		}
+		field := *f
+		field.Kind = KeywordOnly
+		sig.Params = append(sig.Params, &field)
+	}
 }

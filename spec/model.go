@@ -234,6 +234,12 @@ type Signature struct {
 	NPosOnly int     // positional-only parameters come first
 	NPos     int     // positional-only plus positional-or-keyword
 	Struct   *Struct // non-nil: the Go function takes this struct
+	// Spread: a **kwargs of a struct type (PEP 692's Unpack): the struct's
+	// fields are keyword-only parameters, Params[SpreadFrom:], and the Go
+	// function takes them as one struct value, named SpreadName.
+	Spread     *Struct
+	SpreadFrom int
+	SpreadName string
 	// The named Go types of the package the glue converts arguments to
 	// and results from ("UserID" for a Go parameter of type UserID where
 	// the spec says int64), by index; nil when none. Set by binding.
@@ -251,6 +257,54 @@ func (s *Signature) variadic(k ParamKind) *Param {
 
 // GoOrder is the parameters in the Go function's order: the spec's, but
 // *args last (Go's ...T must be).
+// GoParam is one parameter of the Go function: a spec parameter, or a
+// struct value that gathers several (`args: Struct`, or **kwargs of a
+// struct type).
+type GoParam struct {
+	Name   string  // the spec parameter's name, or the struct's parameter name
+	Param  *Param  // the spec parameter; nil for a struct
+	Struct *Struct // the struct; nil for a spec parameter
+	Params []*Param
+}
+
+// GoType is the Go parameter's type, as the author's package spells it.
+func (g GoParam) GoType() string {
+	if g.Struct != nil {
+		return g.Struct.GoName
+	}
+	return g.Param.GoType()
+}
+
+// GoParams lists the Go function's parameters in its order: the spec's,
+// with a spread struct where its fields start and *args last.
+func (s *Signature) GoParams() []GoParam {
+	if s.Struct != nil {
+		return []GoParam{{Name: "args", Struct: s.Struct, Params: s.Params}}
+	}
+	var out []GoParam
+	for i, p := range s.GoOrder() {
+		if s.Spread != nil && p.Kind == KeywordOnly && indexOf(s.Params, p) >= s.SpreadFrom {
+			if len(out) == 0 || out[len(out)-1].Struct != s.Spread {
+				out = append(out, GoParam{Name: s.SpreadName, Struct: s.Spread})
+			}
+			out[len(out)-1].Params = append(out[len(out)-1].Params, p)
+			continue
+		}
+		_ = i
+		out = append(out, GoParam{Name: p.Name, Param: p, Params: []*Param{p}})
+	}
+	return out
+}
+
+func indexOf(ps []*Param, p *Param) int {
+	for i, q := range ps {
+		if q == p {
+			return i
+		}
+	}
+	return -1
+}
+
 func (s *Signature) GoOrder() []*Param {
 	out := make([]*Param, 0, len(s.Params))
 	var rest *Param

@@ -206,12 +206,8 @@ func goParamName(name string) string {
 func GoSignature(name, recv string, sig *Signature, results []string, withError bool) string {
 	var params []string
 	if sig != nil {
-		if sig.Struct != nil {
-			params = []string{"args " + sig.Struct.GoName}
-		} else {
-			for _, p := range sig.GoOrder() {
-				params = append(params, goParamName(p.Name)+" "+p.GoType())
-			}
+		for _, g := range sig.GoParams() {
+			params = append(params, goParamName(g.Name)+" "+g.GoType())
 		}
 	}
 	if withError {

@@ -638,3 +638,29 @@ func TestNoKnockOnFromExamples(t *testing.T) {
 		t.Errorf("want one message, got %v", ds)
 	}
 }
+
+// Issue 22, item 5: **kwargs of a struct type spreads its fields as
+// keyword-only parameters, which Go takes as one struct beside the others.
+func TestSpreadStruct(t *testing.T) {
+	src := "module: f\nstructs:\n  Opts:\n    args: {level: {type: int64, default: 1}, name: {type: str, default: \"\"}}\n" +
+		"functions:\n  render:\n    args:\n      text: str\n      rest: {type: int64, kind: var_positional}\n      opts: {type: Opts, kind: var_keyword}\n    returns: str\n"
+	m, err := ParseUnbound("f.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := m.Functions[0].Sig
+	var names []string
+	for _, p := range sig.Params {
+		names = append(names, p.Name+":"+kindWord(p.Kind))
+	}
+	if got := strings.Join(names, " "); got != "text:positional-or-keyword rest:*args level:keyword-only name:keyword-only" {
+		t.Errorf("params: %s", got)
+	}
+	if got := GoSignature("Render", "", sig, []string{"string"}, false); got != "func Render(text string, opts Opts, rest ...int64) string" {
+		t.Errorf("Go signature: %s", got)
+	}
+	clash := strings.Replace(src, "text: str", "level: str", 1)
+	if ds := CheckSpec("f.yaml", []byte(clash)); !strings.Contains(ds.Error(), `**opts spreads struct Opts, whose field "level" is also a parameter`) {
+		t.Errorf("a clash: %v", ds)
+	}
+}

@@ -119,6 +119,17 @@ func WindowText(w Window) string {
 	return fmt.Sprintf("[%d:%d]", w.Start, *w.Stop)
 }
 
+// SliceText is text[start:stop] by bytes; Go gets the spread keyword
+// arguments as one Window.
+func SliceText(text string, window Window) string {
+	stop := int64(len(text))
+	if window.Stop != nil {
+		stop = min(stop, *window.Stop)
+	}
+	start := min(max(window.Start, 0), stop)
+	return text[start:stop]
+}
+
 func Fail(kind string) error {
 	var err error
 	switch kind {
