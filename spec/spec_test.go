@@ -621,7 +621,7 @@ func TestExampleBytes(t *testing.T) {
 	}
 	for bad, want := range map[string]string{
 		`[!!binary "not base64!"]`: "is not base64",
-		`[[1, 256]]`:              "item 1, \"256\", is not a byte",
+		`[[1, 256]]`:               "item 1, \"256\", is not a byte",
 	} {
 		ds := CheckSpec("f.yaml", []byte(strings.Replace(src, `[!!binary "Y2Fm6Q=="]`, bad, 1)))
 		if !strings.Contains(ds.Error(), want) {
