@@ -282,7 +282,7 @@ func (s *Signature) GoParams() []GoParam {
 		return []GoParam{{Name: "args", Struct: s.Struct, Params: s.Params}}
 	}
 	var out []GoParam
-	for i, p := range s.GoOrder() {
+	for _, p := range s.GoOrder() {
 		if s.Spread != nil && p.Kind == KeywordOnly && indexOf(s.Params, p) >= s.SpreadFrom {
 			if len(out) == 0 || out[len(out)-1].Struct != s.Spread {
 				out = append(out, GoParam{Name: s.SpreadName, Struct: s.Spread})
@@ -290,7 +290,6 @@ func (s *Signature) GoParams() []GoParam {
 			out[len(out)-1].Params = append(out[len(out)-1].Params, p)
 			continue
 		}
-		_ = i
 		out = append(out, GoParam{Name: p.Name, Param: p, Params: []*Param{p}})
 	}
 	return out
