@@ -102,7 +102,11 @@ func Generate(m *spec.Module) (Files, error) {
 		{"module.c.tmpl", CDir + "/module.c"},
 		{"glue.go.tmpl", GoDir + "/glue.go"},
 		{"api.c.tmpl", GoDir + "/api.c"},
+		{"gc.go.tmpl", GoDir + "/gc.go"},
 	} {
+		if t.tmpl == "gc.go.tmpl" && m.Go.GCPercent == nil && m.Go.MemoryLimit == 0 {
+			continue // Go's own defaults
+		}
 		data, err := render(t.tmpl)
 		if err != nil {
 			return nil, err

@@ -64,6 +64,10 @@ type GoPackage struct {
 	Name       string // package clause name
 	ModuleRoot string // directory holding its go.mod
 	ModulePath string
+	// The spec's defaults for the Go garbage collector (go.gc): GOGC's
+	// percent (nil: Go's) and GOMEMLIMIT's bytes (0: none).
+	GCPercent   *int
+	MemoryLimit int64
 }
 
 // Struct is an argument struct: a parameter list shared by several callables.

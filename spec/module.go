@@ -3,7 +3,10 @@
 package spec
 
 import (
+	"fmt"
+	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -70,6 +73,19 @@ func (l *loader) build(root *yaml.Node) *Module {
 	pkg := "."
 	if p := get(get(root, "go"), "package"); p != nil {
 		pkg = p.Value
+	}
+	gc := get(get(root, "go"), "gc")
+	if p := get(gc, "percent"); p != nil {
+		if n, err := strconv.Atoi(p.Value); err == nil {
+			m.Go.GCPercent = &n
+		}
+	}
+	if ml := get(gc, "memory_limit"); ml != nil {
+		n, err := memoryBytes(ml.Value)
+		if err != nil {
+			l.errorf(ml, "go.gc.memory_limit: %v", err)
+		}
+		m.Go.MemoryLimit = n
 	}
 	if filepath.IsAbs(pkg) {
 		m.Go.Dir = filepath.Clean(pkg)
@@ -314,4 +330,25 @@ func (l *loader) constants(n *yaml.Node, where string) []*Constant {
 		out = append(out, &Constant{Name: k.Value, Type: t, Value: d})
 	}
 	return out
+}
+
+// memoryBytes reads a size as GOMEMLIMIT does: bytes, or a number with a
+// unit B, KiB, MiB, GiB or TiB.
+func memoryBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		shift  uint
+	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}, {"B", 0}}
+	shift := uint(0)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, shift = strings.TrimSuffix(s, u.suffix), u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64>>shift {
+		return 0, fmt.Errorf("%q is not a size Go can hold (bytes, or a number with B, KiB, MiB, GiB or TiB)", s)
+	}
+	return n << shift, nil
 }

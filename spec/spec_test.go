@@ -664,3 +664,16 @@ func TestSpreadStruct(t *testing.T) {
 		t.Errorf("a clash: %v", ds)
 	}
 }
+
+func TestGCSettings(t *testing.T) {
+	m, err := ParseUnbound("f.yaml", []byte("module: f\ngo:\n  gc: {percent: 400, memory_limit: 2GiB}\n"))
+	if err != nil || m.Go.GCPercent == nil || *m.Go.GCPercent != 400 || m.Go.MemoryLimit != 2<<30 {
+		t.Fatalf("%v %+v", err, m)
+	}
+	if ds := CheckSpec("f.yaml", []byte("module: f\ngo:\n  gc: {memory_limit: 2GB}\n")); len(ds) != 1 || !strings.Contains(ds.Error(), "go.gc.memory_limit") {
+		t.Errorf("a bad unit: %v", ds)
+	}
+	if ds := CheckSpec("f.yaml", []byte("module: f\ngo:\n  gc: {memory_limit: 99999999999TiB}\n")); len(ds) != 1 || !strings.Contains(ds.Error(), "not a size Go can hold") {
+		t.Errorf("too large: %v", ds)
+	}
+}

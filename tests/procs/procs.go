@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -201,4 +202,12 @@ var interrupts = make(chan os.Signal, 16)
 func NotifyInterrupt() int64 {
 	signal.Notify(interrupts, os.Interrupt)
 	return int64(len(interrupts))
+}
+
+// GcSettings reads the collector's settings back (setting them to what
+// they were).
+func GcSettings() (int64, int64) {
+	percent := debug.SetGCPercent(-1)
+	debug.SetGCPercent(percent)
+	return int64(percent), debug.SetMemoryLimit(-1)
 }

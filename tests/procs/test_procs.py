@@ -541,6 +541,21 @@ def test_a_subinterpreter_importing_first_is_refused():
     assert "subinterpreter 0" in out and "apply 42" in out, out
 
 
+# Issue 22, item 8: the spec's go.gc defaults are in force; GOGC and
+# GOMEMLIMIT in the environment still win.
+def test_gc_defaults_from_the_spec():
+    def settings(**extra):
+        env = {k: v for k, v in os.environ.items() if k not in ("GOGC", "GOMEMLIMIT")}
+        env.update(extra, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        p = subprocess.run([sys.executable, "-c", "import procs; print(procs.gc_settings())"],
+                           capture_output=True, text=True, env=env, timeout=60)
+        assert p.returncode == 0, p.stderr
+        return p.stdout.strip()
+
+    assert settings() == "(400, 3221225472)"
+    assert settings(GOGC="50", GOMEMLIMIT="100MiB") == "(50, 104857600)"
+
+
 # ---- Dask -----------------------------------------------------------------
 
 
