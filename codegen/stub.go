@@ -44,7 +44,7 @@ func pyType(t *spec.Type, arg bool) string {
 		case t.Homogeneous:
 			return "tuple[" + elem + ", ...]"
 		case arg:
-			return "list[" + elem + "] | tuple[" + elem + ", ...]"
+			return "Sequence[" + elem + "]" // any sequence but text and bytes
 		}
 		return "list[" + elem + "]"
 	case spec.KindTuple:
@@ -401,7 +401,7 @@ func (w *stubWriter) bytes() []byte {
 		module string
 		names  []string
 	}{
-		{"collections.abc", pick("Callable")},
+		{"collections.abc", pick("Callable", "Sequence")},
 		{"enum", pick("IntEnum", "IntFlag")},
 		{"typing", pick("Any", "ClassVar", "Final", "NotRequired", "Protocol", "TypedDict", "final")},
 	} {

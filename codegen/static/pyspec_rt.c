@@ -458,12 +458,21 @@ static int conv_elem(PyObject* o, void* out, int code, const pyspec_sig* sig, in
 	return -1;
 }
 
+// list_like: what a list[T] parameter takes, as pybind11's and nanobind's
+// vector casters do: any sequence (a list, a tuple, a range, a numpy
+// array...) but text and bytes, whose items are not the elements meant.
+static int list_like(PyObject* o, int tuple_only) {
+	if (tuple_only) return PyTuple_Check(o);
+	if (PyList_Check(o) || PyTuple_Check(o)) return 1;
+	return PySequence_Check(o) && !PyUnicode_Check(o) && !PyBytes_Check(o) && !PyByteArray_Check(o);
+}
+
 int pyspec_conv_list(PyObject* o, pyspec_list* out, int code, int tuple_only, const pyspec_sig* sig, int i) {
 	out->items = NULL;
 	out->len = 0;
 	out->keep = NULL;
-	if (tuple_only ? !PyTuple_Check(o) : !(PyList_Check(o) || PyTuple_Check(o)))
-		return type_error(o, tuple_only ? "a tuple" : "a list or tuple", sig, i, -1);
+	if (!list_like(o, tuple_only))
+		return type_error(o, tuple_only ? "a tuple" : "a sequence (list, tuple, range, array...)", sig, i, -1);
 	// A tuple snapshot: the items stay alive and in place for the whole
 	// call even if other code mutates the list (the GIL may be released).
 	PyObject* keep = PySequence_Tuple(o);
@@ -1045,8 +1054,8 @@ static PyObject* host_from_timedelta(int64_t us) {
 }
 
 static int host_seq_snapshot(PyObject* o, int tuple_only, PyObject** snap, pyspec_ssize* n) {
-	if (tuple_only ? !PyTuple_Check(o) : !(PyList_Check(o) || PyTuple_Check(o)))
-		return type_error(o, tuple_only ? "a tuple" : "a list or tuple", NULL, 0, -1);
+	if (!list_like(o, tuple_only))
+		return type_error(o, tuple_only ? "a tuple" : "a sequence (list, tuple, range, array...)", NULL, 0, -1);
 	*snap = PySequence_Tuple(o);
 	if (*snap == NULL) return -1;
 	*n = PYSPEC_TUPLE_SIZE(*snap);

@@ -95,8 +95,23 @@ def test_lists_and_tuples():
         c.total([1, "x"])
     with pytest.raises(TypeError, match=r"join\(\) argument 'parts' must be a tuple, not list"):
         c.join(["a"])
-    with pytest.raises(TypeError, match="must be a list or tuple, not str"):
+    with pytest.raises(TypeError, match=r"must be a sequence \(list, tuple, range, array...\), not str"):
         c.total("12")
+    with pytest.raises(TypeError, match="must be a sequence"):
+        c.find({"a": 1}, "a")  # a mapping is not a sequence
+
+
+def test_lists_take_any_sequence():
+    # Issue 22: a range, a numpy array, any sequence, as pybind11 and
+    # nanobind take them; text and bytes are refused (their items are not
+    # the elements meant).
+    import numpy as np
+    assert c.total(range(4)) == 6.0
+    assert c.total(np.arange(3.0)) == 3.0
+    assert c.find(np.array(["x", "y"]), "y") == 1
+    for text in (b"12", bytearray(b"12")):
+        with pytest.raises(TypeError, match="must be a sequence"):
+            c.total(text)
 
 
 def test_tuple_results_and_none():
