@@ -1450,6 +1450,15 @@ PyObject* pyspec_make_enum(PyObject* module, const char* name, const char* doc, 
 		if (text == NULL || PyObject_SetAttrString(cls, "__doc__", text) < 0) Py_CLEAR(cls);
 		Py_XDECREF(text);
 	}
+	if (cls != NULL && flag) {
+		// The bits of its members: an IntFlag takes any int (a pseudo
+		// member), but a parameter takes combinations of members only.
+		long long mask = 0;
+		for (int k = 0; names[k] != NULL; k++) mask |= (long long)values[k];
+		PyObject* m = PyLong_FromLongLong(mask);
+		if (m == NULL || PyObject_SetAttrString(cls, "__pyspec_mask__", m) < 0) Py_CLEAR(cls);
+		Py_XDECREF(m);
+	}
 	return cls;
 }
 
@@ -1508,6 +1517,19 @@ int pyspec_to_enum(PyObject* o, PyObject* cls, int64_t* out) {
 			Py_DECREF(member);
 			r = v == -1 && PyErr_Occurred() ? -1 : 0;
 			*out = v;
+			PyObject* mask = r == 0 ? PyObject_GetAttrString(cls, "__pyspec_mask__") : NULL;
+			if (mask != NULL) {
+				long long bits = PyLong_AsLongLong(mask);
+				Py_DECREF(mask);
+				if (bits == -1 && PyErr_Occurred()) {
+					r = -1;
+				} else if (v < 0 || (v & ~bits) != 0) {
+					r = mismatch(PYSPEC_EXC_VALUE, "must be a combination of %s's members: %lld has bits none of them has (0x%llx)",
+						n, v, (unsigned long long)(v & ~bits));
+				}
+			} else if (r == 0) {
+				PyErr_Clear(); // an IntEnum has no mask
+			}
 		}
 	}
 	Py_DECREF(name);

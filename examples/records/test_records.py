@@ -103,6 +103,12 @@ def test_flags():
     assert not r.can_write(r.Perm.READ)
     assert r.all_perms() == r.Perm.READ | r.Perm.WRITE | r.Perm.EXEC
     assert isinstance(r.all_perms(), r.Perm)
+    # An int that is a combination of members works; other bits are a
+    # ValueError (an IntFlag itself would take 256 as a pseudo-member).
+    assert r.can_write(int(r.Perm.READ | r.Perm.WRITE))
+    for bad in (256, int(r.Perm.READ) | 256):
+        with pytest.raises(ValueError, match="must be a combination of Perm's members"):
+            r.can_write(bad)
 
 
 def test_datetimes_are_instants():
