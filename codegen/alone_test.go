@@ -21,7 +21,7 @@ import (
 // end-to-end tests compile the examples.
 func TestEveryTypeAlone(t *testing.T) {
 	base := []string{"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-		"float32", "float64", "str", "bytes", "object", "complex128", "datetime", "timedelta",
+		"float16", "float32", "float64", "str", "bytes", "object", "complex128", "datetime", "timedelta",
 		"Thing", "Shape", "Pair", "callable", "callable[[int64], str]"}
 	hashable := map[string]bool{"bool": true, "int64": true, "uint8": true, "str": true, "bytes": true, "float64": true, "Shape": true}
 	var cases []string

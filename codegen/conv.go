@@ -115,7 +115,7 @@ func goFromC(t *spec.Type, field, present string) string {
 	case spec.KindBool:
 		return "goBool(" + field + ")"
 	case spec.KindInt, spec.KindFloat:
-		return t.Spec + "(" + field + ")"
+		return t.GoTypeIn("") + "(" + field + ")" // runtime.Float16 for a float16's bits
 	case spec.KindStr:
 		return "goString(&" + field + ")"
 	case spec.KindBytes:
@@ -176,6 +176,9 @@ func goToPy(t *spec.Type, v string) string {
 		}
 		return "pyUint(" + v + ")"
 	case spec.KindFloat:
+		if t.Bits == 16 {
+			return "pyFloat(" + v + ".Float64())"
+		}
 		return "pyFloat(" + v + ")"
 	case spec.KindStr:
 		return "pyStr(" + v + ")"
@@ -214,6 +217,8 @@ func cToPy(t *spec.Type, field string, alone bool) string {
 	switch {
 	case t.Kind == spec.KindBool:
 		return "pyspec_from_bool(" + field + ")"
+	case t.Kind == spec.KindFloat && t.Bits == 16:
+		return "pyspec_from_float16(" + field + ")"
 	case t.Kind == spec.KindFloat:
 		return "pyspec_from_float64(" + field + ")"
 	case t.Signed:

@@ -19,7 +19,7 @@ import (
 // staticConverters are the IDs objects.go defines converters for.
 var staticConverters = map[string]bool{
 	"bool": true, "int8": true, "int16": true, "int32": true, "int64": true,
-	"uint8": true, "uint16": true, "uint32": true, "uint64": true, "float32": true, "float64": true,
+	"uint8": true, "uint16": true, "uint32": true, "uint64": true, "float16": true, "float32": true, "float64": true,
 	"str": true, "bytes": true, "object": true, "complex128": true, "datetime": true, "timedelta": true,
 	"callable": true,
 }

@@ -17,7 +17,7 @@ import (
 // structFormats is the struct-module format of each element type.
 var structFormats = map[string]string{
 	"bool": "?", "int8": "b", "int16": "h", "int32": "i", "int64": "q",
-	"uint8": "B", "uint16": "H", "uint32": "I", "uint64": "Q", "float32": "f", "float64": "d",
+	"uint8": "B", "uint16": "H", "uint32": "I", "uint64": "Q", "float16": "e", "float32": "f", "float64": "d",
 }
 
 // pySample is a Python expression of a value that converts to t, or "" when
@@ -176,6 +176,8 @@ func PytestFile(m *spec.Module) Files {
 	w.line(`    """A writable one-element buffer of the given struct format."""`)
 	w.line("    import struct")
 	w.line("")
+	w.line("    if fmt == \"e\":  # memoryview.cast has no half floats; numpy has")
+	w.line("        return pytest.importorskip(\"numpy\").zeros(1, dtype=\"float16\")")
 	w.line("    return memoryview(bytearray(struct.calcsize(fmt))).cast(fmt)")
 	for _, c := range m.Classes {
 		w.line("")

@@ -708,6 +708,9 @@ func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetVie
 			f.CType, f.Size, f.ToPy = "uint8_t", 1, "PyBool_FromLong(*(uint8_t*)p)"
 		case spec.KindFloat:
 			f.CType, f.Size, f.ToPy = t.CType(), t.Bits/8, "PyFloat_FromDouble(*("+t.CType()+"*)p)"
+			if t.Bits == 16 {
+				f.ToPy = "pyspec_from_float16(*(uint16_t*)p)"
+			}
 		case spec.KindInt:
 			f.CType, f.Size = t.CType(), t.Bits/8
 			if t.Signed {

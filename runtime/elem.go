@@ -55,7 +55,7 @@ func infoOf[T Elem]() elemInfo {
 		return elemInfo{classSigned, size}
 	case uint8, uint16, uint32, uint64:
 		return elemInfo{classUnsigned, size}
-	case float32, float64:
+	case float32, float64, Float16:
 		return elemInfo{classFloat, size}
 	}
 	// A named type (~int64 and friends): classify by its underlying kind.
@@ -173,10 +173,7 @@ func ElemFormat[T Elem]() string {
 	case classBool:
 		return "?"
 	case classFloat:
-		if info.size == 4 {
-			return "f"
-		}
-		return "d"
+		return [...]string{2: "e", 4: "f", 8: "d"}[info.size]
 	case classSigned:
 		return [...]string{1: "b", 2: "h", 4: "i", 8: "q"}[info.size]
 	default:

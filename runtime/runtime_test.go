@@ -279,3 +279,37 @@ func TestCompare(t *testing.T) {
 		t.Error("an unknown operator holds")
 	}
 }
+
+func TestFloat16(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		bits Float16
+	}{{0, 0}, {1, 0x3c00}, {-2, 0xc000}, {65504, 0x7bff}, {0x1p-24, 1}, {0x1p-14, 0x400}, {0.1, 0x2e66}, {65519, 0x7bff}, {math.Inf(-1), 0xfc00}} {
+		h, err := Float16From(c.v)
+		if err != nil || h != c.bits {
+			t.Errorf("Float16From(%v) = %#x, %v; want %#x", c.v, h, err, c.bits)
+		}
+	}
+	for b := 0; b < 1<<16; b++ {
+		h := Float16(b)
+		v := h.Float64()
+		if math.IsNaN(v) {
+			continue
+		}
+		if back, err := Float16From(v); err != nil || back != h {
+			t.Fatalf("%#x -> %v -> %#x, %v", b, v, back, err)
+		}
+	}
+	if _, err := Float16From(65520); err == nil {
+		t.Error("65520 fits a half")
+	}
+}
+
+func TestFloat16Elem(t *testing.T) {
+	if ElemName[Float16]() != "float16" || ElemFormat[Float16]() != "e" {
+		t.Errorf("Float16: %s %s", ElemName[Float16](), ElemFormat[Float16]())
+	}
+	if info, ok := parseFormat("<e"); !ok || info != infoOf[Float16]() {
+		t.Errorf("'<e' is %v", info)
+	}
+}

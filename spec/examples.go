@@ -353,7 +353,7 @@ func pyNatural(n *yaml.Node) (string, error) {
 // arrayCodes are the array module's type codes of the element types.
 var arrayCodes = map[string]string{
 	"int8": "b", "uint8": "B", "int16": "h", "uint16": "H", "int32": "i", "uint32": "I",
-	"int64": "q", "uint64": "Q", "float32": "f", "float64": "d",
+	"int64": "q", "uint64": "Q", "float16": "e", "float32": "f", "float64": "d",
 }
 
 // pyBuffer spells a buffer in an example: a string is its bytes (a

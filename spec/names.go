@@ -20,7 +20,12 @@ func (t *Type) GoTypeIn(pkg string) string {
 		return "*" + t.Class.GoName
 	case KindBool:
 		return "bool"
-	case KindInt, KindFloat:
+	case KindFloat:
+		if t.Bits == 16 {
+			return "runtime.Float16"
+		}
+		return t.Spec
+	case KindInt:
 		return t.Spec
 	case KindStr:
 		return "string"
@@ -146,7 +151,10 @@ func (t *Type) CType() string {
 	case KindInt:
 		return t.Spec + "_t"
 	case KindFloat:
-		if t.Bits == 32 {
+		switch t.Bits {
+		case 16:
+			return "uint16_t" // the half's bits
+		case 32:
 			return "float"
 		}
 		return "double"

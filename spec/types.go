@@ -16,6 +16,7 @@ func init() {
 		u := fmt.Sprintf("uint%d", bits)
 		scalarTypes[u] = &Type{Kind: KindInt, Spec: u, Bits: bits}
 	}
+	scalarTypes["float16"] = &Type{Kind: KindFloat, Spec: "float16", Bits: 16}
 	scalarTypes["float32"] = &Type{Kind: KindFloat, Spec: "float32", Bits: 32}
 	scalarTypes["float64"] = &Type{Kind: KindFloat, Spec: "float64", Bits: 64}
 }
@@ -173,7 +174,7 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 	}
 	switch name {
 	case "int", "float":
-		return nil, fmt.Errorf("say which %s: %s", name, map[string]string{"int": "int8..int64 or uint8..uint64", "float": "float32 or float64"}[name])
+		return nil, fmt.Errorf("say which %s: %s", name, map[string]string{"int": "int8..int64 or uint8..uint64", "float": "float16, float32 or float64"}[name])
 	case "complex":
 		return nil, fmt.Errorf("say complex128 (a Go complex128)")
 	case "buffer":
@@ -329,7 +330,7 @@ func (p *typeParser) parseCallable() (*Type, error) {
 }
 
 func (p *typeParser) known() string {
-	known := "bool, int8..int64, uint8..uint64, float32, float64, complex128, str, bytes, buffer, object, datetime, timedelta, " +
+	known := "bool, int8..int64, uint8..uint64, float16, float32, float64, complex128, str, bytes, buffer, object, datetime, timedelta, " +
 		"list[T], tuple[T, ...], dict[K, V], set[T], callable[[A, B], R], optional[T], `A | B` and `T | None`"
 	for _, group := range []struct {
 		what  string

@@ -191,6 +191,9 @@ int pyspec_conv_uint16(PyObject* o, uint16_t* out, const pyspec_sig* sig, int i)
 int pyspec_conv_uint32(PyObject* o, uint32_t* out, const pyspec_sig* sig, int i);
 int pyspec_conv_uint64(PyObject* o, uint64_t* out, const pyspec_sig* sig, int i);
 int pyspec_conv_float32(PyObject* o, float* out, const pyspec_sig* sig, int i);
+int pyspec_conv_float16(PyObject* o, uint16_t* out, const pyspec_sig* sig, int i);
+// Half precision (numpy's float16, struct's 'e') to and from double.
+double pyspec_half_to_double(uint16_t h);
 int pyspec_conv_float64(PyObject* o, double* out, const pyspec_sig* sig, int i);
 int pyspec_conv_str(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int i);
 int pyspec_conv_bytes(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int i);
@@ -205,6 +208,7 @@ static const size_t pyspec_elem_sizes[] = {
 	[PYSPEC_T_BOOL] = 1, [PYSPEC_T_INT8] = 1, [PYSPEC_T_INT16] = 2, [PYSPEC_T_INT32] = 4, [PYSPEC_T_INT64] = 8,
 	[PYSPEC_T_UINT8] = 1, [PYSPEC_T_UINT16] = 2, [PYSPEC_T_UINT32] = 4, [PYSPEC_T_UINT64] = 8,
 	[PYSPEC_T_FLOAT32] = 4, [PYSPEC_T_FLOAT64] = 8, [PYSPEC_T_STR] = sizeof(pyspec_bytes), [PYSPEC_T_BYTES] = sizeof(pyspec_bytes),
+	[PYSPEC_T_FLOAT16] = 2,
 };
 
 // format_code reads a one-element struct-module format ("q", "<d", "=I")
@@ -235,6 +239,7 @@ static inline int pyspec_format_code(const char* f) {
 	case 'Q': code = PYSPEC_T_UINT64; break;
 	case 'n': if (!native) return -1; code = sizeof(Py_ssize_t) == 8 ? PYSPEC_T_INT64 : PYSPEC_T_INT32; break;
 	case 'N': if (!native) return -1; code = sizeof(size_t) == 8 ? PYSPEC_T_UINT64 : PYSPEC_T_UINT32; break;
+	case 'e': code = PYSPEC_T_FLOAT16; break;
 	case 'f': code = PYSPEC_T_FLOAT32; break;
 	case 'd': code = PYSPEC_T_FLOAT64; break;
 	default: return -1;
@@ -328,6 +333,7 @@ static inline PyObject* pyspec_from_bool(int v) { return PyBool_FromLong(v); }
 static inline PyObject* pyspec_from_int64(int64_t v) { return PyLong_FromLongLong(v); }
 static inline PyObject* pyspec_from_uint64(uint64_t v) { return PyLong_FromUnsignedLongLong(v); }
 static inline PyObject* pyspec_from_float64(double v) { return PyFloat_FromDouble(v); }
+static inline PyObject* pyspec_from_float16(uint16_t v) { return PyFloat_FromDouble(pyspec_half_to_double(v)); }
 
 // Fills the generic entries of a host table (the module adds its own).
 void pyspec_host_init(pyspec_host* host);

@@ -30,6 +30,7 @@ enum {
 	PYSPEC_T_BOOL, PYSPEC_T_INT8, PYSPEC_T_INT16, PYSPEC_T_INT32, PYSPEC_T_INT64,
 	PYSPEC_T_UINT8, PYSPEC_T_UINT16, PYSPEC_T_UINT32, PYSPEC_T_UINT64,
 	PYSPEC_T_FLOAT32, PYSPEC_T_FLOAT64, PYSPEC_T_STR, PYSPEC_T_BYTES,
+	PYSPEC_T_FLOAT16, // IEEE half precision, held as its 16 bits
 };
 
 // runtime.ExcKind: the built-in exception classes a Go error is raised as.

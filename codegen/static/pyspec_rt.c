@@ -407,6 +407,64 @@ static int conv_float32(PyObject* o, float* out, const pyspec_sig* sig, int i, P
 int pyspec_conv_float64(PyObject* o, double* out, const pyspec_sig* sig, int i) { return conv_float64(o, out, sig, i, -1); }
 int pyspec_conv_float32(PyObject* o, float* out, const pyspec_sig* sig, int i) { return conv_float32(o, out, sig, i, -1); }
 
+// Half precision in C (PyFloat_Pack2 is not in the Limited API): 1 sign
+// bit, 5 exponent bits (bias 15), 10 fraction bits.
+double pyspec_half_to_double(uint16_t h) {
+	int exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
+	double v;
+	if (exp == 0) {
+		v = ldexp((double)frac, -24); // subnormal
+	} else if (exp == 31) {
+		v = frac ? NAN : INFINITY;
+	} else {
+		v = ldexp((double)(frac | 0x400), exp - 25);
+	}
+	return (h & 0x8000) ? -v : v;
+}
+
+// double_to_half rounds to the nearest half, ties to even, as
+// struct.pack('e') does; -1 when a finite v rounds beyond the largest half.
+static int double_to_half(double v, uint16_t* out) {
+	uint16_t sign = signbit(v) ? 0x8000 : 0;
+	double a = fabs(v);
+	if (isnan(v)) {
+		*out = sign | 0x7e00;
+		return 0;
+	}
+	if (isinf(v)) {
+		*out = sign | 0x7c00;
+		return 0;
+	}
+	if (a < ldexp(1.0, -14)) {
+		// Subnormal (or zero): units of 2**-24, rounded to even.
+		double units = nearbyint(a * ldexp(1.0, 24));
+		*out = sign | (uint16_t)units; // 1024 units is the smallest normal: still right
+		return 0;
+	}
+	int e;
+	double m = frexp(a, &e); // a = m * 2**e, m in [0.5, 1)
+	double frac = nearbyint((m * 2.0 - 1.0) * 1024.0); // the 10 fraction bits, rounded to even
+	int exp = e - 1 + 15;
+	if (frac == 1024.0) {
+		frac = 0;
+		exp++;
+	}
+	if (exp >= 31) return -1;
+	*out = sign | (uint16_t)(exp << 10) | (uint16_t)frac;
+	return 0;
+}
+
+static int conv_float16(PyObject* o, uint16_t* out, const pyspec_sig* sig, int i, Py_ssize_t item) {
+	double v;
+	int st = conv_float64(o, &v, sig, i, item);
+	if (st < 0) return st;
+	// As struct.pack('e'): what rounds to a finite half fits.
+	if (double_to_half(v, out) < 0) return out_of_range(o, "float16", "+-65504", sig, i, item);
+	return 0;
+}
+
+int pyspec_conv_float16(PyObject* o, uint16_t* out, const pyspec_sig* sig, int i) { return conv_float16(o, out, sig, i, -1); }
+
 static int conv_str(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int i, Py_ssize_t item) {
 	if (!PyUnicode_Check(o)) return type_error(o, "str", sig, i, item);
 	out->ptr = PyUnicode_AsUTF8AndSize(o, &out->len);
@@ -449,6 +507,7 @@ static int conv_elem(PyObject* o, void* out, int code, const pyspec_sig* sig, in
 	case PYSPEC_T_UINT16: return conv_uint16(o, out, sig, i, item);
 	case PYSPEC_T_UINT32: return conv_uint32(o, out, sig, i, item);
 	case PYSPEC_T_UINT64: return conv_uint64(o, out, sig, i, item);
+	case PYSPEC_T_FLOAT16: return conv_float16(o, out, sig, i, item);
 	case PYSPEC_T_FLOAT32: return conv_float32(o, out, sig, i, item);
 	case PYSPEC_T_FLOAT64: return conv_float64(o, out, sig, i, item);
 	case PYSPEC_T_STR: return conv_str(o, out, sig, i, item);
@@ -506,6 +565,7 @@ static const char* const elem_names[] = {
 	[PYSPEC_T_BOOL] = "bool", [PYSPEC_T_INT8] = "int8", [PYSPEC_T_INT16] = "int16", [PYSPEC_T_INT32] = "int32",
 	[PYSPEC_T_INT64] = "int64", [PYSPEC_T_UINT8] = "uint8", [PYSPEC_T_UINT16] = "uint16", [PYSPEC_T_UINT32] = "uint32",
 	[PYSPEC_T_UINT64] = "uint64", [PYSPEC_T_FLOAT32] = "float32", [PYSPEC_T_FLOAT64] = "float64",
+	[PYSPEC_T_STR] = "str", [PYSPEC_T_BYTES] = "bytes", [PYSPEC_T_FLOAT16] = "float16",
 };
 
 // prefix_error names the argument in the pending exception. A built-in
@@ -617,6 +677,7 @@ PyObject* pyspec_list_from(const void* items, Py_ssize_t n, int code) {
 		case PYSPEC_T_UINT16: x = PyLong_FromUnsignedLong(((const uint16_t*)items)[k]); break;
 		case PYSPEC_T_UINT32: x = PyLong_FromUnsignedLong(((const uint32_t*)items)[k]); break;
 		case PYSPEC_T_UINT64: x = PyLong_FromUnsignedLongLong(((const uint64_t*)items)[k]); break;
+		case PYSPEC_T_FLOAT16: x = PyFloat_FromDouble(pyspec_half_to_double(((const uint16_t*)items)[k])); break;
 		case PYSPEC_T_FLOAT32: x = PyFloat_FromDouble(((const float*)items)[k]); break;
 		case PYSPEC_T_FLOAT64: x = PyFloat_FromDouble(((const double*)items)[k]); break;
 		default: x = NULL; PyErr_SetString(PyExc_SystemError, "pyspec: unknown element code");

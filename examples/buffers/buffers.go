@@ -29,6 +29,22 @@ func Sum(buf runtime.View[int64]) (int64, error) {
 }
 
 // Reverse reverses a writable int64 buffer in place.
+// ScaleHalf multiplies each half in place (rounded back to half, an
+// OverflowError past 65504) and sums the results.
+func ScaleHalf(buf runtime.View[runtime.Float16], k float64) (float64, error) {
+	var total float64
+	xs := buf.Slice()
+	for i, x := range xs {
+		h, err := runtime.Float16From(x.Float64() * k)
+		if err != nil {
+			return 0, err
+		}
+		xs[i] = h
+		total += h.Float64()
+	}
+	return total, nil
+}
+
 func Reverse(buf runtime.View[int64]) error {
 	s := buf.Slice()
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {

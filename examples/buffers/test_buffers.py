@@ -252,3 +252,21 @@ def test_corrupt_state_is_refused_with_the_go_error():
 
 def test_functions_pickle_by_reference():
     assert pickle.loads(pickle.dumps(buffers.sum)) is buffers.sum
+
+
+def test_float16_buffers_in_place():
+    # numpy's float16 arrays (format 'e') reach Go as View[runtime.Float16],
+    # without a copy, in every layout.
+    rng = np.random.default_rng(3)
+    a = rng.uniform(-100, 100, size=(6, 5)).astype(np.float16)
+    want = (a.astype(np.float64) * 1.5).astype(np.float16)
+    got = a.copy()
+    total = buffers.scale_half(got, 1.5)
+    assert np.array_equal(got, want) and total == pytest.approx(float(want.astype(np.float64).sum()))
+    view = a[::2, 1:4]  # strided: numpy refuses it to a request without STRIDES
+    with pytest.raises(ValueError, match="not C-contiguous"):
+        buffers.scale_half(view, 2.0)
+    with pytest.raises(TypeError, match="must be a buffer of float16, not float32"):
+        buffers.scale_half(np.zeros(3, dtype=np.float32), 2.0)
+    with pytest.raises(OverflowError):
+        buffers.scale_half(np.array([60000.0], dtype=np.float16), 2.0)

@@ -130,6 +130,21 @@ func SliceText(text string, window Window) string {
 	return text[start:stop]
 }
 
+// DoubleHalf is 2*x in half precision: Go has no float16, so a spec's
+// float16 is a runtime.Float16 (its bits), converted to compute.
+func DoubleHalf(x runtime.Float16) (runtime.Float16, error) {
+	return runtime.Float16From(2 * x.Float64())
+}
+
+// Halves is each x/2 (a half always fits).
+func Halves(xs []runtime.Float16) []runtime.Float16 {
+	out := make([]runtime.Float16, len(xs))
+	for i, x := range xs {
+		out[i] = runtime.MustFloat16(x.Float64() / 2)
+	}
+	return out
+}
+
 func Fail(kind string) error {
 	var err error
 	switch kind {

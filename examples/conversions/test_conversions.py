@@ -177,3 +177,26 @@ def test_nogil_function_runs_in_threads():
     for t in threads:
         t.join()
     assert results == [want] * 4
+
+
+def test_float16_scalars_agree_with_numpy():
+    # Issue 22: numpy's float16 ('e'): Python floats round to the nearest
+    # half, ties to even, as numpy and struct.pack('e') round them.
+    import random
+    import struct
+
+    import numpy as np
+    rng = random.Random(7)
+    values = [0.0, -0.0, 1e-8, 6e-8, 2.0**-24, 2.0**-14, 0.1, 1 / 3, 1000.1, 32751.0, 32752.0, -65504 / 2]
+    values += [rng.uniform(-30000, 30000) for _ in range(500)] + [rng.uniform(-1, 1) * 2.0**-14 for _ in range(200)]
+    for v in values:
+        want = float(np.float16(v) * np.float16(2))
+        assert c.double_half(v) == want, v
+        assert struct.unpack("<e", struct.pack("<e", v))[0] * 2 == want
+    assert c.halves([1.0, 3.0, 0.3]) == [float(np.float16(x) / np.float16(2)) for x in (1.0, 3.0, 0.3)]
+    assert c.double_half() == 3.0 and c.double_half(float("inf")) == float("inf")
+    with pytest.raises(OverflowError, match="out of range for float16"):
+        c.double_half(70000.0)
+    with pytest.raises(OverflowError):
+        c.double_half(40000.0)  # 80000 does not fit a half
+    assert np.isnan(c.double_half(float("nan")))
