@@ -1914,6 +1914,9 @@ typedef struct {
 	void (*handler)(int, siginfo_t*, void*);
 	int npipes;
 	int pipes[PYSPEC_MAX_PIPES]; // write ends, -1 when a module's is closed
+	// Context calls running per module: a Ctrl-C reaches only the pipes of
+	// modules inside one, so no module finds a stale byte at its next call.
+	int active[PYSPEC_MAX_PIPES];
 } pyspec_process;
 
 static pyspec_process* process;
@@ -1926,7 +1929,7 @@ static void on_sigint(int sig, siginfo_t* info, void* ctx) {
 	int n = __atomic_load_n(&pr->npipes, __ATOMIC_ACQUIRE);
 	for (int i = 0; i < n; i++) {
 		int fd = __atomic_load_n(&pr->pipes[i], __ATOMIC_RELAXED);
-		if (fd >= 0) {
+		if (fd >= 0 && __atomic_load_n(&pr->active[i], __ATOMIC_RELAXED) > 0) {
 			char b = 1;
 			ssize_t r = write(fd, &b, 1); // non-blocking: a full pipe has news enough
 			(void)r;
@@ -2013,8 +2016,9 @@ int pyspec_interrupt_init(pyspec_host* host) {
 }
 
 uint64_t pyspec_interrupt_enter(void) {
-	// Called with the GIL: the depth needs no lock.
+	// Called with the GIL: the depths need no lock (the handler only reads).
 	pyspec_process* pr = process;
+	__atomic_add_fetch(&pr->active[interrupt_slot], 1, __ATOMIC_RELEASE);
 	if (pr->depth++ == 0) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
@@ -2030,6 +2034,7 @@ uint64_t pyspec_interrupt_enter(void) {
 
 int pyspec_interrupt_leave(uint64_t before, int status) {
 	pyspec_process* pr = process;
+	__atomic_sub_fetch(&pr->active[interrupt_slot], 1, __ATOMIC_RELEASE);
 	if (--pr->depth == 0) {
 		// Put back what was there, unless somebody (signal.signal in a
 		// callback) has installed a handler of their own since.

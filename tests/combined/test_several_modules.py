@@ -94,3 +94,27 @@ def test_fork_with_three_modules_loaded():
                 os.waitpid(pid, 0)
                 raise AssertionError("the child hung")
             time.sleep(0.02)
+
+
+# Found by the state machine: a Ctrl-C during module A's context call also
+# reached module B's pipe although B ran no context call, and B's next one
+# found the stale byte and was cancelled at once ("cancelled" instead of
+# "timeout"; its own Ctrl-C then raised only later).
+def test_ctrl_c_reaches_only_modules_inside_a_context_call():
+    out, code = run_script("""
+        import os, signal, threading, time
+        import procs, safety
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        try:
+            procs.wait_for_interrupt(30_000)
+        except KeyboardInterrupt:
+            print("A interrupted")
+        print("B", safety.wait_for_interrupt(1))
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        try:
+            print("B returned", safety.wait_for_interrupt(30_000))
+        except KeyboardInterrupt:
+            print("B interrupted at its call")
+    """)
+    assert code == 0, out
+    assert "A interrupted" in out and "B timeout" in out and "B interrupted at its call" in out, out
