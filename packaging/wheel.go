@@ -50,6 +50,9 @@ type WheelInput struct {
 	Build  *build.Result // the extension, its Go part and stubs
 	// Limited marks an abi3 build (tag cp311-abi3-...).
 	Limited bool
+	// Glibc is N of the glibc 2.N a cross build linked for (0: a build
+	// for this machine): the oldest the platform tag may claim.
+	Glibc int
 }
 
 // Tags returns the wheel's python, abi and platform tags.
@@ -63,7 +66,7 @@ func (in *WheelInput) tags(plat Platform) (string, string, string) {
 // Wheel writes the PEP 427 wheel of a build into dist and returns its path
 // and the platform tag it chose. Nothing is left in dist on failure.
 func Wheel(in *WheelInput, dist string) (string, Platform, error) {
-	plat, err := PlatformTag(in.Python, in.Build.Extension, in.Build.GoPart)
+	plat, err := PlatformTag(in.Python, in.Glibc, in.Build.Extension, in.Build.GoPart)
 	if err != nil {
 		return "", Platform{}, err
 	}
@@ -113,7 +116,10 @@ func stubName(module, name string) string {
 func writeWheel(dist, name string, files []entry, md *Metadata, tag string) (string, error) {
 	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 	di := md.DistInfo()
-	wheelFile := fmt.Sprintf("Wheel-Version: 1.0\nGenerator: pyspec\nRoot-Is-Purelib: false\nTag: %s\n", tag)
+	wheelFile := "Wheel-Version: 1.0\nGenerator: pyspec\nRoot-Is-Purelib: false\n"
+	for _, t := range expandTags(tag) {
+		wheelFile += "Tag: " + t + "\n"
+	}
 	files = append(files,
 		entry{name: di + "/METADATA", data: md.Render()},
 		entry{name: di + "/WHEEL", data: []byte(wheelFile)},
@@ -126,6 +132,24 @@ func writeWheel(dist, name string, files []entry, md *Metadata, tag string) (str
 	fmt.Fprintf(&record, "%s,,\n", csvField(di+"/RECORD"))
 	files = append(files, entry{name: di + "/RECORD", data: record.Bytes()})
 	return writeZip(dist, name, files)
+}
+
+// expandTags lists the tags of a compressed tag set (PEP 425):
+// cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64 is two tags.
+func expandTags(tag string) []string {
+	parts := strings.SplitN(tag, "-", 3)
+	if len(parts) != 3 {
+		return []string{tag}
+	}
+	var tags []string
+	for _, py := range strings.Split(parts[0], ".") {
+		for _, abi := range strings.Split(parts[1], ".") {
+			for _, plat := range strings.Split(parts[2], ".") {
+				tags = append(tags, py+"-"+abi+"-"+plat)
+			}
+		}
+	}
+	return tags
 }
 
 // csvField quotes a RECORD path when CSV needs it.

@@ -9,11 +9,12 @@ import (
 	"github.com/pyspec/pyspec/codegen"
 	"github.com/pyspec/pyspec/packaging"
 	"github.com/pyspec/pyspec/spec"
+	"github.com/pyspec/pyspec/target"
 )
 
 var wheelCommand = &command{
 	name:     "wheel",
-	synopsis: "SPEC -o DIST [--python PATH] [--abi3] [--version V] [--editable] [--work DIR]",
+	synopsis: "SPEC -o DIST [--python PATH] [--abi3] [--version V] [--editable] [--work DIR] [--platform P]...",
 	summary:  "build a wheel (PEP 427) of the module into DIST",
 	help: `
 Builds the module as compile does (stripped) and writes one wheel into DIST:
@@ -30,12 +31,25 @@ Name and version come from pyproject.toml's [project] (beside the spec or
 above it, up to the Go module's root), else from the spec's module and
 version:. --version overrides both.
 
+--platform P builds for a manylinux platform instead of this machine, with
+zig cc (zig on PATH, else the ziglang package of the --python interpreter)
+as the C compiler of both parts; repeated, it writes a wheel per platform,
+and the last lines of stdout are their paths. P is one of
+manylinux2014_x86_64, manylinux2014_aarch64, manylinux_2_28_x86_64,
+manylinux_2_28_aarch64 (or its PEP 600 name, manylinux_2_17_x86_64 ...).
+The tag is still read from the libraries (e.g.
+manylinux_2_17_x86_64.manylinux2014_x86_64), and every library must be an
+ELF file of the target's architecture. aarch64 builds need Debian's arm64
+Python configuration: scripts/setup.sh unpacks it into
+~/.cache/pyspec/arm64-sysroot; --target-python-include names another.
+
 --editable writes a PEP 660 wheel instead: the installed module is rebuilt
 from the spec, into build/pyspec-<tag> beside it, whenever a process first
 imports it, so edits show without reinstalling.`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)
 		bf := buildFlags(fs)
+		targetFlags(fs, bf, true)
 		out := fs.String("o", "", "the directory the wheel is written to (required)")
 		version := fs.String("version", "", "the distribution's version, overriding pyproject.toml and the spec")
 		editable := fs.Bool("editable", false, "write an editable (PEP 660) wheel that rebuilds the module on import")
@@ -48,6 +62,15 @@ imports it, so edits show without reinstalling.`,
 		}
 		if *out == "" {
 			return c.usageError(cmd, "-o DIST is required")
+		}
+		if *editable && len(bf.platforms) > 0 {
+			return c.usageError(cmd, "--editable builds for this machine: no --platform")
+		}
+		for _, p := range bf.platforms {
+			if _, err := target.Parse(p); err != nil {
+				fmt.Fprintf(c.stderr, "pyspec wheel: %v\n", err)
+				return 2
+			}
 		}
 		if err := writable(*out); err != nil {
 			return c.fail(err)
@@ -94,17 +117,49 @@ imports it, so edits show without reinstalling.`,
 		if err := codegen.WriteAuthorFiles(m); err != nil {
 			return c.fail(err)
 		}
-		opts := build.Options{Limited: bf.abi3, Strip: true}
-		res, err := build.Build(m, py, work, filepath.Join(work, "_wheel", py.Tag+"-"+fmt.Sprint(bf.abi3)), opts)
-		if err != nil {
-			return c.fail(err)
+		// One build per platform (this machine's when none is named), all
+		// before any wheel is written: a failure leaves no wheel behind.
+		type job struct {
+			py    *build.Python
+			opts  build.Options
+			glibc int
+			name  string
 		}
-		path, plat, err := packaging.Wheel(&packaging.WheelInput{Module: m, Meta: md, Python: py, Build: res, Limited: bf.abi3}, *out)
-		if err != nil {
-			return c.fail(err)
+		var jobs []job
+		if len(bf.platforms) == 0 {
+			jobs = append(jobs, job{py: py, opts: build.Options{Limited: bf.abi3, Strip: true}})
 		}
-		fmt.Fprintf(c.stderr, "platform tag %s: %s\n", plat.Tag, plat.Why)
-		fmt.Fprintln(c.stdout, path)
+		for _, p := range bf.platforms {
+			tb, status := c.resolveTarget(p, py, bf)
+			if tb == nil {
+				return status
+			}
+			jobs = append(jobs, job{py: tb.Python, opts: build.Options{Limited: bf.abi3, Strip: true, Cross: tb.Cross},
+				glibc: tb.Target.GlibcMinor(), name: "-" + tb.Target.Name})
+		}
+		var inputs []*packaging.WheelInput
+		for _, j := range jobs {
+			res, err := build.Build(m, j.py, work, filepath.Join(work, "_wheel", j.py.Tag+"-"+fmt.Sprint(bf.abi3)+j.name), j.opts)
+			if err != nil {
+				return c.fail(err)
+			}
+			inputs = append(inputs, &packaging.WheelInput{Module: m, Meta: md, Python: j.py, Build: res, Limited: bf.abi3, Glibc: j.glibc})
+		}
+		var paths []string
+		for _, in := range inputs {
+			path, plat, err := packaging.Wheel(in, *out)
+			if err != nil {
+				for _, p := range paths {
+					os.Remove(p)
+				}
+				return c.fail(err)
+			}
+			fmt.Fprintf(c.stderr, "platform tag %s: %s\n", plat.Tag, plat.Why)
+			paths = append(paths, path)
+		}
+		for _, path := range paths {
+			fmt.Fprintln(c.stdout, path)
+		}
 		return 0
 	},
 }
