@@ -52,3 +52,43 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
   echo "$want" > "$stamp"
 fi
+
+# Cross builds for aarch64 (pyspec wheel --platform manylinux2014_aarch64)
+# and their tests: qemu-user-static runs aarch64 programs here, and Debian's
+# arm64 CPython 3.11, unpacked with dpkg -x into a sysroot (never installed),
+# gives the build its pyconfig.h and the tests an interpreter to run under
+# qemu. Done once: the stamp names the package list.
+SYSROOT="${PYSPEC_AARCH64_SYSROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/pyspec/arm64-sysroot}"
+ARM64_PKGS=(python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libpython3.11-dev
+  libc6 libgcc-s1 zlib1g libexpat1 libffi8 libssl3 libbz2-1.0 liblzma5 libsqlite3-0
+  libuuid1 libncursesw6 libtinfo6 libreadline8 libdb5.3 libnsl2 libtirpc3
+  libcrypt1 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libcom-err2 libkeyutils1)
+if ! command -v qemu-aarch64-static >/dev/null; then
+  echo "setup: installing qemu-user-static"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq qemu-user-static >/dev/null
+fi
+arm_stamp="$SYSROOT/.packages"
+if [ "$(cat "$arm_stamp" 2>/dev/null)" != "${ARM64_PKGS[*]}" ]; then
+  echo "setup: unpacking Debian's arm64 CPython 3.11 into $SYSROOT"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $SUDO dpkg --add-architecture arm64
+    $SUDO apt-get update -qq
+  fi
+  debs="$(mktemp -d)"
+  pkgs=()
+  for p in "${ARM64_PKGS[@]}"; do pkgs+=("$p:arm64"); done
+  # A package the index lacks (a Debian point release renamed it) fails the
+  # whole download: refresh the index once and retry.
+  (cd "$debs" && apt-get download -qq "${pkgs[@]}" 2>/dev/null) ||
+    { $SUDO apt-get update -qq && (cd "$debs" && apt-get download -qq "${pkgs[@]}"); }
+  rm -rf "$SYSROOT"
+  mkdir -p "$SYSROOT"
+  for deb in "$debs"/*.deb; do dpkg -x "$deb" "$SYSROOT"; done
+  rm -rf "$debs"
+  echo "${ARM64_PKGS[*]}" > "$arm_stamp"
+fi
