@@ -100,3 +100,25 @@ if [ "$(cat "$arm_stamp" 2>/dev/null)" != "${ARM64_PKGS[*]} ${ALL_PKGS[*]}" ]; t
     -x 'test/|lib2to3/tests|idlelib' "$SYSROOT/usr/lib/python3.11" "$SYSROOT/usr/lib/python3/dist-packages" >/dev/null 2>&1 || true
   echo "${ARM64_PKGS[*]} ${ALL_PKGS[*]}" > "$arm_stamp"
 fi
+
+# The other CPythons the examples are tested on: pyenv's 3.12.1 and 3.13.0
+# (with their headers), each in a venv (.venv312, .venv313) with the PyPI
+# packages of scripts/requirements-pythons.txt. A machine without them
+# fails the tests on that version, which say so.
+PYENV_ROOT="${PYENV_ROOT:-$( (pyenv root 2>/dev/null) || echo "$HOME/.pyenv")}"
+for v in 3.12.1 3.13.0; do
+  base="$PYENV_ROOT/versions/$v/bin/python3"
+  venv=".venv$(echo "$v" | cut -d. -f1,2 | tr -d .)"
+  if [ ! -x "$base" ]; then
+    echo "setup: no CPython $v at $base: the tests on $v will fail (install it with pyenv install $v)"
+    continue
+  fi
+  want="$(sha256sum scripts/requirements-pythons.txt | cut -d' ' -f1) $v"
+  if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
+    echo "setup: creating $venv (CPython $v, scripts/requirements-pythons.txt)"
+    rm -rf "$venv"
+    "$base" -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r scripts/requirements-pythons.txt
+    echo "$want" > "$venv/.requirements.sha256"
+  fi
+done
