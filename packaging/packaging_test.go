@@ -91,17 +91,23 @@ spec = "spec/module.yaml"
 		}
 	}
 	// A dynamic version is the spec's; a missing one is an error.
-	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"g\"\ndynamic = [\"version\"]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"g\"\ndynamic = [\"version\"]\n[tool.pyspec]\nspec = \"spec/module.yaml\"\n"), 0o644)
 	if md, err := ReadMetadata(m, FindProject(m), "", ""); err != nil || md.Version != "9.9" {
 		t.Fatalf("dynamic version: %+v %v", md, err)
 	}
-	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"g\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"g\"\n[tool.pyspec]\nspec = \"spec/module.yaml\"\n"), 0o644)
 	if _, err := ReadMetadata(m, FindProject(m), "", ""); err == nil || !strings.Contains(err.Error(), "no version") {
 		t.Fatalf("missing version: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project\nname = \"g\"\n"), 0o644)
 	if _, err := ReadMetadata(m, FindProject(m), "", ""); err == nil || !strings.Contains(err.Error(), "pyproject.toml") {
 		t.Fatalf("bad TOML: %v", err)
+	}
+	// A pyproject.toml above the spec's directory that builds another
+	// spec (a repository's own) is not the spec's.
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"repo\"\nversion = \"5.0\"\n"), 0o644)
+	if proj := FindProject(m); proj.Path != "" {
+		t.Fatalf("a parent pyproject.toml without [tool.pyspec] taken: %+v", proj)
 	}
 }
 

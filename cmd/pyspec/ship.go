@@ -263,15 +263,19 @@ prepare_metadata_for_build_wheel. The last line of stdout is the
 
 var pyprojectCommand = &command{
 	name:     "pyproject",
-	synopsis: "SPEC [--version V]",
-	summary:  "give an existing spec a pyproject.toml and the in-tree backend",
+	synopsis: "SPEC [--version V] [--vendor]",
+	summary:  "give an existing spec a pyproject.toml",
 	help: `
-Writes pyproject.toml beside SPEC (unless there is one) and the PEP 517
-backend .pyspec/backend/pyspec_build.py, so that pip install ., pip install
--e . and python -m build work offline with pyspec on PATH.`,
+Writes pyproject.toml beside SPEC (unless there is one), whose
+[build-system] requires pyspec and names its PEP 517 backend, so that pip
+install ., pip install -e . and python -m build work (pip installs pyspec
+into the build environment). With --vendor it writes the backend into
+.pyspec/backend/pyspec_build.py and requires nothing, so that they work
+offline with pyspec on PATH.`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)
 		version := fs.String("version", "", "the version to write (default: the spec's version:, else 0.1.0)")
+		vendor := fs.Bool("vendor", false, "copy the build backend into the project (requires = []): no index needed, pyspec on PATH")
 		pos, _, code, stop := c.parse(fs, args)
 		if stop {
 			return code
@@ -287,7 +291,7 @@ backend .pyspec/backend/pyspec_build.py, so that pip install ., pip install
 		if v == "" && m.Version == "" {
 			v = "0.1.0"
 		}
-		wrote, err := packaging.WriteProject(m, v)
+		wrote, err := packaging.WriteProject(m, v, *vendor)
 		for _, f := range wrote {
 			fmt.Fprintln(c.stdout, "wrote", f)
 		}
