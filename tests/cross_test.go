@@ -78,9 +78,20 @@ func TestCrossWheelManylinux2014(t *testing.T) {
 	specPath := "../examples/buffers/module.yaml"
 	dist := t.TempDir()
 	args := []string{"wheel", specPath, "--version", "1.0", "--python", py, "--platform", "manylinux2014_x86_64"}
-	wheel := lastLine(runIn(t, "", env, bin, append(args, "-o", dist, "--work", filepath.Join(t.TempDir(), "w"))...))
+	// Two platforms in one command: a wheel each, their paths last.
+	out := strings.Split(strings.TrimSpace(runIn(t, "", env, bin, append(args, "--platform", "manylinux_2_28_x86_64", "-o", dist, "--work", filepath.Join(t.TempDir(), "w"))...)), "\n")
+	if len(out) < 2 {
+		t.Fatalf("pyspec wheel with two platforms printed %q", out)
+	}
+	wheel, wheel228 := out[len(out)-2], out[len(out)-1]
 	if want := "buffers-1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"; filepath.Base(wheel) != want {
 		t.Fatalf("wheel %s, want %s", filepath.Base(wheel), want)
+	}
+	if want := "buffers-1.0-cp311-cp311-manylinux_2_28_x86_64.whl"; filepath.Base(wheel228) != want {
+		t.Errorf("wheel %s, want %s", filepath.Base(wheel228), want)
+	}
+	if _, m := unzipWheel(t, wheel228); len(m) != 2 || m["buffers.go.so"] != elf.EM_X86_64 {
+		t.Errorf("libraries of %s: %v", wheel228, m)
 	}
 	checkRecord(t, wheel)
 	dir, machines := unzipWheel(t, wheel)
@@ -96,9 +107,9 @@ func TestCrossWheelManylinux2014(t *testing.T) {
 	if !strings.Contains(string(whl), "Tag: cp311-cp311-manylinux_2_17_x86_64\nTag: cp311-cp311-manylinux2014_x86_64\n") {
 		t.Errorf("WHEEL does not list both tags:\n%s", whl)
 	}
-	out := strings.Join(strings.Fields(runIn(t, "", nil, tools, "-m", "auditwheel", "show", wheel)), " ")
-	if !strings.Contains(out, `is consistent with the following platform tag: "manylinux_2_17_x86_64"`) {
-		t.Errorf("auditwheel show does not agree with manylinux_2_17_x86_64:\n%s", out)
+	show := strings.Join(strings.Fields(runIn(t, "", nil, tools, "-m", "auditwheel", "show", wheel)), " ")
+	if !strings.Contains(show, `is consistent with the following platform tag: "manylinux_2_17_x86_64"`) {
+		t.Errorf("auditwheel show does not agree with manylinux_2_17_x86_64:\n%s", show)
 	}
 	again := lastLine(runIn(t, "", env, bin, append(args, "-o", t.TempDir(), "--work", filepath.Join(t.TempDir(), "other", "w"))...))
 	a, _ := os.ReadFile(wheel)
@@ -186,6 +197,18 @@ func TestCrossWheelAarch64(t *testing.T) {
 	b, err := cmd.CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(b), "manylinux2014_aarch64") {
 		t.Errorf("--platform manylinux2014_riscv64: %v\n%s", err, b)
+	}
+	if entries, _ := os.ReadDir(dist); len(entries) != 0 {
+		t.Errorf("a failed wheel left %v in the output directory", entries)
+	}
+	// A target whose Python configuration is missing: the file and where
+	// it was looked for, and nothing written.
+	cmd = exec.Command(bin, "wheel", "../examples/buffers/module.yaml", "-o", dist, "--version", "1.0", "--python", py,
+		"--platform", "manylinux2014_aarch64", "--target-python-include", filepath.Join(dist, "nowhere"))
+	cmd.Env = append(os.Environ(), env...)
+	b, err = cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(b), filepath.Join(dist, "nowhere", "Python.h")) || !strings.Contains(string(b), "--target-python-include") {
+		t.Errorf("a missing target Python configuration: %v\n%s", err, b)
 	}
 	if entries, _ := os.ReadDir(dist); len(entries) != 0 {
 		t.Errorf("a failed wheel left %v in the output directory", entries)
