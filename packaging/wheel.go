@@ -97,6 +97,49 @@ func Wheel(in *WheelInput, dist string) (string, Platform, error) {
 	return path, plat, err
 }
 
+// WheelBuild is one wheel of a command that may write several: the
+// interpreter (or target Python configuration) and the build's options.
+type WheelBuild struct {
+	Python  *build.Python
+	Options build.Options
+	// Glibc is N of the glibc 2.N a cross build links for; 0 for this
+	// machine's build.
+	Glibc int
+}
+
+// BuildWheels builds module m once per entry of builds, in its own
+// directory of work, then writes a wheel of each into dist and returns
+// their paths and platform tags. Every build runs before any wheel is
+// written, and a wheel that cannot be written removes the ones written
+// before it: a failure leaves nothing in dist.
+func BuildWheels(m *spec.Module, md *Metadata, work string, builds []WheelBuild, dist string) ([]string, []Platform, error) {
+	var inputs []*WheelInput
+	for _, b := range builds {
+		dir := b.Python.Tag + "-" + fmt.Sprint(b.Options.Limited)
+		if b.Options.Cross != nil {
+			dir += "-" + b.Options.Cross.Name
+		}
+		res, err := build.Build(m, b.Python, work, filepath.Join(work, "_wheel", dir), b.Options)
+		if err != nil {
+			return nil, nil, err
+		}
+		inputs = append(inputs, &WheelInput{Module: m, Meta: md, Python: b.Python, Build: res, Limited: b.Options.Limited, Glibc: b.Glibc})
+	}
+	var paths []string
+	var plats []Platform
+	for _, in := range inputs {
+		path, plat, err := Wheel(in, dist)
+		if err != nil {
+			for _, p := range paths {
+				os.Remove(p)
+			}
+			return nil, nil, err
+		}
+		paths, plats = append(paths, path), append(plats, plat)
+	}
+	return paths, plats, nil
+}
+
 // stubName places a stub file of the build in the wheel: in the stub-only
 // package <module>-stubs (PEP 561), which type checkers read from
 // site-packages, where a lone <module>.pyi is not looked at and a module

@@ -117,45 +117,25 @@ imports it, so edits show without reinstalling.`,
 		if err := codegen.WriteAuthorFiles(m); err != nil {
 			return c.fail(err)
 		}
-		// One build per platform (this machine's when none is named), all
-		// before any wheel is written: a failure leaves no wheel behind.
-		type job struct {
-			py    *build.Python
-			opts  build.Options
-			glibc int
-			name  string
-		}
-		var jobs []job
+		// One build per platform: this machine's when none is named.
+		var builds []packaging.WheelBuild
 		if len(bf.platforms) == 0 {
-			jobs = append(jobs, job{py: py, opts: build.Options{Limited: bf.abi3, Strip: true}})
+			builds = append(builds, packaging.WheelBuild{Python: py, Options: build.Options{Limited: bf.abi3, Strip: true}})
 		}
 		for _, p := range bf.platforms {
 			tb, status := c.resolveTarget(p, py, bf)
 			if tb == nil {
 				return status
 			}
-			jobs = append(jobs, job{py: tb.Python, opts: build.Options{Limited: bf.abi3, Strip: true, Cross: tb.Cross},
-				glibc: tb.Target.GlibcMinor(), name: "-" + tb.Target.Name})
+			builds = append(builds, packaging.WheelBuild{Python: tb.Python, Glibc: tb.Target.GlibcMinor(),
+				Options: build.Options{Limited: bf.abi3, Strip: true, Cross: tb.Cross}})
 		}
-		var inputs []*packaging.WheelInput
-		for _, j := range jobs {
-			res, err := build.Build(m, j.py, work, filepath.Join(work, "_wheel", j.py.Tag+"-"+fmt.Sprint(bf.abi3)+j.name), j.opts)
-			if err != nil {
-				return c.fail(err)
-			}
-			inputs = append(inputs, &packaging.WheelInput{Module: m, Meta: md, Python: j.py, Build: res, Limited: bf.abi3, Glibc: j.glibc})
+		paths, plats, err := packaging.BuildWheels(m, md, work, builds, *out)
+		if err != nil {
+			return c.fail(err)
 		}
-		var paths []string
-		for _, in := range inputs {
-			path, plat, err := packaging.Wheel(in, *out)
-			if err != nil {
-				for _, p := range paths {
-					os.Remove(p)
-				}
-				return c.fail(err)
-			}
+		for _, plat := range plats {
 			fmt.Fprintf(c.stderr, "platform tag %s: %s\n", plat.Tag, plat.Why)
-			paths = append(paths, path)
 		}
 		for _, path := range paths {
 			fmt.Fprintln(c.stdout, path)
