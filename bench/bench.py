@@ -56,6 +56,8 @@ MODULES = {
 CONTENDERS = list(MODULES) + ["numpy", "py_slots"]
 FLOORS = ("floor_c", "floor_go")
 REPEAT = 7
+# Where docs/benchmarks.md's hand-measured part starts, kept as it is.
+KEEP_MARKER = "<!-- measured by hand, kept by bench/run -->"
 TARGET_LO, TARGET_HI = 0.1, 0.2  # seconds per repeat
 SPIN_N = 80_000_000
 BUF_N = 1000
@@ -656,6 +658,13 @@ def main():
     print(text)
     if args.out:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        # The hand-measured sections at the end (cross builds: build times,
+        # the zig-built module) survive a rerun.
+        if os.path.exists(args.out):
+            with open(args.out) as fh:
+                old = fh.read()
+            if KEEP_MARKER in old:
+                text = text.rstrip("\n") + "\n\n" + old[old.index(KEEP_MARKER):]
         with open(args.out, "w") as fh:
             fh.write(text)
         print(f"bench: wrote {args.out}", file=sys.stderr)

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 
 	"github.com/pyspec/pyspec/codegen"
@@ -32,6 +33,13 @@ type Python struct {
 	// Stdlib lists the standard library's module names: an extension
 	// named like one of them could never be imported.
 	Stdlib map[string]bool
+	// Headers are header files the C part includes by a name outside
+	// Include: Debian's pyconfig.h includes <ARCH-linux-gnu/python3.X/
+	// pyconfig.h>, which a cross compiler does not find in /usr/include
+	// (and must not look for there: that tree's other headers would
+	// shadow the target's libc). Maps the included name to the file; a
+	// build copies them into a directory of its own, searched last.
+	Headers map[string]string
 }
 
 // InspectPython asks exe for its include directory and extension suffix.
@@ -108,6 +116,20 @@ type Options struct {
 	// Strip leaves symbol tables and debug information out of both parts
 	// (wheels: about half the size).
 	Strip bool
+	// Cross, when not nil, builds for another platform with its toolchain
+	// (package target chooses it); nil builds for this machine with $CC.
+	Cross *Cross
+}
+
+// Cross is the toolchain of a build for a target platform.
+type Cross struct {
+	// Name is the target's name ("manylinux2014_aarch64"): it names the
+	// build directory, so that a target's build never replaces the host's.
+	Name string
+	// CC is the C compiler command of both parts ("zig cc -target
+	// aarch64-linux-gnu.2.17"); Go gets it as CC.
+	CC           string
+	GOOS, GOARCH string
 }
 
 // variant names the options in build directories.
@@ -121,6 +143,9 @@ func (o Options) variant() string {
 	}
 	if o.Strip {
 		v += "-stripped"
+	}
+	if o.Cross != nil {
+		v += "-" + o.Cross.Name
 	}
 	return v
 }
@@ -172,8 +197,13 @@ func Build(m *spec.Module, py *Python, work, outDir string, opts Options) (*Resu
 	if err != nil {
 		return nil, err
 	}
-	cc, err := cCompiler()
-	if err != nil {
+	if opts.Cross != nil && opts.Sanitize != "" {
+		return nil, fmt.Errorf("--sanitize builds for this machine only, not for %s", opts.Cross.Name)
+	}
+	var cc string
+	if opts.Cross != nil {
+		cc = opts.Cross.CC
+	} else if cc, err = cCompiler(); err != nil {
 		return nil, err
 	}
 	links, err := localReplaces(m.Go.ModuleRoot)
@@ -185,6 +215,9 @@ func Build(m *spec.Module, py *Python, work, outDir string, opts Options) (*Resu
 		return nil, err
 	}
 	if err := writeLinks(work, links); err != nil {
+		return nil, err
+	}
+	if err := writeHeaders(work, py.Headers); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
@@ -201,7 +234,7 @@ func Build(m *spec.Module, py *Python, work, outDir string, opts Options) (*Resu
 	if st, err := os.Stat(modcache); err != nil || !st.IsDir() {
 		modcache = ""
 	}
-	goCmd, goEnvVars := goBuild(work, goPart, opts, modcache)
+	goCmd, goEnvVars := goBuild(work, goPart, opts, modcache, cc)
 	ccArgs := cBuild(work, ext, py, opts)
 	key, err := buildKey(files, m, py, goEnvVars, append(append([]string{cc}, ccArgs...), goCmd...))
 	if err != nil {
@@ -291,12 +324,16 @@ const ModCacheDir = ".pyspec/modcache"
 
 // goBuild is the command building the Go part, and its environment.
 // modcache, when not "", is a GOPROXY directory to take modules from.
-func goBuild(work, out string, opts Options, modcache string) ([]string, []string) {
+func goBuild(work, out string, opts Options, modcache, cc string) ([]string, []string) {
 	var env []string
 	for _, kv := range os.Environ() {
 		switch k := strings.SplitN(kv, "=", 2)[0]; k {
 		case "GOWORK", "GOFLAGS", "CGO_ENABLED", "CGO_CFLAGS", "CGO_LDFLAGS":
 			continue
+		case "CC", "CXX", "GOOS", "GOARCH", "GOARM64", "GOAMD64":
+			if opts.Cross != nil {
+				continue // the target's toolchain, below
+			}
 		case "GOPROXY", "GONOSUMDB":
 			if modcache != "" {
 				continue
@@ -308,6 +345,11 @@ func goBuild(work, out string, opts Options, modcache string) ([]string, []strin
 	ldflags := "-buildid= -extldflags=-Wl,--build-id=none"
 	if opts.Strip {
 		ldflags = "-s -w " + ldflags
+		if opts.Cross != nil {
+			// zig's linker keeps the debug information Go's -s -w leaves
+			// to the external linker: strip there too.
+			ldflags += ",--strip-all"
+		}
 	}
 	cmd := []string{"go", "build", "-buildmode=c-shared", "-trimpath", "-ldflags=" + ldflags, "-o", out}
 	cflags := "-O2 -ffile-prefix-map=" + work + "=."
@@ -321,6 +363,9 @@ func goBuild(work, out string, opts Options, modcache string) ([]string, []strin
 		"CGO_ENABLED=1",
 		"CGO_CFLAGS="+cflags,
 	)
+	if opts.Cross != nil {
+		env = append(env, "CC="+cc, "GOOS="+opts.Cross.GOOS, "GOARCH="+opts.Cross.GOARCH)
+	}
 	if modcache != "" {
 		// Built from an sdist: the Go modules it carries, and nothing
 		// from the network.
@@ -335,6 +380,9 @@ func cBuild(work, out string, py *Python, opts Options) []string {
 	args := []string{"-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-std=gnu11",
 		"-Wall", "-Wno-unused-label", "-Wno-unused-function", "-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types",
 		"-ffile-prefix-map=" + work + "=.", "-I" + c, "-I" + py.Include}
+	if len(py.Headers) > 0 {
+		args = append(args, "-idirafter", filepath.Join(work, headersDir))
+	}
 	if opts.Limited {
 		args = append(args, "-DPy_LIMITED_API="+LimitedAPI)
 	}
@@ -409,6 +457,19 @@ func buildKey(files codegen.Files, m *spec.Module, py *Python, env, commands []s
 		h.Write(files[name])
 	}
 	fmt.Fprintf(h, "python %s %s %s\n", py.Exe, py.Include, py.ExtSuffix)
+	names := make([]string, 0, len(py.Headers))
+	for name := range py.Headers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		data, err := os.ReadFile(py.Headers[name])
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "header %s %d\n", name, len(data))
+		h.Write(data)
+	}
 	for _, kv := range env {
 		if strings.HasPrefix(kv, "CGO_") || strings.HasPrefix(kv, "GO") || strings.HasPrefix(kv, "CC=") || strings.HasPrefix(kv, "CXX=") {
 			fmt.Fprintf(h, "env %s\n", kv)
@@ -477,4 +538,30 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return os.WriteFile(dst, data, 0o755)
+}
+
+// headersDir holds the copies of Python.Headers in the work directory.
+const headersDir = "_include"
+
+// writeHeaders copies the headers of a target's Python configuration that
+// live outside its include directory into work/_include.
+func writeHeaders(work string, headers map[string]string) error {
+	dir := filepath.Join(work, headersDir)
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	for name, src := range headers {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

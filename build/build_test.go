@@ -34,7 +34,7 @@ func TestBuildCommands(t *testing.T) {
 	if !strings.Contains(asan, "-fsanitize=address") || !strings.HasSuffix(limited, " -s") {
 		t.Errorf("asan / strip: %s / %s", asan, limited)
 	}
-	cmd, env := goBuild("/w", "/w/m.go.so", Options{Sanitize: "address", Strip: true}, "/p/.pyspec/modcache")
+	cmd, env := goBuild("/w", "/w/m.go.so", Options{Sanitize: "address", Strip: true}, "/p/.pyspec/modcache", "cc")
 	joined := strings.Join(cmd, " ") + " " + strings.Join(env, " ")
 	for _, want := range []string{"-buildmode=c-shared", "-trimpath", "-asan", "-ldflags=-s -w -buildid=", "GOPROXY=file:///p/.pyspec/modcache,off", "GOWORK=/w/go.work"} {
 		if !strings.Contains(joined, want) {

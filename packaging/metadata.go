@@ -76,12 +76,15 @@ type pyproject struct {
 }
 
 // FindProject looks for the pyproject.toml of spec m: in the spec's
-// directory, then in its parents up to the Go module's root.
+// directory, then in its parents up to the Go module's root, where only
+// one whose [tool.pyspec] spec names m's spec counts (the pyproject.toml
+// of a repository that holds specs is not theirs: pyspec's own, above
+// its examples, is pyspec's).
 func FindProject(m *spec.Module) *Project {
 	dir := filepath.Dir(m.SpecPath)
 	for {
 		p := filepath.Join(dir, "pyproject.toml")
-		if _, err := os.Stat(p); err == nil {
+		if _, err := os.Stat(p); err == nil && (dir == filepath.Dir(m.SpecPath) || namesSpec(p, m.SpecPath)) {
 			return &Project{Path: p, Dir: dir}
 		}
 		if dir == m.Go.ModuleRoot || filepath.Dir(dir) == dir || !strings.HasPrefix(dir, m.Go.ModuleRoot) {
@@ -183,6 +186,19 @@ func ReadMetadata(m *spec.Module, proj *Project, version, requiresPython string)
 		return nil, fmt.Errorf("%q is not a valid distribution name: letters, digits and . _ -, starting and ending with a letter or digit", md.Name)
 	}
 	return md, nil
+}
+
+// namesSpec reports whether the pyproject.toml at path has a [tool.pyspec]
+// spec that is specPath (the backend builds that spec), or is not TOML.
+func namesSpec(path, specPath string) bool {
+	var pp pyproject
+	if _, err := toml.DecodeFile(path, &pp); err != nil {
+		return true // ReadMetadata reports the error
+	}
+	if pp.Tool.Pyspec.Spec == "" {
+		return false
+	}
+	return filepath.Clean(filepath.Join(filepath.Dir(path), filepath.FromSlash(pp.Tool.Pyspec.Spec))) == filepath.Clean(specPath)
 }
 
 var validName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)

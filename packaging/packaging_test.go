@@ -4,10 +4,13 @@ import (
 	"archive/zip"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/pyspec/pyspec/build"
 	"github.com/pyspec/pyspec/spec"
 )
 
@@ -88,17 +91,23 @@ spec = "spec/module.yaml"
 		}
 	}
 	// A dynamic version is the spec's; a missing one is an error.
-	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"g\"\ndynamic = [\"version\"]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"g\"\ndynamic = [\"version\"]\n[tool.pyspec]\nspec = \"spec/module.yaml\"\n"), 0o644)
 	if md, err := ReadMetadata(m, FindProject(m), "", ""); err != nil || md.Version != "9.9" {
 		t.Fatalf("dynamic version: %+v %v", md, err)
 	}
-	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"g\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"g\"\n[tool.pyspec]\nspec = \"spec/module.yaml\"\n"), 0o644)
 	if _, err := ReadMetadata(m, FindProject(m), "", ""); err == nil || !strings.Contains(err.Error(), "no version") {
 		t.Fatalf("missing version: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project\nname = \"g\"\n"), 0o644)
 	if _, err := ReadMetadata(m, FindProject(m), "", ""); err == nil || !strings.Contains(err.Error(), "pyproject.toml") {
 		t.Fatalf("bad TOML: %v", err)
+	}
+	// A pyproject.toml above the spec's directory that builds another
+	// spec (a repository's own) is not the spec's.
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"repo\"\nversion = \"5.0\"\n"), 0o644)
+	if proj := FindProject(m); proj.Path != "" {
+		t.Fatalf("a parent pyproject.toml without [tool.pyspec] taken: %+v", proj)
 	}
 }
 
@@ -181,5 +190,39 @@ func TestTimestamp(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "0")
 	if ts, _ := Timestamp(); ts.Year() != 1980 {
 		t.Errorf("epoch 0 gives %v; zip needs 1980 or later", ts)
+	}
+}
+
+// A cross build's tag: the glibc it linked for at least, its legacy alias
+// beside it, and only libraries of the interpreter's architecture.
+func TestCrossPlatformTag(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "lib.c")
+	lib := filepath.Join(dir, "lib.so")
+	os.WriteFile(src, []byte("#include <stdio.h>\nint f(void) { return puts(\"x\"); }\n"), 0o644)
+	if out, err := exec.Command("cc", "-shared", "-fPIC", "-o", lib, src).CombinedOutput(); err != nil {
+		t.Fatalf("cc: %v\n%s", err, out)
+	}
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the library built here is not x86_64")
+	}
+	x86 := &build.Python{Platform: "linux-x86_64"}
+	plat, err := PlatformTag(x86, 17, lib)
+	if err != nil || plat.Tag != "manylinux_2_17_x86_64.manylinux2014_x86_64" {
+		t.Errorf("manylinux2014 tag %+v %v", plat, err)
+	}
+	if plat, err := PlatformTag(x86, 28, lib); err != nil || plat.Tag != "manylinux_2_28_x86_64" {
+		t.Errorf("manylinux_2_28 tag %+v %v", plat, err)
+	}
+	// puts is GLIBC_2.2.5: a build for glibc 2.1 cannot need it.
+	if _, err := PlatformTag(x86, 1, lib); err == nil || !strings.Contains(err.Error(), "GLIBC_2.2") {
+		t.Errorf("a library newer than the target's glibc: %v", err)
+	}
+	// A host-architecture file in an aarch64 wheel.
+	if _, err := PlatformTag(&build.Python{Platform: "linux-aarch64"}, 17, lib); err == nil || !strings.Contains(err.Error(), "built for x86_64, not aarch64") {
+		t.Errorf("an x86_64 library for aarch64: %v", err)
+	}
+	if got := expandTags("cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64"); strings.Join(got, " ") != "cp311-cp311-manylinux_2_17_x86_64 cp311-cp311-manylinux2014_x86_64" {
+		t.Errorf("expandTags: %v", got)
 	}
 }

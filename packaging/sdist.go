@@ -121,7 +121,7 @@ func Sdist(in *SdistInput, dist string) (string, error) {
 			files[BackendPath+"/pyspec_build.py"] = BackendSource()
 		}
 	} else {
-		files["pyproject.toml"] = PyprojectFor(in.Meta, filepath.ToSlash(specRel))
+		files["pyproject.toml"] = PyprojectFor(in.Meta, filepath.ToSlash(specRel), true)
 		files[BackendPath+"/pyspec_build.py"] = BackendSource()
 	}
 	files["PKG-INFO"] = in.Meta.Render()

@@ -50,6 +50,9 @@ type WheelInput struct {
 	Build  *build.Result // the extension, its Go part and stubs
 	// Limited marks an abi3 build (tag cp311-abi3-...).
 	Limited bool
+	// Glibc is N of the glibc 2.N a cross build linked for (0: a build
+	// for this machine): the oldest the platform tag may claim.
+	Glibc int
 }
 
 // Tags returns the wheel's python, abi and platform tags.
@@ -63,7 +66,7 @@ func (in *WheelInput) tags(plat Platform) (string, string, string) {
 // Wheel writes the PEP 427 wheel of a build into dist and returns its path
 // and the platform tag it chose. Nothing is left in dist on failure.
 func Wheel(in *WheelInput, dist string) (string, Platform, error) {
-	plat, err := PlatformTag(in.Python, in.Build.Extension, in.Build.GoPart)
+	plat, err := PlatformTag(in.Python, in.Glibc, in.Build.Extension, in.Build.GoPart)
 	if err != nil {
 		return "", Platform{}, err
 	}
@@ -94,6 +97,49 @@ func Wheel(in *WheelInput, dist string) (string, Platform, error) {
 	return path, plat, err
 }
 
+// WheelBuild is one wheel of a command that may write several: the
+// interpreter (or target Python configuration) and the build's options.
+type WheelBuild struct {
+	Python  *build.Python
+	Options build.Options
+	// Glibc is N of the glibc 2.N a cross build links for; 0 for this
+	// machine's build.
+	Glibc int
+}
+
+// BuildWheels builds module m once per entry of builds, in its own
+// directory of work, then writes a wheel of each into dist and returns
+// their paths and platform tags. Every build runs before any wheel is
+// written, and a wheel that cannot be written removes the ones written
+// before it: a failure leaves nothing in dist.
+func BuildWheels(m *spec.Module, md *Metadata, work string, builds []WheelBuild, dist string) ([]string, []Platform, error) {
+	var inputs []*WheelInput
+	for _, b := range builds {
+		dir := b.Python.Tag + "-" + fmt.Sprint(b.Options.Limited)
+		if b.Options.Cross != nil {
+			dir += "-" + b.Options.Cross.Name
+		}
+		res, err := build.Build(m, b.Python, work, filepath.Join(work, "_wheel", dir), b.Options)
+		if err != nil {
+			return nil, nil, err
+		}
+		inputs = append(inputs, &WheelInput{Module: m, Meta: md, Python: b.Python, Build: res, Limited: b.Options.Limited, Glibc: b.Glibc})
+	}
+	var paths []string
+	var plats []Platform
+	for _, in := range inputs {
+		path, plat, err := Wheel(in, dist)
+		if err != nil {
+			for _, p := range paths {
+				os.Remove(p)
+			}
+			return nil, nil, err
+		}
+		paths, plats = append(paths, path), append(plats, plat)
+	}
+	return paths, plats, nil
+}
+
 // stubName places a stub file of the build in the wheel: in the stub-only
 // package <module>-stubs (PEP 561), which type checkers read from
 // site-packages, where a lone <module>.pyi is not looked at and a module
@@ -113,7 +159,10 @@ func stubName(module, name string) string {
 func writeWheel(dist, name string, files []entry, md *Metadata, tag string) (string, error) {
 	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 	di := md.DistInfo()
-	wheelFile := fmt.Sprintf("Wheel-Version: 1.0\nGenerator: pyspec\nRoot-Is-Purelib: false\nTag: %s\n", tag)
+	wheelFile := "Wheel-Version: 1.0\nGenerator: pyspec\nRoot-Is-Purelib: false\n"
+	for _, t := range expandTags(tag) {
+		wheelFile += "Tag: " + t + "\n"
+	}
 	files = append(files,
 		entry{name: di + "/METADATA", data: md.Render()},
 		entry{name: di + "/WHEEL", data: []byte(wheelFile)},
@@ -126,6 +175,24 @@ func writeWheel(dist, name string, files []entry, md *Metadata, tag string) (str
 	fmt.Fprintf(&record, "%s,,\n", csvField(di+"/RECORD"))
 	files = append(files, entry{name: di + "/RECORD", data: record.Bytes()})
 	return writeZip(dist, name, files)
+}
+
+// expandTags lists the tags of a compressed tag set (PEP 425):
+// cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64 is two tags.
+func expandTags(tag string) []string {
+	parts := strings.SplitN(tag, "-", 3)
+	if len(parts) != 3 {
+		return []string{tag}
+	}
+	var tags []string
+	for _, py := range strings.Split(parts[0], ".") {
+		for _, abi := range strings.Split(parts[1], ".") {
+			for _, plat := range strings.Split(parts[2], ".") {
+				tags = append(tags, py+"-"+abi+"-"+plat)
+			}
+		}
+	}
+	return tags
 }
 
 // csvField quotes a RECORD path when CSV needs it.

@@ -239,7 +239,7 @@ func TestProjectInstallsOffline(t *testing.T) {
 	binDir := filepath.Dir(bin)
 	work := t.TempDir()
 	env := []string{"GOPROXY=off", "PATH=" + binDir + string(os.PathListSeparator) + os.Getenv("PATH"), "PYTHONDONTWRITEBYTECODE=1"}
-	runIn(t, work, env, bin, "init", "shipme")
+	runIn(t, work, env, bin, "init", "--vendor", "shipme")
 	project := filepath.Join(work, "shipme")
 	elsewhere := t.TempDir()
 	venv := newVenv(t)

@@ -11,6 +11,7 @@ import (
 	"github.com/pyspec/pyspec/build"
 	"github.com/pyspec/pyspec/codegen"
 	"github.com/pyspec/pyspec/spec"
+	"github.com/pyspec/pyspec/target"
 )
 
 var generateCommand = &command{
@@ -59,17 +60,23 @@ Writes the generated sources of SPEC into DIR: the C part (c/), the Go part
 
 var compileCommand = &command{
 	name:     "compile",
-	synopsis: "SPEC -o DIR [--python PATH] [--work DIR] [--abi3] [--sanitize address]",
+	synopsis: "SPEC -o DIR [--python PATH] [--work DIR] [--abi3] [--sanitize address] [--platform P]",
 	summary:  "validate, generate and build the extension module",
 	help: `
 Validates SPEC, generates its glue and builds, for the interpreter PATH:
 DIR/<module><EXT_SUFFIX> (the extension), DIR/<module>.go.so (its Go part,
 which the extension loads), DIR/<module>.pyi and DIR/test_<module>_spec.py. The
 last line of stdout is the extension's path. A build with nothing changed
-since the last one is skipped. Go and C compiler errors are shown.`,
+since the last one is skipped. Go and C compiler errors are shown.
+
+--platform builds for a manylinux platform instead, with zig cc (zig on
+PATH, else the ziglang package of the --python interpreter) as the C
+compiler of both parts: for aarch64, against Debian's arm64 Python
+configuration (see --target-python-include).`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)
 		bf := debugBuildFlags(fs)
+		targetFlags(fs, bf, false)
 		out := fs.String("o", "", "output directory (required)")
 		pos, _, code, stop := c.parse(fs, args)
 		if stop {
@@ -80,6 +87,9 @@ since the last one is skipped. Go and C compiler errors are shown.`,
 		}
 		if *out == "" {
 			return c.usageError(cmd, "-o DIR is required")
+		}
+		if len(bf.platforms) > 1 {
+			return c.usageError(cmd, "--platform once: one build per output directory (pyspec wheel takes several)")
 		}
 		_, py, res, status := c.compile(pos[0], *out, bf)
 		if res == nil {
@@ -127,6 +137,41 @@ of the author's.`,
 type buildOptions struct {
 	python, work, sanitize string
 	abi3                   bool
+	// platforms and targetInclude: the cross-building flags of compile
+	// and wheel (targetFlags).
+	platforms     stringList
+	targetInclude string
+}
+
+// stringList is a flag that may be repeated.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// targetFlags adds --platform and --target-python-include to o; many says
+// whether --platform may be repeated.
+func targetFlags(fs *flag.FlagSet, o *buildOptions, many bool) {
+	again := ""
+	if many {
+		again = "; repeat it for a build per platform"
+	}
+	fs.Var(&o.platforms, "platform", "build with zig cc for a manylinux platform: "+strings.Join(target.Names(), ", ")+again)
+	fs.StringVar(&o.targetInclude, "target-python-include", "", "the directory of the target platform's Python.h and pyconfig.h (default: this interpreter's for its own architecture, else $PYSPEC_AARCH64_SYSROOT/usr/include/python3.X, else ~/.cache/pyspec/arm64-sysroot/...)")
+}
+
+// resolveTarget prepares the build for platform; an unsupported platform
+// is a usage error (exit status 2).
+func (c *cli) resolveTarget(platform string, host *build.Python, o *buildOptions) (*target.Build, int) {
+	tb, err := target.Resolve(platform, host, o.targetInclude)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "pyspec: %v\n", err)
+		if _, unknown := err.(*target.UnknownError); unknown {
+			return nil, 2
+		}
+		return nil, 1
+	}
+	return tb, 0
 }
 
 func buildFlags(fs *flag.FlagSet) *buildOptions {
@@ -184,7 +229,15 @@ func (c *cli) compile(path, out string, o *buildOptions) (*spec.Module, *build.P
 	if abs, err := filepath.Abs(out); err == nil {
 		out = abs
 	}
-	res, err := build.Build(m, py, work, out, build.Options{Limited: o.abi3, Sanitize: o.sanitize})
+	opts := build.Options{Limited: o.abi3, Sanitize: o.sanitize}
+	if len(o.platforms) == 1 {
+		tb, status := c.resolveTarget(o.platforms[0], py, o)
+		if tb == nil {
+			return nil, nil, nil, status
+		}
+		py, opts.Cross = tb.Python, tb.Cross
+	}
+	res, err := build.Build(m, py, work, out, opts)
 	if err != nil {
 		return nil, nil, nil, c.fail(err)
 	}

@@ -10,16 +10,23 @@ import (
 
 var initCommand = &command{
 	name:     "init",
-	synopsis: "NAME [DIR]",
+	synopsis: "NAME [DIR] [--vendor]",
 	summary:  "start a new project: spec, Go package, tests, go.mod",
 	help: `
-Writes a new, self-contained project for module NAME into DIR (default
-NAME), which must be empty or missing: module.yaml with the schema modeline
-and a copy of the schema, a Go implementation, a first test, a README,
-pyproject.toml, and a copy of the pyspec runtime that go.mod points to, so
-that the project builds with GOPROXY=off.`,
+Writes a new project for module NAME into DIR (default NAME), which must be
+empty or missing: module.yaml with the schema modeline and a copy of the
+schema, a Go implementation, a first test, a README, pyproject.toml, and a
+copy of the pyspec runtime that go.mod points to, so that the project
+builds with GOPROXY=off.
+
+pyproject.toml's [build-system] requires pyspec (this version or later)
+and names its backend, pyspec_build: pip install . installs pyspec into the
+isolated build environment. With --vendor, the backend is copied into
+.pyspec/backend instead and nothing is required: the project builds
+without an index, with the pyspec command on PATH (or in $PYSPEC).`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)
+		vendor := fs.Bool("vendor", false, "copy the build backend into the project (requires = []): pip builds it with no index, with pyspec on PATH")
 		pos, _, code, stop := c.parse(fs, args)
 		if stop {
 			return code
@@ -35,12 +42,12 @@ that the project builds with GOPROXY=off.`,
 			fmt.Fprintf(c.stderr, "pyspec init: %v\n", err)
 			return 1
 		}
-		// pyproject.toml and the in-tree backend: pip install . works.
+		// pyproject.toml (and the in-tree backend): pip install . works.
 		m := c.load(filepath.Join(dir, "module.yaml"))
 		if m == nil {
 			return 1
 		}
-		if _, err := packaging.WriteProject(m, "0.1.0"); err != nil {
+		if _, err := packaging.WriteProject(m, "0.1.0", *vendor); err != nil {
 			fmt.Fprintf(c.stderr, "pyspec init: %v\n", err)
 			return 1
 		}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/pyspec/pyspec/spec"
+	"github.com/pyspec/pyspec/version"
 )
 
 // command is one subcommand: its one-line synopsis, its help text, and a
@@ -41,7 +42,7 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\n`pyspec COMMAND --help` describes a command and its flags.\n\nExit status: 0 success, 1 the spec, the build or the tests have problems,\n2 usage error.")
+	fmt.Fprintln(w, "\n`pyspec --version` prints the version; `pyspec COMMAND --help` describes a command and its flags.\n\nExit status: 0 success, 1 the spec, the build or the tests have problems,\n2 usage error.")
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -51,6 +52,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch args[0] {
+	case "version", "--version":
+		fmt.Fprintln(stdout, "pyspec", version.Version)
+		return 0
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			for _, cmd := range commands {

@@ -9,11 +9,12 @@ import (
 	"github.com/pyspec/pyspec/codegen"
 	"github.com/pyspec/pyspec/packaging"
 	"github.com/pyspec/pyspec/spec"
+	"github.com/pyspec/pyspec/target"
 )
 
 var wheelCommand = &command{
 	name:     "wheel",
-	synopsis: "SPEC -o DIST [--python PATH] [--abi3] [--version V] [--editable] [--work DIR]",
+	synopsis: "SPEC -o DIST [--python PATH] [--abi3] [--version V] [--editable] [--work DIR] [--platform P]...",
 	summary:  "build a wheel (PEP 427) of the module into DIST",
 	help: `
 Builds the module as compile does (stripped) and writes one wheel into DIST:
@@ -30,12 +31,25 @@ Name and version come from pyproject.toml's [project] (beside the spec or
 above it, up to the Go module's root), else from the spec's module and
 version:. --version overrides both.
 
+--platform P builds for a manylinux platform instead of this machine, with
+zig cc (zig on PATH, else the ziglang package of the --python interpreter)
+as the C compiler of both parts; repeated, it writes a wheel per platform,
+and the last lines of stdout are their paths. P is one of
+manylinux2014_x86_64, manylinux2014_aarch64, manylinux_2_28_x86_64,
+manylinux_2_28_aarch64 (or its PEP 600 name, manylinux_2_17_x86_64 ...).
+The tag is still read from the libraries (e.g.
+manylinux_2_17_x86_64.manylinux2014_x86_64), and every library must be an
+ELF file of the target's architecture. aarch64 builds need Debian's arm64
+Python configuration: scripts/setup.sh unpacks it into
+~/.cache/pyspec/arm64-sysroot; --target-python-include names another.
+
 --editable writes a PEP 660 wheel instead: the installed module is rebuilt
 from the spec, into build/pyspec-<tag> beside it, whenever a process first
 imports it, so edits show without reinstalling.`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)
 		bf := buildFlags(fs)
+		targetFlags(fs, bf, true)
 		out := fs.String("o", "", "the directory the wheel is written to (required)")
 		version := fs.String("version", "", "the distribution's version, overriding pyproject.toml and the spec")
 		editable := fs.Bool("editable", false, "write an editable (PEP 660) wheel that rebuilds the module on import")
@@ -48,6 +62,15 @@ imports it, so edits show without reinstalling.`,
 		}
 		if *out == "" {
 			return c.usageError(cmd, "-o DIST is required")
+		}
+		if *editable && len(bf.platforms) > 0 {
+			return c.usageError(cmd, "--editable builds for this machine: no --platform")
+		}
+		for _, p := range bf.platforms {
+			if _, err := target.Parse(p); err != nil {
+				fmt.Fprintf(c.stderr, "pyspec wheel: %v\n", err)
+				return 2
+			}
 		}
 		if err := writable(*out); err != nil {
 			return c.fail(err)
@@ -94,17 +117,29 @@ imports it, so edits show without reinstalling.`,
 		if err := codegen.WriteAuthorFiles(m); err != nil {
 			return c.fail(err)
 		}
-		opts := build.Options{Limited: bf.abi3, Strip: true}
-		res, err := build.Build(m, py, work, filepath.Join(work, "_wheel", py.Tag+"-"+fmt.Sprint(bf.abi3)), opts)
+		// One build per platform: this machine's when none is named.
+		var builds []packaging.WheelBuild
+		if len(bf.platforms) == 0 {
+			builds = append(builds, packaging.WheelBuild{Python: py, Options: build.Options{Limited: bf.abi3, Strip: true}})
+		}
+		for _, p := range bf.platforms {
+			tb, status := c.resolveTarget(p, py, bf)
+			if tb == nil {
+				return status
+			}
+			builds = append(builds, packaging.WheelBuild{Python: tb.Python, Glibc: tb.Target.GlibcMinor(),
+				Options: build.Options{Limited: bf.abi3, Strip: true, Cross: tb.Cross}})
+		}
+		paths, plats, err := packaging.BuildWheels(m, md, work, builds, *out)
 		if err != nil {
 			return c.fail(err)
 		}
-		path, plat, err := packaging.Wheel(&packaging.WheelInput{Module: m, Meta: md, Python: py, Build: res, Limited: bf.abi3}, *out)
-		if err != nil {
-			return c.fail(err)
+		for _, plat := range plats {
+			fmt.Fprintf(c.stderr, "platform tag %s: %s\n", plat.Tag, plat.Why)
 		}
-		fmt.Fprintf(c.stderr, "platform tag %s: %s\n", plat.Tag, plat.Why)
-		fmt.Fprintln(c.stdout, path)
+		for _, path := range paths {
+			fmt.Fprintln(c.stdout, path)
+		}
 		return 0
 	},
 }
@@ -208,15 +243,19 @@ prepare_metadata_for_build_wheel. The last line of stdout is the
 
 var pyprojectCommand = &command{
 	name:     "pyproject",
-	synopsis: "SPEC [--version V]",
-	summary:  "give an existing spec a pyproject.toml and the in-tree backend",
+	synopsis: "SPEC [--version V] [--vendor]",
+	summary:  "give an existing spec a pyproject.toml",
 	help: `
-Writes pyproject.toml beside SPEC (unless there is one) and the PEP 517
-backend .pyspec/backend/pyspec_build.py, so that pip install ., pip install
--e . and python -m build work offline with pyspec on PATH.`,
+Writes pyproject.toml beside SPEC (unless there is one), whose
+[build-system] requires pyspec and names its PEP 517 backend, so that pip
+install ., pip install -e . and python -m build work (pip installs pyspec
+into the build environment). With --vendor it writes the backend into
+.pyspec/backend/pyspec_build.py and requires nothing, so that they work
+offline with pyspec on PATH.`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)
 		version := fs.String("version", "", "the version to write (default: the spec's version:, else 0.1.0)")
+		vendor := fs.Bool("vendor", false, "copy the build backend into the project (requires = []): no index needed, pyspec on PATH")
 		pos, _, code, stop := c.parse(fs, args)
 		if stop {
 			return code
@@ -232,7 +271,7 @@ backend .pyspec/backend/pyspec_build.py, so that pip install ., pip install
 		if v == "" && m.Version == "" {
 			v = "0.1.0"
 		}
-		wrote, err := packaging.WriteProject(m, v)
+		wrote, err := packaging.WriteProject(m, v, *vendor)
 		for _, f := range wrote {
 			fmt.Fprintln(c.stdout, "wrote", f)
 		}

@@ -1,16 +1,24 @@
 """PEP 517 / PEP 660 build backend of a pyspec project.
 
-pyproject.toml names it with an in-tree backend-path, so building needs
-nothing from a package index:
+The pyspec distribution installs it as the module pyspec_build, with the
+pyspec command; a project asks build isolation for both:
+
+    [build-system]
+    requires = ["pyspec>=0.1.0"]
+    build-backend = "pyspec_build"
+
+or, vendored (pyspec init --vendor), names this copy with an in-tree
+backend-path, so building needs nothing from a package index:
 
     [build-system]
     requires = []
     build-backend = "pyspec_build"
     backend-path = [".pyspec/backend"]
 
-Every hook runs the pyspec command (found in $PYSPEC, else on PATH) on the
-project's spec ([tool.pyspec] spec, default module.yaml), for the
-interpreter that runs the build. Written by pyspec; safe to commit.
+Every hook runs the pyspec command (found in $PYSPEC, else on PATH, which
+has the build environment's scripts first) on the project's spec
+([tool.pyspec] spec, default module.yaml), for the interpreter that runs
+the build. Written by pyspec; safe to commit.
 """
 import os
 import shutil
@@ -29,9 +37,12 @@ def _pyspec():
     exe = os.environ.get("PYSPEC") or shutil.which("pyspec")
     if not exe:
         raise RuntimeError(
-            "building this project needs the pyspec command, which is neither in $PYSPEC nor on PATH; "
-            f"install it (go install github.com/pyspec/pyspec/cmd/pyspec@latest, see {_TOOL_URL}) "
-            "or set PYSPEC to its path"
+            "building this project needs the pyspec command, which is neither in $PYSPEC nor on PATH "
+            f"({os.environ.get('PATH', '')}): pip install pyspec into the Python that builds "
+            "(or list \"pyspec\" in [build-system] requires and let pip's build isolation install it); "
+            "or go install github.com/pyspec/pyspec/cmd/pyspec@latest, which puts it in "
+            "$(go env GOPATH)/bin, not on PATH until you add that directory; "
+            f"or set PYSPEC to its path (see {_TOOL_URL})"
         )
     return os.path.abspath(exe) if os.path.sep in exe else exe
 
