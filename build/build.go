@@ -189,10 +189,11 @@ func Build(m *spec.Module, py *Python, work, outDir string, opts Options) (*Resu
 	if opts.Limited && !atLeast(py.Version, LimitedVersion) {
 		return nil, fmt.Errorf("--abi3 needs Python %s or later to build with (the Limited API's buffer protocol); %s is %s", LimitedVersion, py.Exe, py.Version)
 	}
-	files, err := codegen.Generate(m)
+	outputs, err := codegen.Outputs(m)
 	if err != nil {
 		return nil, err
 	}
+	files := outputs.Glue
 	goVersion, err := goEnv("GOVERSION")
 	if err != nil {
 		return nil, err
@@ -261,23 +262,20 @@ func Build(m *spec.Module, py *Python, work, outDir string, opts Options) (*Resu
 			return nil, err
 		}
 	}
-	stubs := codegen.Stubs(m)
-	tests := codegen.PytestFile(m)
-	for _, files := range []codegen.Files{stubs, tests} {
+	for _, files := range outputs.Beside() {
 		if err := refuseOverwrite(outDir, files); err != nil {
 			return nil, err
 		}
 	}
-	if err := codegen.WriteFiles(outDir, stubs); err != nil {
-		return nil, err
+	for _, files := range outputs.Beside() {
+		if err := codegen.WriteFiles(outDir, files); err != nil {
+			return nil, err
+		}
 	}
-	for _, n := range stubs.Names() {
+	for _, n := range outputs.Stubs.Names() {
 		res.Stubs = append(res.Stubs, filepath.Join(outDir, filepath.FromSlash(n)))
 	}
-	if err := codegen.WriteFiles(outDir, tests); err != nil {
-		return nil, err
-	}
-	for _, n := range tests.Names() {
+	for _, n := range outputs.Tests.Names() {
 		res.Tests = filepath.Join(outDir, n)
 	}
 	return res, nil

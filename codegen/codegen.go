@@ -144,6 +144,29 @@ func Generate(m *spec.Module) (Files, error) {
 	return files, nil
 }
 
+// Output is everything pyspec generates for a module, by where it goes:
+// the one list the CLI's generate, the build and packaging share.
+type Output struct {
+	Glue  Files // the sources of both parts (c/, go/), which the build compiles
+	Stubs Files // the .pyi stub (a stub package with submodules) and stubtest's allowlist
+	Tests Files // test_<module>_spec.py
+}
+
+// Outputs generates all of m's outputs.
+func Outputs(m *spec.Module) (*Output, error) {
+	glue, err := Generate(m)
+	if err != nil {
+		return nil, err
+	}
+	return &Output{Glue: glue, Stubs: Stubs(m), Tests: PytestFile(m)}, nil
+}
+
+// Beside is what goes beside the built module: the stubs and the tests.
+func (o *Output) Beside() []Files { return []Files{o.Stubs, o.Tests} }
+
+// All is every output, for `pyspec generate`.
+func (o *Output) All() []Files { return []Files{o.Glue, o.Stubs, o.Tests} }
+
 // WriteFiles writes files into dir, creating it.
 func WriteFiles(dir string, files Files) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -41,18 +41,14 @@ Writes the generated sources of SPEC into DIR: the C part (c/), the Go part
 		if err := codegen.WriteAuthorFiles(m); err != nil {
 			return c.fail(err)
 		}
-		files, err := codegen.Generate(m)
-		if err == nil {
-			err = codegen.WriteFiles(*out, files)
-		}
-		if err == nil {
-			err = codegen.WriteFiles(*out, codegen.Stubs(m))
-		}
-		if err == nil {
-			err = codegen.WriteFiles(*out, codegen.PytestFile(m))
-		}
+		outputs, err := codegen.Outputs(m)
 		if err != nil {
 			return c.fail(err)
+		}
+		for _, files := range outputs.All() {
+			if err := codegen.WriteFiles(*out, files); err != nil {
+				return c.fail(err)
+			}
 		}
 		return 0
 	},
