@@ -7,9 +7,11 @@ package packaging
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,18 +22,22 @@ import (
 // Metadata is a distribution's core metadata (the METADATA file of a wheel,
 // PKG-INFO of an sdist).
 type Metadata struct {
-	Name           string // as the project spells it
-	Version        string // PEP 440, normalized
-	Summary        string
-	RequiresPython string
-	RequiresDist   []string
-	Keywords       []string
-	Classifiers    []string
-	Authors        []string // "Name <email>" or an address
-	URLs           [][2]string
-	License        string
-	Description    string // the long description (a readme)
-	DescriptionCT  string // its content type
+	Name             string // as the project spells it
+	Version          string // PEP 440, normalized
+	Summary          string
+	RequiresPython   string
+	RequiresDist     []string
+	Keywords         []string
+	Classifiers      []string
+	Authors          []string // names of authors without an address
+	AuthorEmails     []string // "Name <email>" or an address
+	Maintainers      []string
+	MaintainerEmails []string
+	Extras           []string // optional-dependencies' names, sorted
+	URLs             [][2]string
+	License          string
+	Description      string // the long description (a readme)
+	DescriptionCT    string // its content type
 }
 
 // Project is where a spec's pyproject.toml is, if it has one.
@@ -42,6 +48,10 @@ type Project struct {
 	HasProject bool
 	// Spec is [tool.pyspec] spec, the spec's path relative to Dir.
 	Spec string
+	// SdistInclude and SdistExclude are [tool.pyspec] sdist-include and
+	// sdist-exclude: globs relative to Dir (** spans directories) of more
+	// files to ship in the sdist, and of files not to ship.
+	SdistInclude, SdistExclude []string
 }
 
 // pyproject is the part of pyproject.toml pyspec reads.
@@ -52,25 +62,26 @@ type pyproject struct {
 		BackendPath  []string `toml:"backend-path"`
 	} `toml:"build-system"`
 	Project *struct {
-		Name           string   `toml:"name"`
-		Version        string   `toml:"version"`
-		Description    string   `toml:"description"`
-		RequiresPython string   `toml:"requires-python"`
-		Dependencies   []string `toml:"dependencies"`
-		Keywords       []string `toml:"keywords"`
-		Classifiers    []string `toml:"classifiers"`
-		Dynamic        []string `toml:"dynamic"`
-		Readme         any      `toml:"readme"`
-		License        any      `toml:"license"`
-		Authors        []struct {
-			Name  string `toml:"name"`
-			Email string `toml:"email"`
-		} `toml:"authors"`
-		URLs map[string]string `toml:"urls"`
+		Name                 string              `toml:"name"`
+		Version              string              `toml:"version"`
+		Description          string              `toml:"description"`
+		RequiresPython       string              `toml:"requires-python"`
+		Dependencies         []string            `toml:"dependencies"`
+		Keywords             []string            `toml:"keywords"`
+		Classifiers          []string            `toml:"classifiers"`
+		Dynamic              []string            `toml:"dynamic"`
+		Readme               any                 `toml:"readme"`
+		License              any                 `toml:"license"`
+		Authors              []person            `toml:"authors"`
+		Maintainers          []person            `toml:"maintainers"`
+		OptionalDependencies map[string][]string `toml:"optional-dependencies"`
+		URLs                 map[string]string   `toml:"urls"`
 	} `toml:"project"`
 	Tool struct {
 		Pyspec struct {
-			Spec string `toml:"spec"`
+			Spec         string   `toml:"spec"`
+			SdistInclude []string `toml:"sdist-include"`
+			SdistExclude []string `toml:"sdist-exclude"`
 		} `toml:"pyspec"`
 	} `toml:"tool"`
 }
@@ -111,6 +122,7 @@ func ReadMetadata(m *spec.Module, proj *Project, version, requiresPython string)
 			return nil, fmt.Errorf("%s: %v", proj.Path, err)
 		}
 		proj.Spec = pp.Tool.Pyspec.Spec
+		proj.SdistInclude, proj.SdistExclude = pp.Tool.Pyspec.SdistInclude, pp.Tool.Pyspec.SdistExclude
 		if p := pp.Project; p != nil {
 			proj.HasProject = true
 			if p.Name == "" {
@@ -143,12 +155,12 @@ func ReadMetadata(m *spec.Module, proj *Project, version, requiresPython string)
 			md.RequiresDist = p.Dependencies
 			md.Keywords = p.Keywords
 			md.Classifiers = p.Classifiers
-			for _, a := range p.Authors {
-				switch {
-				case a.Email != "" && a.Name != "":
-					md.Authors = append(md.Authors, fmt.Sprintf("%s <%s>", a.Name, a.Email))
-				case a.Email != "":
-					md.Authors = append(md.Authors, a.Email)
+			md.Authors, md.AuthorEmails = people(p.Authors)
+			md.Maintainers, md.MaintainerEmails = people(p.Maintainers)
+			for _, extra := range slices.Sorted(maps.Keys(p.OptionalDependencies)) {
+				md.Extras = append(md.Extras, extra)
+				for _, dep := range p.OptionalDependencies[extra] {
+					md.RequiresDist = append(md.RequiresDist, withExtra(dep, extra))
 				}
 			}
 			keys := make([]string, 0, len(p.URLs))
@@ -260,9 +272,10 @@ func (md *Metadata) Render() []byte {
 	field("Version", md.Version)
 	field("Summary", md.Summary)
 	field("Keywords", strings.Join(md.Keywords, ","))
-	for _, a := range md.Authors {
-		field("Author-email", a)
-	}
+	field("Author", strings.Join(md.Authors, ", "))
+	field("Author-email", strings.Join(md.AuthorEmails, ", "))
+	field("Maintainer", strings.Join(md.Maintainers, ", "))
+	field("Maintainer-email", strings.Join(md.MaintainerEmails, ", "))
 	field("License", md.License)
 	for _, u := range md.URLs {
 		field("Project-URL", u[0]+", "+u[1])
@@ -273,6 +286,9 @@ func (md *Metadata) Render() []byte {
 	field("Requires-Python", md.RequiresPython)
 	for _, d := range md.RequiresDist {
 		field("Requires-Dist", d)
+	}
+	for _, e := range md.Extras {
+		field("Provides-Extra", e)
 	}
 	if md.Description != "" {
 		field("Description-Content-Type", md.DescriptionCT)
@@ -293,3 +309,38 @@ func (md *Metadata) FileName() string {
 
 // DistInfo is the name of the wheel's .dist-info directory.
 func (md *Metadata) DistInfo() string { return md.FileName() + "-" + md.Version + ".dist-info" }
+
+// person is an author or maintainer in pyproject.toml.
+type person struct {
+	Name  string `toml:"name"`
+	Email string `toml:"email"`
+}
+
+// people splits PEP 621 people into core metadata's two fields: names
+// without an address (Author), and addresses with their names if any
+// (Author-email), as PEP 621 maps them.
+func people(ps []person) (names, emails []string) {
+	for _, p := range ps {
+		switch {
+		case p.Email != "" && p.Name != "":
+			emails = append(emails, fmt.Sprintf("%s <%s>", p.Name, p.Email))
+		case p.Email != "":
+			emails = append(emails, p.Email)
+		case p.Name != "":
+			names = append(names, p.Name)
+		}
+	}
+	return names, emails
+}
+
+// withExtra is an optional dependency's Requires-Dist: its requirement with
+// `extra == "name"` joined to any marker it has.
+func withExtra(dep, extra string) string {
+	req, marker, hasMarker := strings.Cut(dep, ";")
+	req = strings.TrimSpace(req)
+	cond := fmt.Sprintf("extra == %q", extra)
+	if hasMarker && strings.TrimSpace(marker) != "" {
+		return req + "; (" + strings.TrimSpace(marker) + ") and " + cond
+	}
+	return req + "; " + cond
+}

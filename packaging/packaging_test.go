@@ -226,3 +226,18 @@ func TestCrossPlatformTag(t *testing.T) {
 		t.Errorf("expandTags: %v", got)
 	}
 }
+
+func TestMatchGlob(t *testing.T) {
+	for _, c := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"tests/**", "tests/a.py", true}, {"tests/**", "tests/data/x.csv", true}, {"tests/", "tests/data/x.csv", true},
+		{"tests/**", "test/a.py", false}, {"**/*.csv", "a/b/c.csv", true}, {"**/*.csv", "c.csv", true},
+		{"*.py", "a/b.py", false}, {"bench/*.py", "bench/run.py", true},
+	} {
+		if got := matchGlob(c.pattern, c.path); got != c.want {
+			t.Errorf("matchGlob(%q, %q) = %v", c.pattern, c.path, got)
+		}
+	}
+}

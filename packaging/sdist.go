@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -42,6 +43,7 @@ func Sdist(in *SdistInput, dist string) (string, error) {
 	m := in.Module
 	root := m.Go.ModuleRoot
 	files := map[string][]byte{}
+	essential := map[string]bool{} // what sdist-exclude cannot leave out
 	add := func(abs string) error {
 		rel, err := filepath.Rel(root, abs)
 		if err != nil || strings.HasPrefix(rel, "..") {
@@ -76,6 +78,8 @@ func Sdist(in *SdistInput, dist string) (string, error) {
 				if err := add(filepath.Join(p.Dir, f)); err != nil {
 					return "", err
 				}
+				rel, _ := filepath.Rel(root, filepath.Join(p.Dir, f))
+				essential[filepath.ToSlash(rel)] = true
 			}
 			for _, f := range []string{"go.mod", "go.sum"} {
 				if _, err := os.Stat(filepath.Join(mod.Dir, f)); err == nil {
@@ -96,6 +100,9 @@ func Sdist(in *SdistInput, dist string) (string, error) {
 	if err := add(m.SpecPath); err != nil {
 		return "", err
 	}
+	if rel, err := filepath.Rel(root, m.SpecPath); err == nil {
+		essential[filepath.ToSlash(rel)] = true
+	}
 	for _, dir := range []string{filepath.Dir(m.SpecPath), root, in.Project.Dir} {
 		for _, pattern := range []string{"*.py", "README*", "LICENSE*", "COPYING*", "pyspec.schema.json"} {
 			matches, _ := filepath.Glob(filepath.Join(dir, pattern))
@@ -106,6 +113,18 @@ func Sdist(in *SdistInput, dist string) (string, error) {
 					}
 				}
 			}
+		}
+	}
+	// What the project asks for besides: [tool.pyspec] sdist-include and
+	// sdist-exclude (the latter leaves out what the globs above found; the
+	// spec, the Go sources and the build files always ship).
+	if err := includeGlobs(in.Project, root, add); err != nil {
+		return "", err
+	}
+	for name := range files {
+		if rel, err := filepath.Rel(in.Project.Dir, filepath.Join(root, filepath.FromSlash(name))); err == nil &&
+			matchAny(in.Project.SdistExclude, filepath.ToSlash(rel)) && !essential[name] {
+			delete(files, name)
 		}
 	}
 	specRel, _ := filepath.Rel(root, m.SpecPath)
@@ -310,4 +329,84 @@ func writeTarGz(dist, name, base string, files map[string][]byte) (string, error
 	}
 	path := filepath.Join(dist, name)
 	return path, os.Rename(tmp.Name(), path)
+}
+
+// includeGlobs adds the files of the project's sdist-include globs.
+func includeGlobs(proj *Project, root string, add func(abs string) error) error {
+	if len(proj.SdistInclude) == 0 {
+		return nil
+	}
+	matched := map[string]bool{}
+	err := filepath.WalkDir(proj.Dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(proj.Dir, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if name := d.Name(); path != proj.Dir && (strings.HasPrefix(name, ".") || name == "__pycache__" || name == "build" || name == "dist") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		for _, g := range proj.SdistInclude {
+			if matchGlob(g, rel) {
+				matched[g] = true
+				if !within(root, path) {
+					return fmt.Errorf("sdist-include %q: %s is outside the Go module at %s, which is the sdist's root", g, path, root)
+				}
+				return add(path)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, g := range proj.SdistInclude {
+		if !matched[g] {
+			return fmt.Errorf("%s: [tool.pyspec] sdist-include %q matches no file", proj.Path, g)
+		}
+	}
+	return nil
+}
+
+func matchAny(globs []string, rel string) bool {
+	for _, g := range globs {
+		if matchGlob(g, rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchGlob matches a slash-separated path against a glob whose ** spans
+// any number of directories (tests/**, **/*.csv); a pattern naming a
+// directory ("tests/") takes everything below it.
+func matchGlob(pattern, rel string) bool {
+	if strings.HasSuffix(pattern, "/") {
+		pattern += "**"
+	}
+	return matchParts(strings.Split(pattern, "/"), strings.Split(rel, "/"))
+}
+
+func matchParts(pat, parts []string) bool {
+	for len(pat) > 0 {
+		if pat[0] == "**" {
+			for i := 0; i <= len(parts); i++ {
+				if matchParts(pat[1:], parts[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(parts) == 0 {
+			return false
+		}
+		if ok, _ := path.Match(pat[0], parts[0]); !ok {
+			return false
+		}
+		pat, parts = pat[1:], parts[1:]
+	}
+	return len(parts) == 0
 }

@@ -331,3 +331,67 @@ func TestSdistCarriesGoModules(t *testing.T) {
 		t.Fatalf("withdeps.ident() = %q", out)
 	}
 }
+
+// TestSdistIncludeAndMetadata: [tool.pyspec] sdist-include ships tests
+// with their data files from another directory, sdist-exclude leaves files
+// out, and every core-metadata field pyproject states reaches METADATA, as
+// importlib.metadata reads it from the wheel (issue 22, item 7).
+func TestSdistIncludeAndMetadata(t *testing.T) {
+	py := python()
+	bin := buildPyspec(t)
+	work := t.TempDir()
+	runIn(t, work, nil, bin, "init", "meta")
+	dir := filepath.Join(work, "meta")
+	os.MkdirAll(filepath.Join(dir, "tests", "data"), 0o755)
+	os.WriteFile(filepath.Join(dir, "tests", "test_more.py"), []byte("def test_x():\n    pass\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "tests", "data", "sample.csv"), []byte("a,b\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "scratch.py"), []byte("# not for the sdist\n"), 0o644)
+	pp, _ := os.ReadFile(filepath.Join(dir, "pyproject.toml"))
+	text := strings.Replace(string(pp), "[project]\n", `[project]
+authors = [{name = "Ann Author", email = "ann@example.com"}, {name = "Bo"}]
+maintainers = [{email = "team@example.com"}]
+license = {text = "MIT"}
+keywords = ["go", "ffi"]
+classifiers = ["Programming Language :: Go", "License :: OSI Approved :: MIT License"]
+urls = {Source = "https://example.com/src"}
+optional-dependencies = {fast = ["numpy>=1.24", "orjson; python_version < '3.14'"]}
+`, 1)
+	text += "sdist-include = [\"tests/**\"]\nsdist-exclude = [\"scratch.py\"]\n"
+	if !strings.Contains(text, "[tool.pyspec]") {
+		t.Fatalf("init's pyproject.toml has no [tool.pyspec]:\n%s", text)
+	}
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte(text), 0o644)
+
+	dist := t.TempDir()
+	sdist := lastLine(runIn(t, "", nil, bin, "sdist", filepath.Join(dir, "module.yaml"), "-o", dist))
+	list := runIn(t, "", nil, "tar", "tzf", sdist)
+	for _, want := range []string{"/tests/test_more.py", "/tests/data/sample.csv", "/module.yaml"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("the sdist lacks %s:\n%s", want, list)
+		}
+	}
+	if strings.Contains(list, "scratch.py") {
+		t.Errorf("sdist-exclude did not leave scratch.py out:\n%s", list)
+	}
+
+	wheel := lastLine(runIn(t, "", nil, bin, "wheel", filepath.Join(dir, "module.yaml"), "-o", dist, "--python", py))
+	site := t.TempDir()
+	runIn(t, site, nil, py, "-m", "zipfile", "-e", wheel, site)
+	got := runIn(t, site, nil, py, "-c", `
+import importlib.metadata as md, json
+m = md.metadata("meta")
+print(json.dumps({k: m.get_all(k) for k in ["Author", "Author-email", "Maintainer-email", "License", "Keywords",
+    "Classifier", "Project-URL", "Provides-Extra", "Requires-Dist"]}, sort_keys=True))
+`)
+	for _, want := range []string{
+		`"Author": ["Bo"]`, `"Author-email": ["Ann Author <ann@example.com>"]`, `"Maintainer-email": ["team@example.com"]`,
+		`"License": ["MIT"]`, `"Keywords": ["go,ffi"]`, `"Provides-Extra": ["fast"]`,
+		`"Classifier": ["Programming Language :: Go", "License :: OSI Approved :: MIT License"]`,
+		`"Project-URL": ["Source, https://example.com/src"]`,
+		`"numpy>=1.24; extra == \"fast\""`, `"orjson; (python_version < '3.14') and extra == \"fast\""`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("METADATA lacks %s:\n%s", want, got)
+		}
+	}
+}
