@@ -385,4 +385,11 @@ int pyspec_go_load(const char* name, const void* anchor, const pyspec_host* host
 // first use. reset runs in the child right after fork: no Python, no locks.
 void pyspec_at_fork(void (*reset)(void));
 
+// GoBuffer: the Go memory a function's buffer result lends, without a copy
+// (pinned by the Go part until the GoBuffer dies). pyspec_gobuffer_spec is
+// its type spec for module `module`, whose Go part's release(token) unpins
+// the memory; pyspec_gobuffer_new makes one of a Go export.
+PyType_Spec* pyspec_gobuffer_spec(const char* module, int (*release)(uintptr_t token));
+PyObject* pyspec_gobuffer_new(PyTypeObject* type, const pyspec_export_desc* d);
+
 #endif
