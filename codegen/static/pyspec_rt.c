@@ -858,7 +858,16 @@ static void host_decref(PyObject* o) { Py_DECREF(o); }
 static void host_write_unraisable(void) { PyErr_WriteUnraisable(NULL); }
 static void* host_save_thread(void) { return PyEval_SaveThread(); }
 static void host_restore_thread(void* ts) { PyEval_RestoreThread((PyThreadState*)ts); }
-static void host_raise(int kind, const char* msg, pyspec_ssize len) { pyspec_raise(kind, msg, len); }
+static void host_raise(int kind, const char* msg, pyspec_ssize len) {
+	if (kind == 11) { // runtime.KindMemoryError, after pyspec_raise's table
+		PyObject* text = PyUnicode_DecodeUTF8(msg, len, "replace");
+		if (text == NULL) return;
+		PyErr_SetObject(PyExc_MemoryError, text);
+		Py_DECREF(text);
+		return;
+	}
+	pyspec_raise(kind, msg, len);
+}
 static PyObject* host_text(const char* p, pyspec_ssize n, int code) { return pyspec_text_from(p, n, code); }
 static PyObject* host_list_of(const void* items, pyspec_ssize n, int code) { return pyspec_list_from(items, n, code); }
 static PyObject* host_list_new(pyspec_ssize n) { return PyList_New(n); }
@@ -1162,6 +1171,10 @@ static int objects_finalizing;
 // the waits are counted, and every GIL taken through here ticks an epoch.
 static int gil_waiters;
 static unsigned long gil_epoch;
+// Calls into Go in progress that hold the GIL (counted by the Go part for
+// the calls that may wait for goroutines calling Python): only when one
+// does is `nogil` the cure.
+static int32_t go_holding;
 static int watchdog_started;
 static pthread_mutex_t watchdog_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -1180,10 +1193,17 @@ static void* gil_watchdog(void* unused) {
 		}
 		if (++stalled >= 5 && !warned) {
 			warned = 1;
-			fprintf(stderr,
-				"pyspec: Go code has waited %d s for the GIL to call Python. If a function or method of this "
-				"module waits for goroutines that call Python, this is a deadlock: declare it `nogil: true` "
-				"in the spec (a call that holds the GIL keeps them waiting until it returns).\n", stalled);
+			int waiters = __atomic_load_n(&gil_waiters, __ATOMIC_ACQUIRE);
+			if (__atomic_load_n(&go_holding, __ATOMIC_ACQUIRE) > 0)
+				fprintf(stderr,
+					"pyspec: Go code has waited %d s for the GIL to call Python, while a call into Go holds it. "
+					"If a function or method of this module waits for goroutines that call Python, this is a "
+					"deadlock: declare it `nogil: true` in the spec (a call that holds the GIL keeps them "
+					"waiting until it returns).\n", stalled);
+			else
+				fprintf(stderr,
+					"pyspec: Go code (%d goroutine%s) has waited %d s for the GIL to call Python: Python code, "
+					"or another extension, has held the GIL all that time.\n", waiters, waiters == 1 ? "" : "s", stalled);
 			fflush(stderr);
 		}
 	}
@@ -1218,6 +1238,7 @@ static int host_gil_ensure(void) {
 }
 
 static void host_gil_release(int state) { PyGILState_Release((PyGILState_STATE)state); }
+static int host_gil_held(void) { return PyGILState_Check(); }
 
 // References the Go part drops from threads without the GIL (a
 // runtime.Object nobody uses any more) wait here. A pending call drops
@@ -1342,6 +1363,8 @@ int pyspec_objects_init(pyspec_host* host) {
 	host->getitem = host_getitem;
 	host->setitem = host_setitem;
 	host->import = host_import;
+	host->gil_held = host_gil_held;
+	host->go_holding = &go_holding;
 	return 0;
 }
 
