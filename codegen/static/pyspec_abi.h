@@ -240,7 +240,7 @@ typedef struct {
 	// that does takes it again without waiting.
 	int (*gil_held)(void);
 	// The count of calls into Go that hold the GIL, for the watchdog's
-	// message; the Go part adds to it atomically.
+	// message; the Go part changes it with the GIL held.
 	int32_t* go_holding;
 } pyspec_host;
 

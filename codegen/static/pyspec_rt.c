@@ -1171,9 +1171,9 @@ static int objects_finalizing;
 // the waits are counted, and every GIL taken through here ticks an epoch.
 static int gil_waiters;
 static unsigned long gil_epoch;
-// Calls into Go in progress that hold the GIL (counted by the Go part for
-// the calls that may wait for goroutines calling Python): only when one
-// does is `nogil` the cure.
+// Calls into Go in progress that hold the GIL (functions, methods and
+// __init__ without nogil; the Go part counts them while it holds the
+// GIL): only when one does is `nogil` the cure.
 static int32_t go_holding;
 static int watchdog_started;
 static pthread_mutex_t watchdog_mu = PTHREAD_MUTEX_INITIALIZER;
