@@ -30,8 +30,9 @@ import (
 //     reference of its own while Go keeps o.
 //
 // The zero Object is Python's None. A closed, expired or handed-over
-// Object's methods return a RuntimeError (those without an error result
-// return it as their text, or panic); Close on one returns that error.
+// Object's methods return a RuntimeError (String, Repr and TypeName
+// return its text; IsNone and Is panic; Retain gives an Object that fails
+// the same way); Close on one returns that error.
 //
 // An Object's methods may be called from any goroutine, with or without
 // the GIL: they take it themselves (locking the goroutine to its OS thread
@@ -216,8 +217,9 @@ func PtrOf(o Object) (uintptr, error) { return o.live() }
 // object: what Go keeps of an argument beyond the call (a borrowed Object
 // is released when the call returns), or returns while keeping o (a
 // returned Object is handed to Python). Close it when done, or let Go's
-// garbage collector release it. Retain panics on an Object that no longer
-// holds its reference (closed, expired or handed to Python).
+// garbage collector release it. Retaining an Object that no longer holds
+// its reference (closed, expired, handed to Python) gives one that fails
+// the same way: its methods return that error.
 func (o Object) Retain() Object {
 	if o.ref == nil {
 		return Object{}
@@ -233,7 +235,13 @@ func (o Object) Retain() Object {
 		return nil
 	})
 	if err != nil {
-		panic(err)
+		dead := &objectRef{}
+		if why := o.ref.dead.Load(); why != 0 {
+			dead.dead.Store(why)
+		} else {
+			dead.dead.Store(deadClosed) // no interpreter: nothing to hold
+		}
+		return Object{dead}
 	}
 	return r
 }
@@ -373,8 +381,8 @@ func funcKey(f any) unsafe.Pointer {
 // (borrowed for the call, like an Object), beyond the call, and returns f:
 // Go may store and call it later, from any goroutine. Its reference is
 // released some time after Go's garbage collector finds f unreachable.
-// Other funcs are returned as they are. It panics when f's call has
-// already returned.
+// Other funcs are returned as they are, and so is f once its call has
+// returned (calling it then is the error saying to retain it).
 func RetainFunc[F any](f F) F {
 	if reflect.TypeOf(f) == nil || reflect.TypeOf(f).Kind() != reflect.Func {
 		return f
@@ -387,18 +395,13 @@ func RetainFunc[F any](f F) F {
 	if r == nil {
 		return f
 	}
-	err := withGIL(func(h Host) error {
-		p := r.p.Load()
-		if p == 0 {
-			return r.deadError()
+	withGIL(func(h Host) error {
+		if p := r.p.Load(); p != 0 {
+			r.borrowed.Store(false)
+			r.cleanup = runtime.AddCleanup(r, dropLater, p)
 		}
-		r.borrowed.Store(false)
-		r.cleanup = runtime.AddCleanup(r, dropLater, p)
 		return nil
 	})
-	if err != nil {
-		panic(err)
-	}
 	return f
 }
 
