@@ -1205,7 +1205,7 @@ static void* gil_watchdog(void* unused) {
 					"waiting until it returns).\n", stalled);
 			else
 				fprintf(stderr,
-					"pyspec: Go code (%d goroutine%s) has waited %d s for the GIL to call Python: Python code, "
+					"pyspec: Go code (at least %d goroutine%s) has waited %d s for the GIL to call Python: Python code, "
 					"or another extension, has held the GIL all that time.\n", waiters, waiters == 1 ? "" : "s", stalled);
 			fflush(stderr);
 		}
