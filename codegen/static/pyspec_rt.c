@@ -1241,7 +1241,18 @@ static int host_gil_ensure(void) {
 }
 
 static void host_gil_release(int state) { PyGILState_Release((PyGILState_STATE)state); }
-static int host_gil_held(void) { return PyGILState_Check(); }
+// Whether this thread holds the GIL. The Limited API of 3.11 lacks
+// PyGILState_Check: there, whether Python knows the thread (a thread that
+// called into Go, or took the GIL for Go already), which a nogil call's
+// thread also is: it then waits for the GIL without a slot, one thread
+// more than the bound.
+static int host_gil_held(void) {
+#ifdef Py_LIMITED_API
+	return PyGILState_GetThisThreadState() != NULL;
+#else
+	return PyGILState_Check();
+#endif
+}
 
 // References the Go part drops from threads without the GIL (a
 // runtime.Object nobody uses any more) wait here. A pending call drops
