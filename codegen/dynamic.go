@@ -166,19 +166,21 @@ func (cs *converterSet) needFrom(t *spec.Type) {
 			args = append(args, fmt.Sprintf("%s(a%d)", toPyName(it), i))
 		}
 		call := fmt.Sprintf("callPython(fn, func() []*C.PyObject { return []*C.PyObject{%s} }, ", strings.Join(args, ", "))
+		// lendFunc: a callable argument is borrowed for the call, as
+		// runtime.RetainFunc documents.
 		if t.Elem == nil {
-			w("\treturn func(%s) error {", strings.Join(params, ", "))
+			w("\treturn lendFunc(fn, func(%s) error {", strings.Join(params, ", "))
 			w("\t\treturn %sfunc(*C.PyObject) error { return nil })", call)
-			w("\t}, nil")
+			w("\t}), nil")
 		} else {
 			cs.needFrom(t.Elem)
-			w("\treturn func(%s) (r %s, err error) {", strings.Join(params, ", "), goType(t.Elem))
+			w("\treturn lendFunc(fn, func(%s) (r %s, err error) {", strings.Join(params, ", "), goType(t.Elem))
 			w("\t\terr = %sfunc(res *C.PyObject) (err error) {", call)
 			w("\t\t\tr, err = %s(res)", fromPyName(t.Elem))
 			w("\t\t\treturn err")
 			w("\t\t})")
 			w("\t\treturn r, err")
-			w("\t}, nil")
+			w("\t}), nil")
 		}
 		w("}")
 	default:

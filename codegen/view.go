@@ -1255,6 +1255,54 @@ func (c *callView) VarArgs() []int {
 	return out
 }
 
+// Borrows reports whether Python objects cross the call as
+// runtime.Objects (object and callable values, alone or inside other
+// types): the glue then opens a scope that lends the arguments' objects
+// for the call and hands the results' to Python.
+func (c *callView) Borrows() bool {
+	if c.IsSetter || c.Async {
+		return false // kept in a field / converted before the call runs
+	}
+	for _, t := range c.fromTypes {
+		if holdsObjects(t, 0) {
+			return true
+		}
+	}
+	for _, t := range c.toTypes {
+		if holdsObjects(t, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsObjects reports whether values of t may hold runtime.Objects.
+func holdsObjects(t *spec.Type, depth int) bool {
+	if t == nil || depth > 32 {
+		return false
+	}
+	switch t.Kind {
+	case spec.KindAny, spec.KindCallable:
+		return true
+	case spec.KindStruct:
+		for _, p := range t.Struct.Params {
+			if holdsObjects(p.Type, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	if holdsObjects(t.Elem, depth+1) || holdsObjects(t.Key, depth+1) {
+		return true
+	}
+	for _, it := range t.Items {
+		if holdsObjects(it, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
 // GoPrelude is the Go statements converting the arguments the Go part
 // converts itself, before the call (and before a nogil call releases the
 // GIL); an error names the argument as CPython would.

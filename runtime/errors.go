@@ -29,6 +29,7 @@ const (
 	KindStopIteration
 	KindAttributeError
 	KindZeroDivisionError
+	KindMemoryError
 )
 
 var kindNames = [...]string{
@@ -43,6 +44,7 @@ var kindNames = [...]string{
 	KindStopIteration:       "StopIteration",
 	KindAttributeError:      "AttributeError",
 	KindZeroDivisionError:   "ZeroDivisionError",
+	KindMemoryError:         "MemoryError",
 }
 
 // String returns the Python name of the exception class.
@@ -119,6 +121,15 @@ func ZeroDivisionError(format string, args ...any) error {
 	return newError(KindZeroDivisionError, format, args)
 }
 
+// MemoryError returns an error raised in Python as MemoryError: what a Go
+// function returns rather than make a value of a size it cannot have (see
+// CheckAlloc). A Go allocation that fails is not an error but the end of
+// the process ("fatal error: out of memory"), so check sizes that come
+// from the user before allocating.
+func MemoryError(format string, args ...any) error {
+	return newError(KindMemoryError, format, args)
+}
+
 // Classify tells which exception class err is raised as, and with which
 // message. An error with no *Error in its chain is a RuntimeError.
 func Classify(err error) (ExcKind, string) {
@@ -170,6 +181,10 @@ func (x *Exception) Is(err error) bool { return DeclaredException(err) == x }
 // PanicError turns a value recovered from a panic in the Go function named
 // fn into the error that the glue raises in Python.
 func PanicError(fn string, recovered any) error {
+	// A MemoryError panic (the glue's allocation checks) stays one.
+	if e, ok := recovered.(*Error); ok && e.Kind == KindMemoryError {
+		return e
+	}
 	// %v rather than %w: a panic is a bug in the Go code, whatever value it
 	// carries, so it is never raised as the class of a wrapped error.
 	return &Error{Kind: KindRuntimeError, err: fmt.Errorf("Go panic in %s: %v", fn, recovered)}

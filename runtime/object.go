@@ -3,25 +3,92 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
+	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
-// Object is a strong reference to a Python object, which Go may keep as
-// long as it likes: a spec parameter of type `object` arrives as one, and
-// callables, attributes and calls give more. The reference is dropped
-// when Go no longer reaches the Object (or at Close). The zero Object is
-// Python's None.
+// Object is a reference to a Python object. Who owns the reference
+// follows PyO3's Bound and Py:
+//
+//   - An argument of type object (also inside a list, a dict, *args or
+//     **kwargs, and the object behind a callable) is borrowed: it is valid
+//     until the call that received it returns, and released then. Go code
+//     that keeps it longer keeps o.Retain() (runtime.RetainFunc for a
+//     callable) instead; using a borrowed Object after its call returned is
+//     an error (a RuntimeError that says to Retain), never a memory error.
+//   - Objects Go makes (Attr, Call, Item, ValueOf, Import, As, Retain) are
+//     owned by Go: Close releases the reference at once; one dropped
+//     without Close is released some time after Go's garbage collector
+//     finds it unreachable (Go's collector cannot see Python's memory: do
+//     not count on it for large objects, Close them).
+//   - An owned Object that a function or method returns is handed to
+//     Python: its reference becomes the result's, and the Object (with
+//     every copy of it) is used up. Return o.Retain() to hand Python a
+//     reference of its own while Go keeps o.
+//
+// The zero Object is Python's None. A closed, expired or handed-over
+// Object's methods return a RuntimeError (String, Repr and TypeName
+// return its text; IsNone and Is panic; Retain gives an Object that fails
+// the same way); Close on one returns that error.
 //
 // An Object's methods may be called from any goroutine, with or without
 // the GIL: they take it themselves (locking the goroutine to its OS thread
-// meanwhile), so a nogil function or a goroutine the Go code started uses
-// them as freely as the call that received the Object.
+// meanwhile), and hold a reference of their own while they run, so a Close
+// from another goroutine or from Python code the method runs waits for
+// them to finish with the object.
 type Object struct{ ref *objectRef }
 
 type objectRef struct {
-	p       uintptr // the PyObject*; 0 once closed
-	cleanup runtime.Cleanup
+	p        atomic.Uintptr // the PyObject*; 0 once released
+	dead     atomic.Int32   // why p is 0 (set first): deadClosed, ...
+	borrowed atomic.Bool    // lent for a call: its Scope releases it
+	cleanup  runtime.Cleanup
+}
+
+// Why an Object no longer holds its reference.
+const (
+	deadClosed  = 1 + iota // Close
+	deadExpired            // a borrowed Object whose call returned
+	deadHanded             // returned to Python, which took the reference
+)
+
+// release gives up r's reference for the reason why: the PyObject* it
+// held, or 0 when it was already given up.
+func (r *objectRef) release(why int32) uintptr {
+	if !r.dead.CompareAndSwap(0, why) {
+		return 0
+	}
+	p := r.p.Swap(0)
+	if !r.borrowed.Load() {
+		r.cleanup.Stop()
+	}
+	live.Add(-1)
+	return p
+}
+
+func (r *objectRef) deadError() error {
+	switch r.dead.Load() {
+	case deadExpired:
+		return RuntimeError("runtime.Object used after the call that lent it returned: an argument is borrowed for the call; Go code that keeps it must keep o.Retain() (runtime.RetainFunc(f) for a callable)")
+	case deadHanded:
+		return RuntimeError("runtime.Object used after Go returned it to Python, which took its reference: return o.Retain() to keep one in Go")
+	}
+	return RuntimeError("runtime.Object is closed (used after Close, or closed twice)")
+}
+
+// live returns o's PyObject*, 0 for None (the zero Object), or the error of
+// an Object that no longer holds its reference.
+func (o Object) live() (uintptr, error) {
+	if o.ref == nil {
+		return 0, nil
+	}
+	if p := o.ref.p.Load(); p != 0 {
+		return p, nil
+	}
+	return 0, o.ref.deadError()
 }
 
 // Host is how this package reaches the Python interpreter: the glue of each
@@ -90,7 +157,7 @@ func withGIL(f func(h Host) error) error {
 }
 
 // NewObject takes a new reference to the Python object at p (a PyObject*,
-// with the GIL held): for the code pyspec generates.
+// with the GIL held), owned by Go: for the code pyspec generates.
 func NewObject(p uintptr) Object {
 	h, err := getHost()
 	if err != nil || p == 0 {
@@ -101,13 +168,14 @@ func NewObject(p uintptr) Object {
 }
 
 // StealObject wraps a reference the caller owns (a new reference) without
-// taking another: for the code pyspec generates.
+// taking another, owned by Go: for the code pyspec generates.
 func StealObject(p uintptr) Object {
 	if p == 0 {
 		return Object{}
 	}
 	live.Add(1)
-	r := &objectRef{p: p}
+	r := &objectRef{}
+	r.p.Store(p)
 	r.cleanup = runtime.AddCleanup(r, dropLater, p)
 	return Object{r}
 }
@@ -116,7 +184,8 @@ func StealObject(p uintptr) Object {
 var live atomic.Int64
 
 // LiveObjects is the number of Python references Go holds through
-// Objects: those not yet closed, nor dropped after Go's garbage collector
+// Objects: borrowed ones whose call has not returned, and owned ones not
+// yet closed, handed to Python, nor released after Go's garbage collector
 // found them unreachable. (A debugging aid: Go drops a reference some time
 // after the last use of its Object, when its collector runs.)
 func LiveObjects() int64 { return live.Load() }
@@ -128,50 +197,221 @@ func dropLater(p uintptr) {
 	live.Add(-1) // after: once LiveObjects says 0, every drop is queued
 }
 
-// Ptr is the PyObject* of o, 0 for None (the zero Object) or after Close:
-// for the code pyspec generates, valid while o is reachable.
+// Ptr is the PyObject* of o, 0 for None (the zero Object) or once o no
+// longer holds its reference: for the code pyspec generates, valid while o
+// is reachable (see PtrOf).
 func (o Object) Ptr() uintptr {
 	if o.ref == nil {
 		return 0
 	}
-	return atomic.LoadUintptr(&o.ref.p)
+	return o.ref.p.Load()
 }
 
-// Close drops the reference now rather than when Go no longer reaches o.
-// o, and every copy of it, is None afterwards.
-func (o Object) Close() {
+// PtrOf is the PyObject* of o (0 for None), or the error of an Object
+// that no longer holds its reference: for the code pyspec generates, with
+// the GIL held, which must take a reference of its own before anything
+// may release the GIL.
+func PtrOf(o Object) (uintptr, error) { return o.live() }
+
+// Retain returns an Object that owns a new reference to o's Python
+// object: what Go keeps of an argument beyond the call (a borrowed Object
+// is released when the call returns), or returns while keeping o (a
+// returned Object is handed to Python). Close it when done, or let Go's
+// garbage collector release it. Retaining an Object that no longer holds
+// its reference (closed, expired, handed to Python) gives one that fails
+// the same way: its methods return that error.
+func (o Object) Retain() Object {
 	if o.ref == nil {
-		return
+		return Object{}
 	}
-	p := atomic.SwapUintptr(&o.ref.p, 0)
+	var r Object
+	err := withGIL(func(h Host) error {
+		p, err := o.live()
+		if err != nil {
+			return err
+		}
+		h.Incref(p)
+		r = StealObject(p)
+		return nil
+	})
+	if err != nil {
+		dead := &objectRef{}
+		if why := o.ref.dead.Load(); why != 0 {
+			dead.dead.Store(why)
+		} else {
+			dead.dead.Store(deadClosed) // no interpreter: nothing to hold
+		}
+		return Object{dead}
+	}
+	return r
+}
+
+// Close releases the reference now rather than when the call that lent it
+// returns or Go no longer reaches o; o, and every copy of it, is unusable
+// afterwards. Closing an Object that no longer holds its reference (closed
+// twice, expired, handed to Python) returns the RuntimeError saying so;
+// closing None does nothing. A method of o running meanwhile (in another
+// goroutine, or in Python code it runs) holds a reference of its own, so
+// the Python object lives until it is done.
+func (o Object) Close() error {
+	if o.ref == nil {
+		return nil
+	}
+	p := o.ref.release(deadClosed)
 	if p == 0 {
-		return
+		return o.ref.deadError()
 	}
-	o.ref.cleanup.Stop()
-	live.Add(-1)
 	if withGIL(func(h Host) error { h.Decref(p); return nil }) != nil {
-		dropLater(p) // Python is exiting: later, if ever
-		live.Add(1)
+		if h, err := getHost(); err == nil {
+			h.DecrefLater(p) // Python is exiting: later, if ever
+		}
 	}
 	runtime.KeepAlive(o.ref)
+	return nil
 }
 
-// withPtr runs f with o's PyObject* (None's for the zero Object), keeping o
-// alive meanwhile. The GIL is held.
+// withPtr runs f with o's PyObject* (None's for the zero Object), holding
+// a reference of its own meanwhile: f may run Python code, which may
+// release the GIL or close o. The GIL is held.
 func (o Object) withPtr(h Host, f func(p uintptr) error) error {
-	p := o.Ptr()
+	p, err := o.live()
+	if err != nil {
+		return err
+	}
 	if p == 0 {
 		p = h.None()
-		defer h.Decref(p)
+	} else {
+		h.Incref(p)
 	}
-	err := f(p)
-	runtime.KeepAlive(o.ref)
-	return err
+	defer h.Decref(p)
+	return f(p)
 }
 
-// IsNone reports whether o is Python's None.
+// Scope holds what one call lends Go and hands Python: the borrowed
+// Objects of its arguments, released when it ends, and the owned Objects
+// its results hand over. For the code pyspec generates; used with the GIL
+// held, and reused once ended.
+type Scope struct {
+	borrowed []*objectRef
+	handed   []*objectRef
+	funcs    []unsafe.Pointer
+}
+
+// Borrow wraps the Python object at p, an argument of the call, taking a
+// reference that End releases.
+func (s *Scope) Borrow(p uintptr) Object {
+	h, err := getHost()
+	if err != nil || p == 0 {
+		return Object{}
+	}
+	h.Incref(p)
+	live.Add(1)
+	r := &objectRef{}
+	r.p.Store(p)
+	r.borrowed.Store(true)
+	s.borrowed = append(s.borrowed, r)
+	return Object{r}
+}
+
+// Hand records that o, a result, was handed to Python (which got a
+// reference of its own): an owned o gives up its reference when the call
+// ends, as if Python had taken it.
+func (s *Scope) Hand(o Object) {
+	if o.ref != nil && !o.ref.borrowed.Load() {
+		s.handed = append(s.handed, o.ref)
+	}
+}
+
+// LendFunc records f, a callable argument made around the borrowed
+// Object o, so that RetainFunc(f) can keep o.
+func (s *Scope) LendFunc(f any, o Object) {
+	if o.ref == nil || !o.ref.borrowed.Load() {
+		return
+	}
+	k := funcKey(f)
+	funcsMu.Lock()
+	funcs[k] = o.ref
+	funcsMu.Unlock()
+	s.funcs = append(s.funcs, k)
+}
+
+// End releases what the call lent and handed over. The GIL is held.
+func (s *Scope) End() {
+	h, err := getHost()
+	if len(s.funcs) > 0 {
+		funcsMu.Lock()
+		for _, k := range s.funcs {
+			delete(funcs, k)
+		}
+		funcsMu.Unlock()
+		clear(s.funcs)
+		s.funcs = s.funcs[:0]
+	}
+	for _, r := range s.borrowed {
+		if !r.borrowed.Load() {
+			continue // retained by RetainFunc: owned now
+		}
+		if p := r.release(deadExpired); p != 0 && err == nil {
+			h.Decref(p)
+		}
+	}
+	for _, r := range s.handed {
+		if p := r.release(deadHanded); p != 0 && err == nil {
+			h.Decref(p)
+		}
+	}
+	clear(s.borrowed)
+	clear(s.handed)
+	s.borrowed, s.handed = s.borrowed[:0], s.handed[:0]
+}
+
+// The borrowed Objects behind the callables of calls in progress, by the
+// func value's closure.
+var (
+	funcsMu sync.Mutex
+	funcs   = map[unsafe.Pointer]*objectRef{}
+)
+
+// funcKey is the closure pointer of the func value in f.
+func funcKey(f any) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&f))[1]
+}
+
+// RetainFunc keeps the Python callable behind f, a callable argument
+// (borrowed for the call, like an Object), beyond the call, and returns f:
+// Go may store and call it later, from any goroutine. Its reference is
+// released some time after Go's garbage collector finds f unreachable.
+// Other funcs are returned as they are, and so is f once its call has
+// returned (calling it then is the error saying to retain it).
+func RetainFunc[F any](f F) F {
+	if reflect.TypeOf(f) == nil || reflect.TypeOf(f).Kind() != reflect.Func {
+		return f
+	}
+	k := funcKey(f)
+	funcsMu.Lock()
+	r := funcs[k]
+	delete(funcs, k)
+	funcsMu.Unlock()
+	if r == nil {
+		return f
+	}
+	withGIL(func(h Host) error {
+		if p := r.p.Load(); p != 0 {
+			r.borrowed.Store(false)
+			r.cleanup = runtime.AddCleanup(r, dropLater, p)
+		}
+		return nil
+	})
+	return f
+}
+
+// IsNone reports whether o is Python's None. It panics on an Object that
+// no longer holds its reference.
 func (o Object) IsNone() bool {
-	p := o.Ptr()
+	p, err := o.live()
+	if err != nil {
+		panic(err)
+	}
 	if p == 0 {
 		return true
 	}
@@ -186,9 +426,17 @@ func (o Object) IsNone() bool {
 	return isNone
 }
 
-// Is reports whether o and other are the same Python object (Python's is).
+// Is reports whether o and other are the same Python object (Python's
+// is). It panics on an Object that no longer holds its reference.
 func (o Object) Is(other Object) bool {
-	a, b := o.Ptr(), other.Ptr()
+	a, err := o.live()
+	if err != nil {
+		panic(err)
+	}
+	b, err := other.live()
+	if err != nil {
+		panic(err)
+	}
 	if a == 0 || b == 0 {
 		return o.IsNone() && other.IsNone()
 	}

@@ -44,7 +44,7 @@ func modules(t *testing.T) []string {
 	if err != nil || len(specs) == 0 {
 		t.Fatalf("no examples found: %v", err)
 	}
-	return append(specs, "safety/module.yaml", "roundtrip/module.yaml", "procs/module.yaml")
+	return append(specs, "safety/module.yaml", "roundtrip/module.yaml", "procs/module.yaml", "ownership/module.yaml")
 }
 
 // pytestRun runs the generated tests of the module built into out and the

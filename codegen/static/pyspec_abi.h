@@ -237,6 +237,12 @@ typedef struct {
 	int (*to_instance)(PyObject* o, int cls, pyspec_ref* out);
 	int (*to_enum)(PyObject* o, int e, int64_t* out);
 	PyObject* (*from_enum)(int e, int64_t v);
+	// Whether this thread holds the GIL (PyGILState_Check): a goroutine
+	// that does takes it again without waiting.
+	int (*gil_held)(void);
+	// The count of calls into Go that hold the GIL, for the watchdog's
+	// message; the Go part changes it with the GIL held.
+	int32_t* go_holding;
 } pyspec_host;
 
 #endif

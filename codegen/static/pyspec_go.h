@@ -75,5 +75,6 @@ static inline PyObject* host_import(const char* name, pyspec_ssize n) { return p
 static inline int host_to_instance(PyObject* o, int cls, pyspec_ref* out) { return pyspec_host_ptr->to_instance(o, cls, out); }
 static inline int host_to_enum(PyObject* o, int e, int64_t* out) { return pyspec_host_ptr->to_enum(o, e, out); }
 static inline PyObject* host_from_enum(int e, int64_t v) { return pyspec_host_ptr->from_enum(e, v); }
+static inline int host_gil_held(void) { return pyspec_host_ptr->gil_held(); }
 
 #endif

@@ -936,7 +936,16 @@ static void host_decref(PyObject* o) { Py_DECREF(o); }
 static void host_write_unraisable(void) { PyErr_WriteUnraisable(NULL); }
 static void* host_save_thread(void) { return PyEval_SaveThread(); }
 static void host_restore_thread(void* ts) { PyEval_RestoreThread((PyThreadState*)ts); }
-static void host_raise(int kind, const char* msg, pyspec_ssize len) { pyspec_raise(kind, msg, len); }
+static void host_raise(int kind, const char* msg, pyspec_ssize len) {
+	if (kind == 11) { // runtime.KindMemoryError, after pyspec_raise's table
+		PyObject* text = PyUnicode_DecodeUTF8(msg, len, "replace");
+		if (text == NULL) return;
+		PyErr_SetObject(PyExc_MemoryError, text);
+		Py_DECREF(text);
+		return;
+	}
+	pyspec_raise(kind, msg, len);
+}
 static PyObject* host_text(const char* p, pyspec_ssize n, int code) { return pyspec_text_from(p, n, code); }
 static PyObject* host_list_of(const void* items, pyspec_ssize n, int code) { return pyspec_list_from(items, n, code); }
 static PyObject* host_list_new(pyspec_ssize n) { return PyList_New(n); }
@@ -1270,6 +1279,10 @@ int pyspec_lock_stuck(PyObject* self) {
 // the waits are counted, and every GIL taken through here ticks an epoch.
 static int gil_waiters;
 static unsigned long gil_epoch;
+// Calls into Go in progress that hold the GIL (functions, methods and
+// __init__ without nogil; the Go part counts them while it holds the
+// GIL): only when one does is `nogil` the cure.
+static int32_t go_holding;
 static int watchdog_started;
 static pthread_mutex_t watchdog_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -1277,6 +1290,9 @@ static void* gil_watchdog(void* unused) {
 	(void)unused;
 	unsigned long seen = 0;
 	int stalled = 0, warned = 0;
+	// PYSPEC_GIL_WATCHDOG=N: after N s rather than 5 (tests use 1).
+	const char* env = getenv("PYSPEC_GIL_WATCHDOG");
+	int limit = env != NULL && atoi(env) > 0 ? atoi(env) : 5;
 	for (;;) {
 		sleep(1);
 		if (pyspec_finalizing()) return NULL;
@@ -1286,12 +1302,19 @@ static void* gil_watchdog(void* unused) {
 			stalled = warned = 0;
 			continue;
 		}
-		if (++stalled >= 5 && !warned) {
+		if (++stalled >= limit && !warned) {
 			warned = 1;
-			fprintf(stderr,
-				"pyspec: Go code has waited %d s for the GIL to call Python. If a function or method of this "
-				"module waits for goroutines that call Python, this is a deadlock: declare it `nogil: true` "
-				"in the spec (a call that holds the GIL keeps them waiting until it returns).\n", stalled);
+			int waiters = __atomic_load_n(&gil_waiters, __ATOMIC_ACQUIRE);
+			if (__atomic_load_n(&go_holding, __ATOMIC_ACQUIRE) > 0)
+				fprintf(stderr,
+					"pyspec: Go code has waited %d s for the GIL to call Python, while a call into Go holds it. "
+					"If a function or method of this module waits for goroutines that call Python, this is a "
+					"deadlock: declare it `nogil: true` in the spec (a call that holds the GIL keeps them "
+					"waiting until it returns).\n", stalled);
+			else
+				fprintf(stderr,
+					"pyspec: Go code (at least %d goroutine%s) has waited %d s for the GIL to call Python: Python code, "
+					"or another extension, has held the GIL all that time.\n", waiters, waiters == 1 ? "" : "s", stalled);
 			fflush(stderr);
 		}
 	}
@@ -1330,6 +1353,18 @@ static int host_gil_ensure(void) {
 }
 
 static void host_gil_release(int state) { PyGILState_Release((PyGILState_STATE)state); }
+// Whether this thread holds the GIL. The Limited API of 3.11 lacks
+// PyGILState_Check: there, whether Python knows the thread (a thread that
+// called into Go, or took the GIL for Go already), which a nogil call's
+// thread also is: it then waits for the GIL without a slot, one thread
+// more than the bound.
+static int host_gil_held(void) {
+#ifdef Py_LIMITED_API
+	return PyGILState_GetThisThreadState() != NULL;
+#else
+	return PyGILState_Check();
+#endif
+}
 
 // References the Go part drops from threads without the GIL (a
 // runtime.Object nobody uses any more) wait here. A pending call drops
@@ -1453,6 +1488,8 @@ int pyspec_objects_init(pyspec_host* host) {
 	host->getitem = host_getitem;
 	host->setitem = host_setitem;
 	host->import = host_import;
+	host->gil_held = host_gil_held;
+	host->go_holding = &go_holding;
 	return 0;
 }
 

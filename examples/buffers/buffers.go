@@ -75,7 +75,12 @@ type ConstantBuffer struct {
 }
 
 // NewConstantBuffer is the constructor behind ConstantBuffer(elem, length).
+// length comes from the user: the memory is checked before Go allocates
+// it (a failed Go allocation ends the process; this is a MemoryError).
 func NewConstantBuffer(elem int64, length uint32) (*ConstantBuffer, error) {
+	if err := runtime.CheckAlloc(int64(length), 8); err != nil {
+		return nil, err
+	}
 	values := make([]int64, length)
 	for i := range values {
 		values[i] = elem

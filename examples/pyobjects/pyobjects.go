@@ -52,16 +52,23 @@ var (
 	kept   runtime.Object
 )
 
+// Keep stores o beyond the call. An argument is only borrowed for the
+// call (released when it returns), so Go keeps a reference of its own:
+// o.Retain(). Drop closes it.
 func Keep(o runtime.Object) {
 	keptMu.Lock()
 	defer keptMu.Unlock()
-	kept = o
+	kept.Close() // the previous one, if any
+	kept = o.Retain()
 }
 
+// Kept returns what Keep kept while Go keeps it too: a returned Object is
+// handed to Python (Go's reference becomes the result's), so Go returns a
+// new reference, kept.Retain(), and keeps its own.
 func Kept() runtime.Object {
 	keptMu.Lock()
 	defer keptMu.Unlock()
-	return kept
+	return kept.Retain()
 }
 
 func Drop() {
@@ -215,10 +222,12 @@ var (
 	subscriber func(string) (bool, error)
 )
 
+// Subscribe stores f beyond the call: a callable argument is borrowed for
+// the call, like an Object, so Go keeps it with runtime.RetainFunc.
 func Subscribe(f func(string) (bool, error)) {
 	subMu.Lock()
 	defer subMu.Unlock()
-	subscriber = f
+	subscriber = runtime.RetainFunc(f)
 }
 
 func Publish(msg string) (bool, error) {
@@ -320,14 +329,17 @@ func (r *Record) Getattr(name string) (runtime.Object, error) {
 	if !ok {
 		return runtime.Object{}, runtime.AttributeError("'Record' object has no attribute '%s'", name)
 	}
-	return v, nil
+	// Python gets a reference of its own; the record keeps v.
+	return v.Retain(), nil
 }
 
 func (r *Record) Setattr(name string, value runtime.Object) error {
 	if r.Closed {
 		return runtime.ValueError("the record is closed")
 	}
-	r.fields[name] = value
+	// value is borrowed for the call: the record keeps its own reference.
+	r.fields[name].Close() // the field's previous value, if any
+	r.fields[name] = value.Retain()
 	return nil
 }
 

@@ -1,5 +1,11 @@
 package records
 
+import (
+	"unsafe"
+
+	"github.com/pyspec/pyspec/runtime"
+)
+
 // Go names of the author's own: an alias is its target; a named type whose
 // underlying type is the spec's is converted by the glue.
 
@@ -26,12 +32,18 @@ func MaybeID(id *UserID) *UserID {
 
 func TagCount(t Tags) int64 { return int64(len(t)) }
 
-func SortedTags(n int64) Tags {
+// SortedTags makes n tags. n comes from the user: a Go allocation that
+// fails ends the process, so the size is checked first (a MemoryError, as
+// Python raises for a list it cannot make).
+func SortedTags(n int64) (Tags, error) {
+	if err := runtime.CheckAlloc(n, int64(unsafe.Sizeof(""))); err != nil {
+		return nil, err
+	}
 	out := make(Tags, n)
 	for i := range out {
 		out[i] = string(rune('a' + i))
 	}
-	return out
+	return out, nil
 }
 
 // Person's methods are promoted to Employee, which embeds it.
