@@ -1436,6 +1436,9 @@ static void objects_after_fork(void) {
 	pthread_mutex_init(&watchdog_mu, NULL);
 	watchdog_started = 0;
 	gil_waiters = 0;
+	// Calls into Go holding the GIL were the parent's threads' (or, for a
+	// fork inside a callback, a call the child never returns to).
+	go_holding = 0;
 	pthread_mutex_init(&later_mu, NULL);
 	later_scheduled = 0;
 }
