@@ -1353,18 +1353,9 @@ static int host_gil_ensure(void) {
 }
 
 static void host_gil_release(int state) { PyGILState_Release((PyGILState_STATE)state); }
-// Whether this thread holds the GIL. The Limited API of 3.11 lacks
-// PyGILState_Check: there, whether Python knows the thread (a thread that
-// called into Go, or took the GIL for Go already), which a nogil call's
-// thread also is: it then waits for the GIL without a slot, one thread
-// more than the bound.
-static int host_gil_held(void) {
-#ifdef Py_LIMITED_API
-	return PyGILState_GetThisThreadState() != NULL;
-#else
-	return PyGILState_Check();
-#endif
-}
+// Whether this thread holds the GIL: PyGILState_Check, looked up at run
+// time (holds_gil) since 3.11's Limited API lacks it.
+static int host_gil_held(void) { return holds_gil(); }
 
 // References the Go part drops from threads without the GIL (a
 // runtime.Object nobody uses any more) wait here. A pending call drops
