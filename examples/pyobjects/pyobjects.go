@@ -55,11 +55,15 @@ var (
 // Keep stores o beyond the call. An argument is only borrowed for the
 // call (released when it returns), so Go keeps a reference of its own:
 // o.Retain(). Drop closes it.
+//
+// The previous one is closed after the lock is let go: closing may run
+// Python code (its __del__), which may call Keep, Kept or Drop again.
 func Keep(o runtime.Object) {
 	keptMu.Lock()
-	defer keptMu.Unlock()
-	kept.Close() // the previous one, if any
+	old := kept
 	kept = o.Retain()
+	keptMu.Unlock()
+	old.Close()
 }
 
 // Kept returns what Keep kept while Go keeps it too: a returned Object is
@@ -71,11 +75,13 @@ func Kept() runtime.Object {
 	return kept.Retain()
 }
 
+// Drop closes what Keep kept, outside the lock (see Keep).
 func Drop() {
 	keptMu.Lock()
-	defer keptMu.Unlock()
-	kept.Close()
+	old := kept
 	kept = runtime.Object{}
+	keptMu.Unlock()
+	old.Close()
 }
 
 func Poke(m runtime.Object, key string, value runtime.Object) (runtime.Object, int64, bool, error) {

@@ -291,3 +291,19 @@ def test_exit_drops_gos_references_at_once():
     del b
     gc.collect()
     assert dead() is None  # Close() in Exit let go of it, no Go collection needed
+
+
+def test_drop_whose_del_calls_back_does_not_deadlock():
+    # Issue 22: Drop closed the kept object while holding a Go mutex; its
+    # __del__ called Keep and waited for that mutex for ever.
+    seen = []
+
+    class Reentrant:
+        def __del__(self):
+            p.keep("from __del__")  # back into the module, while Drop runs
+            seen.append(p.kept())
+
+    p.keep(Reentrant())
+    p.drop()
+    assert seen == ["from __del__"]
+    p.drop()
