@@ -152,5 +152,9 @@ def test_parameter_docs_reach_help_and_the_stub():
     import pydoc
     text = pydoc.render_doc(zstd.compress, renderer=pydoc.plaintext)
     assert "Args:" in text and "level: 1 (fastest) to 22 (smallest)." in text, text
-    stub = pathlib.Path(zstd.__file__).with_name("zstd.pyi").read_text()
+    # Next to the module when built in place; a wheel installs the stubs as
+    # the PEP 561 package zstd-stubs.
+    here = pathlib.Path(zstd.__file__)
+    stub = next(p for p in (here.with_name("zstd.pyi"), here.with_name("zstd-stubs") / "__init__.pyi") if p.exists())
+    stub = stub.read_text()
     assert "        level: 1 (fastest) to 22 (smallest)." in stub
