@@ -35,11 +35,7 @@ func cConv(t *spec.Type, src, dst, sig string, i int) string {
 	t = baseType(t)
 	switch t.Kind {
 	case spec.KindList:
-		tupleOnly := 0
-		if t.Homogeneous {
-			tupleOnly = 1
-		}
-		return fmt.Sprintf("pyspec_conv_list(%s, &%s, %s, %d, &%s, %d)", src, dst, elemCode(t.Elem), tupleOnly, sig, i)
+		return fmt.Sprintf("pyspec_conv_list(%s, &%s, %s, %s, &%s, %d)", src, dst, elemCode(t.Elem), seqFormC(t.Seq), sig, i)
 	case spec.KindObject:
 		return fmt.Sprintf("pyspec_conv_object(%s, &%s, shared.types[%d], &%s, %d)", src, dst, t.Class.Index, sig, i)
 	case spec.KindBuffer:
@@ -50,6 +46,11 @@ func cConv(t *spec.Type, src, dst, sig string, i int) string {
 		return fmt.Sprintf("pyspec_conv_buffer(%s, &%s, &%s, %s, %s, &%s, %d)", src, viewLocal(i), dst, t.FlagsC, elem, sig, i)
 	}
 	return fmt.Sprintf("pyspec_conv_%s(%s, &%s, &%s, %d)", t.ID(), src, dst, sig, i)
+}
+
+// seqFormC names form as pyspec_abi.h does, for C and for Go's C.
+func seqFormC(form spec.SeqForm) string {
+	return [...]string{spec.SeqList: "PYSPEC_SEQ_LIST", spec.SeqTuple: "PYSPEC_SEQ_TUPLE", spec.SeqIterable: "PYSPEC_SEQ_ITERABLE"}[form]
 }
 
 // viewLocal is the C variable holding the Py_buffer of buffer argument i:

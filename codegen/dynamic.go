@@ -63,7 +63,7 @@ func (cs *converterSet) needFrom(t *spec.Type) {
 	case spec.KindList:
 		cs.needFrom(t.Elem)
 		w("func %s(o *C.PyObject) (%s, error) {", name, gt)
-		w("\treturn fromSeq(o, %v, %s)", t.Homogeneous, fromPyName(t.Elem))
+		w("\treturn fromSeq(o, C.%s, %s)", seqFormC(t.Seq), fromPyName(t.Elem))
 		w("}")
 	case spec.KindOptional:
 		cs.needFrom(t.Elem)
@@ -205,7 +205,7 @@ func (cs *converterSet) needTo(t *spec.Type) {
 	switch t.Kind {
 	case spec.KindList:
 		cs.needTo(t.Elem)
-		w("func %s(v %s) *C.PyObject { return toSeq(v, %v, %s) }", name, gt, t.Homogeneous, toPyName(t.Elem))
+		w("func %s(v %s) *C.PyObject { return toSeq(v, %v, %s) }", name, gt, t.Seq == spec.SeqTuple, toPyName(t.Elem))
 	case spec.KindOptional:
 		cs.needTo(t.Elem)
 		if t.Elem.Nilable() {

@@ -35,8 +35,11 @@ func pySample(t *spec.Type) string {
 	case spec.KindBytes:
 		return "b''"
 	case spec.KindList:
-		if t.Homogeneous {
+		switch t.Seq {
+		case spec.SeqTuple:
 			return "()"
+		case spec.SeqIterable:
+			return "iter(())"
 		}
 		return "[]"
 	case spec.KindOptional:

@@ -41,8 +41,10 @@ func pyType(t *spec.Type, arg bool) string {
 	case spec.KindList:
 		elem := pyType(t.Elem, arg)
 		switch {
-		case t.Homogeneous:
+		case t.Seq == spec.SeqTuple:
 			return "tuple[" + elem + ", ...]"
+		case t.Seq == spec.SeqIterable:
+			return "Iterable[" + elem + "]"
 		case arg:
 			return "Sequence[" + elem + "]" // any sequence but text and bytes
 		}
@@ -401,7 +403,7 @@ func (w *stubWriter) bytes() []byte {
 		module string
 		names  []string
 	}{
-		{"collections.abc", pick("Callable", "Sequence")},
+		{"collections.abc", pick("Callable", "Iterable", "Sequence")},
 		{"enum", pick("IntEnum", "IntFlag")},
 		{"typing", pick("Any", "ClassVar", "Final", "NotRequired", "Protocol", "TypedDict", "final")},
 	} {

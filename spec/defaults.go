@@ -84,7 +84,8 @@ func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
 		return d, nil
 	case KindList:
 		if n.Kind == yaml.SequenceNode {
-			if t.Homogeneous {
+			if t.Seq != SeqList {
+				// Any iterable: the stub and the signature show ().
 				return &Default{Python: "()"}, nil
 			}
 			return &Default{Python: "[]"}, nil

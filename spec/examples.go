@@ -228,7 +228,7 @@ func pyValue(n *yaml.Node, t *Type) (string, error) {
 			}
 			items = append(items, v)
 		}
-		if t.Kind == KindTuple || t.Homogeneous {
+		if t.Kind == KindTuple || t.Seq == SeqTuple {
 			if len(items) == 1 {
 				return "(" + items[0] + ",)", nil
 			}

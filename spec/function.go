@@ -202,7 +202,7 @@ func (l *loader) param(k, v *yaml.Node, owner string) *Param {
 		// The declared type is each argument's; Python collects them.
 		var err error
 		if p.Kind == VarPositional {
-			p.Type, err = listOf(t, true)
+			p.Type, err = listOf(t, SeqTuple)
 		} else {
 			p.Type = &Type{Kind: KindDict, Key: &Type{Kind: KindStr, Spec: "str"}, Elem: t, Spec: "dict[str, " + t.Spec + "]"}
 			err = checkElem(t)

@@ -422,6 +422,20 @@ const (
 	KindComplex   // complex: Go complex128
 )
 
+// SeqForm is the Python side of a KindList type, a Go []T in every form.
+// Its value is the mode the C and Go converters take.
+type SeqForm int
+
+const (
+	// SeqList is list[T]: any sequence but text and bytes; a list when returned.
+	SeqList SeqForm = iota
+	// SeqTuple is tuple[T, ...]: tuples only; a tuple when returned.
+	SeqTuple
+	// SeqIterable is iterable[T], a parameter only: any iterable but text and
+	// bytes (a generator, a set, a dict's keys...), read once.
+	SeqIterable
+)
+
 // Type is a resolved type with its Go and C spellings decided.
 type Type struct {
 	Kind   TypeKind
@@ -430,14 +444,13 @@ type Type struct {
 	Signed bool   // ints
 	Elem   *Type  // list, optional, and buffer element (nil: untyped buffer)
 	Items  []*Type
-	// Homogeneous is set for tuple[T, ...] (a Go slice accepting only tuples).
-	Homogeneous bool
-	Flags       runtime.Flags // buffer request
-	FlagsC      string        // the request as a C expression
-	Class       *Class        // KindObject
-	Key         *Type         // KindDict (Elem is the value type)
-	Struct      *Struct       // KindStruct
-	Enum        *Enum         // KindEnum
+	Seq    SeqForm       // KindList: which Python values it takes and gives
+	Flags  runtime.Flags // buffer request
+	FlagsC string        // the request as a C expression
+	Class  *Class        // KindObject
+	Key    *Type         // KindDict (Elem is the value type)
+	Struct *Struct       // KindStruct
+	Enum   *Enum         // KindEnum
 	// Callables: Items are the parameter types, Elem the result (nil for
 	// None); Untyped for a bare `callable`.
 	Untyped bool

@@ -99,8 +99,11 @@ func qualify(pkg, name string) string {
 func (t *Type) ID() string {
 	switch t.Kind {
 	case KindList:
-		if t.Homogeneous {
+		switch t.Seq {
+		case SeqTuple:
 			return "tuple_" + t.Elem.ID()
+		case SeqIterable:
+			return "iter_" + t.Elem.ID()
 		}
 		return "list_" + t.Elem.ID()
 	case KindOptional:

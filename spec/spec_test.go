@@ -169,6 +169,11 @@ func TestParseType(t *testing.T) {
 		{expr: "list[int64 | None]", spec: "list[int64 | None]", goType: "[]*int64"},
 		{expr: "list[tuple[int64, str]]", err: "a fixed-size tuple is a return type only"},
 		{expr: "list[int8", err: "expected , or ]"},
+		{expr: "iterable[str]", spec: "iterable[str]", goType: "[]string"},
+		{expr: "iterable[list[int64]] | None", spec: "iterable[list[int64]] | None", goType: "*[][]int64"},
+		{expr: "iterable[str]", err: "iterable[T] is a parameter type only", ctx: ctxReturn},
+		{expr: "list[iterable[str]]", err: "iterable[T] is a parameter type only"},
+		{expr: "iterable[str] | list[str]", err: "both Go []string"},
 		{expr: "float", err: "say which float"},
 		{expr: "widget", err: "unknown type"},
 	} {

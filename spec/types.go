@@ -184,6 +184,10 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 		return &Type{Kind: KindBuffer, Spec: "buffer"}, nil
 	case "callable":
 		return p.parseCallable()
+	case "iterable":
+		if where != ctxArg {
+			return nil, fmt.Errorf("iterable[T] is a parameter type only (Go gets a []T); write list[T] here")
+		}
 	case "list", "tuple", "optional", "dict", "set":
 	default:
 		return nil, fmt.Errorf("unknown type %q (known: %s)", name, p.known())
@@ -228,11 +232,14 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 		}
 	}
 	switch name {
-	case "list":
+	case "list", "iterable":
 		if len(items) != 1 {
-			return nil, fmt.Errorf("list takes one element type, got %d", len(items))
+			return nil, fmt.Errorf("%s takes one element type, got %d", name, len(items))
 		}
-		return listOf(items[0], false)
+		if name == "iterable" {
+			return listOf(items[0], SeqIterable)
+		}
+		return listOf(items[0], SeqList)
 	case "optional":
 		if len(items) != 1 {
 			return nil, fmt.Errorf("optional takes one type, got %d", len(items))
@@ -259,7 +266,7 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 		return &Type{Kind: KindSet, Elem: items[0], Spec: "set[" + items[0].Spec + "]"}, nil
 	}
 	if homogeneous {
-		return listOf(items[0], true)
+		return listOf(items[0], SeqTuple)
 	}
 	if where != ctxReturn {
 		return nil, fmt.Errorf("a fixed-size tuple is a return type only; use tuple[T, ...] or list[T] for an argument")
@@ -331,7 +338,7 @@ func (p *typeParser) parseCallable() (*Type, error) {
 
 func (p *typeParser) known() string {
 	known := "bool, int8..int64, uint8..uint64, float16, float32, float64, complex128, str, bytes, buffer, object, datetime, timedelta, " +
-		"list[T], tuple[T, ...], dict[K, V], set[T], callable[[A, B], R], optional[T], `A | B` and `T | None`"
+		"list[T], tuple[T, ...], iterable[T], dict[K, V], set[T], callable[[A, B], R], optional[T], `A | B` and `T | None`"
 	for _, group := range []struct {
 		what  string
 		names []string
@@ -378,14 +385,18 @@ func checkElem(t *Type) error {
 	return nil
 }
 
-func listOf(elem *Type, tuple bool) (*Type, error) {
+func listOf(elem *Type, form SeqForm) (*Type, error) {
 	if err := checkElem(elem); err != nil {
 		return nil, err
 	}
-	if tuple {
-		return &Type{Kind: KindList, Elem: elem, Homogeneous: true, Spec: "tuple[" + elem.Spec + ", ...]"}, nil
+	spec := "list[" + elem.Spec + "]"
+	switch form {
+	case SeqTuple:
+		spec = "tuple[" + elem.Spec + ", ...]"
+	case SeqIterable:
+		spec = "iterable[" + elem.Spec + "]"
 	}
-	return &Type{Kind: KindList, Elem: elem, Spec: "list[" + elem.Spec + "]"}, nil
+	return &Type{Kind: KindList, Elem: elem, Seq: form, Spec: spec}, nil
 }
 
 func optionalOf(inner *Type, where typeContext) (*Type, error) {

@@ -197,7 +197,7 @@ double pyspec_half_to_double(uint16_t h);
 int pyspec_conv_float64(PyObject* o, double* out, const pyspec_sig* sig, int i);
 int pyspec_conv_str(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int i);
 int pyspec_conv_bytes(PyObject* o, pyspec_bytes* out, const pyspec_sig* sig, int i);
-int pyspec_conv_list(PyObject* o, pyspec_list* out, int code, int tuple_only, const pyspec_sig* sig, int i);
+int pyspec_conv_list(PyObject* o, pyspec_list* out, int code, int form, const pyspec_sig* sig, int i);
 void pyspec_list_release(pyspec_list* l);
 int pyspec_buffer_refused(PyObject* o, int flags, const pyspec_sig* sig, int i);
 int pyspec_buffer_unusable(pyspec_view* v, int elem, const pyspec_sig* sig, int i);

@@ -33,6 +33,12 @@ enum {
 	PYSPEC_T_FLOAT16, // IEEE half precision, held as its 16 bits
 };
 
+// spec.SeqForm: what a list-like parameter takes (list[T], tuple[T, ...],
+// iterable[T]); each is a Go []T.
+enum {
+	PYSPEC_SEQ_LIST, PYSPEC_SEQ_TUPLE, PYSPEC_SEQ_ITERABLE,
+};
+
 // runtime.ExcKind: the built-in exception classes a Go error is raised as.
 enum {
 	PYSPEC_EXC_RUNTIME, PYSPEC_EXC_VALUE, PYSPEC_EXC_TYPE, PYSPEC_EXC_BUFFER, PYSPEC_EXC_OVERFLOW,
@@ -204,9 +210,9 @@ typedef struct {
 	int (*to_timedelta)(PyObject* o, int64_t* days, int64_t* seconds, int64_t* microseconds);
 	PyObject* (*from_timedelta)(int64_t microseconds);
 	// Snapshots to iterate without running Python code in between: a
-	// tuple of a list's or tuple's items (a tuple's only, with tuple_only),
+	// tuple of a sequence's or iterable's items (form is a pyspec_seq_form),
 	// of a set's, and a copy of a dict.
-	int (*seq_snapshot)(PyObject* o, int tuple_only, PyObject** snap, pyspec_ssize* n);
+	int (*seq_snapshot)(PyObject* o, int form, PyObject** snap, pyspec_ssize* n);
 	int (*set_snapshot)(PyObject* o, PyObject** snap, pyspec_ssize* n);
 	int (*dict_snapshot)(PyObject* o, PyObject** snap, pyspec_ssize* n);
 	PyObject* (*tuple_item)(PyObject* t, pyspec_ssize i); // borrowed

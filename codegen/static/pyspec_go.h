@@ -47,8 +47,8 @@ static inline int host_to_datetime(PyObject* o, pyspec_datetime* out) { return p
 static inline PyObject* host_from_datetime(const pyspec_datetime* d) { return pyspec_host_ptr->from_datetime(d); }
 static inline int host_to_timedelta(PyObject* o, int64_t* d, int64_t* s, int64_t* us) { return pyspec_host_ptr->to_timedelta(o, d, s, us); }
 static inline PyObject* host_from_timedelta(int64_t us) { return pyspec_host_ptr->from_timedelta(us); }
-static inline int host_seq_snapshot(PyObject* o, int tuple_only, PyObject** snap, pyspec_ssize* n) {
-	return pyspec_host_ptr->seq_snapshot(o, tuple_only, snap, n);
+static inline int host_seq_snapshot(PyObject* o, int form, PyObject** snap, pyspec_ssize* n) {
+	return pyspec_host_ptr->seq_snapshot(o, form, snap, n);
 }
 static inline int host_set_snapshot(PyObject* o, PyObject** snap, pyspec_ssize* n) { return pyspec_host_ptr->set_snapshot(o, snap, n); }
 static inline int host_dict_snapshot(PyObject* o, PyObject** snap, pyspec_ssize* n) { return pyspec_host_ptr->dict_snapshot(o, snap, n); }

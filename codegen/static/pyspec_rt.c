@@ -518,25 +518,44 @@ static int conv_elem(PyObject* o, void* out, int code, const pyspec_sig* sig, in
 	return -1;
 }
 
-// list_like: what a list[T] parameter takes, as pybind11's and nanobind's
-// vector casters do: any sequence (a list, a tuple, a range, a numpy
-// array...) but text and bytes, whose items are not the elements meant.
-static int list_like(PyObject* o, int tuple_only) {
-	if (tuple_only) return PyTuple_Check(o);
-	if (PyList_Check(o) || PyTuple_Check(o)) return 1;
-	return PySequence_Check(o) && !PyUnicode_Check(o) && !PyBytes_Check(o) && !PyByteArray_Check(o);
+// seq_snapshot sets *snap to a tuple of the items of what a parameter of
+// the form takes (list[T], tuple[T, ...] or iterable[T]), so that they stay
+// alive and in place for the whole call even if other code mutates the
+// original (the GIL may be released). It returns 0, or type_error's status.
+// Like pybind11's and nanobind's vector casters, list[T] takes any sequence
+// (a list, a tuple, a range, a numpy array...) and iterable[T] any iterable
+// (a generator, a set...), but neither takes text or bytes, whose items are
+// not the elements meant.
+static int seq_snapshot(PyObject* o, int form, const pyspec_sig* sig, int i, PyObject** snap) {
+	*snap = NULL;
+	if (form == PYSPEC_SEQ_TUPLE && !PyTuple_Check(o)) return type_error(o, "a tuple", sig, i, -1);
+	if (PyUnicode_Check(o) || PyBytes_Check(o) || PyByteArray_Check(o))
+		return type_error(o, form == PYSPEC_SEQ_ITERABLE ? "an iterable other than text or bytes" : "a sequence (list, tuple, range, array...)", sig, i, -1);
+	if (form != PYSPEC_SEQ_ITERABLE || PyList_Check(o) || PyTuple_Check(o)) {
+		if (!PySequence_Check(o)) return type_error(o, "a sequence (list, tuple, range, array...)", sig, i, -1);
+		*snap = PySequence_Tuple(o);
+		return *snap == NULL ? -1 : 0;
+	}
+	// The iterator first: a TypeError raised while iterating (a
+	// generator's) is the author's, not "not iterable".
+	PyObject* it = PyObject_GetIter(o);
+	if (it == NULL) {
+		if (!PyErr_ExceptionMatches(PyExc_TypeError)) return -1;
+		PyErr_Clear();
+		return type_error(o, "an iterable (list, tuple, set, generator...)", sig, i, -1);
+	}
+	*snap = PySequence_Tuple(it);
+	Py_DECREF(it);
+	return *snap == NULL ? -1 : 0;
 }
 
-int pyspec_conv_list(PyObject* o, pyspec_list* out, int code, int tuple_only, const pyspec_sig* sig, int i) {
+int pyspec_conv_list(PyObject* o, pyspec_list* out, int code, int form, const pyspec_sig* sig, int i) {
 	out->items = NULL;
 	out->len = 0;
 	out->keep = NULL;
-	if (!list_like(o, tuple_only))
-		return type_error(o, tuple_only ? "a tuple" : "a sequence (list, tuple, range, array...)", sig, i, -1);
-	// A tuple snapshot: the items stay alive and in place for the whole
-	// call even if other code mutates the list (the GIL may be released).
-	PyObject* keep = PySequence_Tuple(o);
-	if (keep == NULL) return -1;
+	PyObject* keep;
+	int st = seq_snapshot(o, form, sig, i, &keep);
+	if (st != 0) return st;
 	Py_ssize_t n = PYSPEC_TUPLE_SIZE(keep);
 	void* items = PyMem_Malloc(n == 0 ? 1 : n * pyspec_elem_sizes[code]);
 	if (items == NULL) { Py_DECREF(keep); PyErr_NoMemory(); return -1; }
@@ -1124,11 +1143,9 @@ static PyObject* host_from_timedelta(int64_t us) {
 	return PyObject_CallFunction(dt_timedelta, "iiL", 0, 0, (long long)us);
 }
 
-static int host_seq_snapshot(PyObject* o, int tuple_only, PyObject** snap, pyspec_ssize* n) {
-	if (!list_like(o, tuple_only))
-		return type_error(o, tuple_only ? "a tuple" : "a sequence (list, tuple, range, array...)", NULL, 0, -1);
-	*snap = PySequence_Tuple(o);
-	if (*snap == NULL) return -1;
+static int host_seq_snapshot(PyObject* o, int form, PyObject** snap, pyspec_ssize* n) {
+	int st = seq_snapshot(o, form, NULL, 0, snap);
+	if (st != 0) return st;
 	*n = PYSPEC_TUPLE_SIZE(*snap);
 	return 0;
 }
@@ -1546,10 +1563,11 @@ PyObject* pyspec_make_enum(PyObject* module, const char* name, const char* doc, 
 	if (cls != NULL && flag) {
 		// The bits of its members: an IntFlag takes any int (a pseudo
 		// member), but a parameter takes combinations of members only.
+		// A private name, which stubs and stubtest leave out.
 		long long mask = 0;
 		for (int k = 0; names[k] != NULL; k++) mask |= (long long)values[k];
 		PyObject* m = PyLong_FromLongLong(mask);
-		if (m == NULL || PyObject_SetAttrString(cls, "__pyspec_mask__", m) < 0) Py_CLEAR(cls);
+		if (m == NULL || PyObject_SetAttrString(cls, "_pyspec_mask", m) < 0) Py_CLEAR(cls);
 		Py_XDECREF(m);
 	}
 	return cls;
@@ -1610,7 +1628,7 @@ int pyspec_to_enum(PyObject* o, PyObject* cls, int64_t* out) {
 			Py_DECREF(member);
 			r = v == -1 && PyErr_Occurred() ? -1 : 0;
 			*out = v;
-			PyObject* mask = r == 0 ? PyObject_GetAttrString(cls, "__pyspec_mask__") : NULL;
+			PyObject* mask = r == 0 ? PyObject_GetAttrString(cls, "_pyspec_mask") : NULL;
 			if (mask != NULL) {
 				long long bits = PyLong_AsLongLong(mask);
 				Py_DECREF(mask);

@@ -62,6 +62,22 @@ func Join(parts []string, sep string) string { return strings.Join(parts, sep) }
 
 func Split(s string) []string { return strings.Fields(s) }
 
+func WordCounts(words []string) map[string]int64 {
+	counts := make(map[string]int64)
+	for _, w := range words {
+		counts[w]++
+	}
+	return counts
+}
+
+func LongestRow(rows [][]int64) int64 {
+	longest := 0
+	for _, r := range rows {
+		longest = max(longest, len(r))
+	}
+	return int64(longest)
+}
+
 func Squares(n uint32) []int64 {
 	out := make([]int64, n)
 	for i := range out {

@@ -114,6 +114,48 @@ def test_lists_take_any_sequence():
             c.total(text)
 
 
+def test_iterables_take_any_iterable_once():
+    # iterable[T]: a generator, a set, a dict's keys, a map object; Go gets
+    # one []T, read before the call. C converts iterable[str], Go converts
+    # iterable[list[int64]]: both take the same.
+    assert c.word_counts(w for w in "a b a".split()) == {"a": 2, "b": 1}
+    assert c.word_counts({"x", "y"}) == {"x": 1, "y": 1}
+    assert c.word_counts({"k": 1}.keys()) == {"k": 1}
+    assert c.word_counts(map(str, [1, 1])) == {"1": 2}
+    assert c.word_counts() == {} and str(inspect.signature(c.word_counts)) == "(words=())"
+    assert c.longest_row(iter([[1, 2], (3,), range(5)])) == 5
+    assert c.longest_row(r for r in [[1]]) == 1
+    consumed = iter(["a", "b"])
+    assert c.word_counts(consumed) == {"a": 1, "b": 1} and list(consumed) == []
+
+
+def test_iterables_refuse_text_and_non_iterables():
+    for f in (c.word_counts, c.longest_row):
+        for text in ("ab", b"ab", bytearray(b"ab")):
+            with pytest.raises(TypeError, match=r"argument '\w+' must be an iterable other than text or bytes, not"):
+                f(text)
+        for bad in (5, None):
+            with pytest.raises(TypeError, match=r"must be an iterable \(list, tuple, set, generator...\), not"):
+                f(bad)
+    with pytest.raises(TypeError, match="'words' item 1 must be str, not int"):
+        c.word_counts(iter(["a", 3]))
+    with pytest.raises(TypeError, match="'rows' item 1 item 1 must be int, not str"):
+        c.longest_row(iter([[1], [2, "x"]]))
+
+
+@pytest.mark.parametrize("f, first", [(c.word_counts, "a"), (c.longest_row, [1])])
+def test_an_iterables_own_exception_passes_through(f, first):
+    # Raised while iterating, the generator's exception is the caller's:
+    # even a TypeError is not taken for "not iterable".
+    for exc in (ZeroDivisionError("mine"), TypeError("mine"), KeyError("mine")):
+        def gen():
+            yield first
+            raise exc
+        with pytest.raises(type(exc)) as info:
+            f(gen())
+        assert info.value is exc
+
+
 def test_tuple_results_and_none():
     for a, b in [(7, 2), (7, -2), (-7, 2), (-7, -2)]:
         assert c.div_mod(a, b) == divmod(a, b)
