@@ -27,8 +27,39 @@ var templateFS embed.FS
 // Go part's (gopart/, a package of its own so that Go tools check it; its
 // stand-ins for generated code stay out).
 //
-//go:embed static/pyspec_abi.h static/pyspec.h static/pyspec_rt.c gopart/pyspec_go.h gopart/rt.go gopart/objects.go
+//go:embed static/pyspec_abi.h static/pyspec.h static/rt/*.c gopart/pyspec_go.h gopart/rt.go gopart/objects.go
 var staticFS embed.FS
+
+// rtParts are the C runtime's files by concern, in the order they join into
+// the build's one pyspec_rt.c (one translation unit: the parts share static
+// helpers, and a later part uses what an earlier one defines).
+var rtParts = []string{
+	"args.c",      // includes, shared helpers, argument parsing
+	"scalars.c",   // bool, ints, floats, text
+	"lists.c",     // list[T], tuple[T, ...], iterable[T]
+	"buffers.c",   // buffer arguments
+	"results.c",   // Go results to Python
+	"objects.c",   // class instances, pickling, declared exceptions
+	"exports.c",   // buffer exports of Go memory
+	"host.c",      // the host table: Python services for the Go part
+	"async.c",     // async calls
+	"interrupt.c", // Ctrl-C during a context call
+	"load.c",      // loading the Go part, fork
+	"gobuffer.c",  // GoBuffer, the type of buffer results
+}
+
+// cRuntime joins rtParts into the build's pyspec_rt.c.
+func cRuntime() ([]byte, error) {
+	var out []byte
+	for _, name := range rtParts {
+		data, err := staticFS.ReadFile("static/rt/" + name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, data...)
+	}
+	return out, nil
+}
 
 // generatedHeader marks a copied Go source as generated in the build, as
 // gofmt, vet and gopls recognise it.
@@ -128,7 +159,6 @@ func Generate(m *spec.Module) (Files, error) {
 	}
 	for _, f := range []struct{ name, out string }{
 		{"static/pyspec.h", CDir + "/pyspec.h"},
-		{"static/pyspec_rt.c", CDir + "/pyspec_rt.c"},
 		{"gopart/pyspec_go.h", GoDir + "/pyspec_go.h"},
 		{"gopart/rt.go", GoDir + "/rt.go"},
 		{"gopart/objects.go", GoDir + "/objects.go"},
@@ -141,6 +171,9 @@ func Generate(m *spec.Module) (Files, error) {
 			data = append([]byte(generatedHeader), data...)
 		}
 		files[f.out] = data
+	}
+	if files[CDir+"/pyspec_rt.c"], err = cRuntime(); err != nil {
+		return nil, err
 	}
 	for name, data := range files {
 		if strings.HasSuffix(name, ".go") {

@@ -226,3 +226,32 @@ func TestSpecPositionsInGeneratedCode(t *testing.T) {
 		}
 	}
 }
+
+// Every file of static/rt joins the C runtime, once: a part left out of
+// rtParts would leave its functions undefined only at a module's build.
+func TestRuntimePartsAreAllJoined(t *testing.T) {
+	entries, err := staticFS.ReadDir("static/rt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]int{}
+	for _, p := range rtParts {
+		listed[p]++
+	}
+	for _, e := range entries {
+		if listed[e.Name()] != 1 {
+			t.Errorf("static/rt/%s is listed %d times in rtParts, want once", e.Name(), listed[e.Name()])
+		}
+		delete(listed, e.Name())
+	}
+	for p := range listed {
+		t.Errorf("rtParts lists %s, which static/rt lacks", p)
+	}
+	rt, err := cRuntime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(rt, []byte("// pyspec's C runtime")) || !bytes.Contains(rt, []byte("// ---- GoBuffer")) {
+		t.Errorf("the joined runtime does not start with args.c or lacks gobuffer.c")
+	}
+}

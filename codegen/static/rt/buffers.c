@@ -1,0 +1,101 @@
+// ---- buffers -------------------------------------------------------------
+
+static const char* const elem_names[] = {
+	[PYSPEC_T_BOOL] = "bool", [PYSPEC_T_INT8] = "int8", [PYSPEC_T_INT16] = "int16", [PYSPEC_T_INT32] = "int32",
+	[PYSPEC_T_INT64] = "int64", [PYSPEC_T_UINT8] = "uint8", [PYSPEC_T_UINT16] = "uint16", [PYSPEC_T_UINT32] = "uint32",
+	[PYSPEC_T_UINT64] = "uint64", [PYSPEC_T_FLOAT32] = "float32", [PYSPEC_T_FLOAT64] = "float64",
+	[PYSPEC_T_STR] = "str", [PYSPEC_T_BYTES] = "bytes", [PYSPEC_T_FLOAT16] = "float16",
+};
+
+// prefix_error names the argument in the pending exception. A built-in
+// exception class is raised anew with the argument's name in front of the
+// message and the original as its __cause__; any other class, whose
+// constructor may take other arguments, stays as it is and gets a note
+// naming the argument (PEP 678).
+static int prefix_error(const pyspec_sig* sig, int i) {
+	PyObject *type, *value, *tb;
+	PyErr_Fetch(&type, &value, &tb);
+	PyErr_NormalizeException(&type, &value, &tb);
+	if (value == NULL) {
+		PyErr_Restore(type, value, tb);
+		return -1;
+	}
+	if (tb != NULL) PyException_SetTraceback(value, tb);
+	char name[256];
+	argname(name, sizeof name, sig, i, -1);
+	if (!(PyType_GetFlags((PyTypeObject*)type) & Py_TPFLAGS_HEAPTYPE)) {
+		PyObject* msg = PyUnicode_FromFormat("%s: %S", name, value);
+		PyObject* exc = msg ? PyObject_CallFunctionObjArgs(type, msg, NULL) : NULL;
+		Py_XDECREF(msg);
+		if (exc != NULL) {
+			PyException_SetCause(exc, value); // steals value
+			PyErr_SetObject(type, exc);
+			Py_DECREF(exc);
+			Py_DECREF(type);
+			Py_XDECREF(tb);
+			return -1;
+		}
+		PyErr_Clear();
+	} else {
+		PyObject* r = PyObject_CallMethod(value, "add_note", "s", name);
+		if (r == NULL) PyErr_Clear();
+		Py_XDECREF(r);
+	}
+	PyErr_Restore(type, value, tb);
+	return -1;
+}
+
+int pyspec_buffer_refused(PyObject* o, int flags, const pyspec_sig* sig, int i) {
+	if (!PyObject_CheckBuffer(o)) {
+		PyErr_Clear();
+		return type_error(o, "a buffer (bytes, bytearray, memoryview, numpy array, ...)", sig, i, -1);
+	}
+	if ((flags & PyBUF_WRITABLE) && PyErr_ExceptionMatches(PyExc_Exception)) {
+		// Exporters word a read-only refusal differently (BufferError,
+		// ValueError); ask again without WRITABLE to tell for sure.
+		PyObject *type, *value, *tb;
+		PyErr_Fetch(&type, &value, &tb);
+		Py_buffer probe;
+		if (PyObject_GetBuffer(o, &probe, flags & ~PyBUF_WRITABLE) == 0) {
+			PyBuffer_Release(&probe);
+			Py_XDECREF(type); Py_XDECREF(value); Py_XDECREF(tb);
+			char name[256], tn[256];
+			argname(name, sizeof name, sig, i, -1);
+			PyErr_Format(PyExc_BufferError, "%s must be a writable buffer, not a read-only %.200s", name, pyspec_type_name(o, tn, sizeof tn));
+			return -1;
+		}
+		PyErr_Clear();
+		PyErr_Restore(type, value, tb);
+	}
+	return prefix_error(sig, i);
+}
+
+int pyspec_buffer_unusable(pyspec_view* out, int elem, const pyspec_sig* sig, int i) {
+	Py_buffer* v = &out->view;
+	char name[256];
+	argname(name, sizeof name, sig, i, -1);
+	if (v->ndim > PYSPEC_MAX_NDIM || v->ndim < 0) {
+		PyErr_Format(PyExc_BufferError, "%s has %d dimensions; a view has 0 to %d", name, v->ndim, PYSPEC_MAX_NDIM);
+	} else {
+		int got = pyspec_format_code(v->format);
+		const char* f = v->format ? v->format : "B";
+		if (got >= 0 && got != elem)
+			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not %s (format '%s')", name, elem_names[elem], elem_names[got], f);
+		else if (got >= 0)
+			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, but its format '%s' has item size %zd", name, elem_names[elem], f, v->itemsize);
+		else
+			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not format '%s'", name, elem_names[elem], f);
+	}
+	PyBuffer_Release(v);
+	return -1;
+}
+
+void pyspec_view_contiguity(pyspec_view* out, pyspec_desc* d) {
+	d->contiguous = 0;
+	if (d->suboffsets != NULL) return;
+	Py_buffer probe = out->view;
+	probe.itemsize = d->itemsize;
+	if (PyBuffer_IsContiguous(&probe, 'C')) d->contiguous |= 1;
+	if (PyBuffer_IsContiguous(&probe, 'F')) d->contiguous |= 2;
+}
+
