@@ -46,6 +46,7 @@ var rtParts = []string{
 	"interrupt.c", // Ctrl-C during a context call
 	"load.c",      // loading the Go part, fork
 	"gobuffer.c",  // GoBuffer, the type of buffer results
+	"ufunc.c",     // numpy ufuncs
 }
 
 // cRuntime joins rtParts into the build's pyspec_rt.c.

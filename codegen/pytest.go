@@ -167,6 +167,9 @@ func PytestFile(m *spec.Module) Files {
 	}
 	w.line("import inspect")
 	w.line("")
+	if len(m.Ufuncs) > 0 {
+		w.line("import numpy")
+	}
 	w.line("import pytest")
 	w.line("")
 	w.line("import %s as mod", m.Name)
@@ -208,6 +211,9 @@ func PytestFile(m *spec.Module) Files {
 		for _, f := range s.Functions {
 			functionTests(w, m.Name+"."+s.Name+"."+f.Name, s.Name+"_"+f.Name, f)
 		}
+	}
+	for _, f := range m.Ufuncs {
+		ufuncTests(w, f)
 	}
 	for _, c := range m.Classes {
 		classTests(w, m, c)
@@ -495,4 +501,35 @@ func examplesUse(m *spec.Module, s string) bool {
 		}
 	}
 	return false
+}
+
+// ufuncTests checks that a vectorize function is a ufunc of its declared
+// loop, runs its examples, and applies it to a sample array of each input's
+// dtype (whatever the function makes of ones, the loop must not crash).
+func ufuncTests(w *testWriter, f *spec.Function) {
+	target := "mod." + f.Name
+	w.test("test_"+f.Name+"_is_a_ufunc", "")
+	w.line("    assert isinstance(%s, numpy.ufunc)", target)
+	w.line("    assert (%s.nin, %s.nout, %s.types) == (%d, %d, [%q])", target, target, target, len(f.Sig.Params), len(f.Results), ufuncTypeChars(f))
+	w.test("test_"+f.Name+"_over_arrays", "")
+	var args []string
+	for _, p := range f.Sig.Params {
+		args = append(args, fmt.Sprintf("numpy.ones((2, 3), dtype=numpy.%s)", numpyDtypeName(p.Type)))
+	}
+	w.line("    try:")
+	w.line("        out = %s(%s)", target, strings.Join(args, ", "))
+	w.line("    except Exception as e:  # the Go function refused ones")
+	w.line("        pytest.skip(f%q)", "needs author knowledge: "+f.Name+" of ones raised {e!r}")
+	if len(f.Results) == 1 {
+		w.line("    out = (out,)")
+	}
+	var dtypes []string
+	for _, r := range f.Results {
+		dtypes = append(dtypes, "numpy.dtype(numpy."+numpyDtypeName(r)+")")
+	}
+	w.line("    assert [(o.shape, o.dtype) for o in out] == [((2, 3), d) for d in [%s]]", strings.Join(dtypes, ", "))
+	exampleTests(w, f.Name, target, f.Examples, "", false)
+	if len(f.Examples) == 0 {
+		behaviourStub(w, f.Name, "functions."+f.Name)
+	}
 }

@@ -116,7 +116,8 @@ func pyResult(results []*spec.Type) string {
 type stubWriter struct {
 	b         bytes.Buffer
 	indent    string
-	headerEnd int // where the imports go, once the body shows which it needs
+	headerEnd int  // where the imports go, once the body shows which it needs
+	numpy     bool // the stub names numpy.ufunc
 }
 
 func (w *stubWriter) line(format string, args ...any) {
@@ -238,6 +239,18 @@ func Stubs(m *spec.Module) Files {
 	for _, f := range m.Functions {
 		w.line("")
 		w.def(defKeyword(f.Async), f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), documented(f.Doc, f.Sig))
+	}
+	for _, f := range m.Ufuncs {
+		// A ufunc is an object, not a def: its call signature is numpy's.
+		w.line("")
+		w.line("# %s", ufuncSignature(f))
+		for _, l := range strings.Split(strings.TrimSpace(f.Doc), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				w.line("# %s", l)
+			}
+		}
+		w.line("%s: numpy.ufunc", f.Name)
+		w.numpy = true
 	}
 	for _, c := range m.Classes {
 		w.line("")
@@ -412,6 +425,9 @@ func (w *stubWriter) bytes() []byte {
 		}
 	}
 	var third []string
+	if w.numpy {
+		third = append(third, "import numpy")
+	}
 	if used["ReadableBuffer"] {
 		third = append(third, "from _typeshed import ReadableBuffer")
 	}
@@ -666,4 +682,21 @@ func declaredNames(t *spec.Type, names map[string]bool) {
 	for _, it := range t.Items {
 		declaredNames(it, names)
 	}
+}
+
+// ufuncSignature is how a ufunc's docstring and stub name its inputs and
+// outputs: poly(x, /) -> float, divmod_(a, b, /) -> (int, int).
+func ufuncSignature(f *spec.Function) string {
+	var in, out []string
+	for _, p := range f.Sig.Params {
+		in = append(in, p.Name+": "+pyType(p.Type, true))
+	}
+	for _, r := range f.Results {
+		out = append(out, pyType(r, false))
+	}
+	res := out[0]
+	if len(out) > 1 {
+		res = "(" + strings.Join(out, ", ") + ")"
+	}
+	return f.Name + "(" + strings.Join(in, ", ") + ", /) -> " + res + ", elementwise (a numpy ufunc)"
 }

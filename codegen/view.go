@@ -16,6 +16,7 @@ type moduleView struct {
 	ABIHash    string // of module.h and pyspec_abi.h: the C and Go parts must agree
 	ImplAlias  string // how the glue imports the author's package
 	Funcs      []*callView
+	Ufuncs     []*ufuncView
 	Classes    []*classView
 	Exceptions []*exceptionView
 	Enums      []*enumView
@@ -373,6 +374,9 @@ func newModuleView(m *spec.Module) *moduleView {
 	v := &moduleView{Module: m, ImplAlias: implAlias}
 	for _, f := range m.Functions {
 		v.Funcs = append(v.Funcs, functionView(m, f, "functions."+f.Name))
+	}
+	for _, f := range m.Ufuncs {
+		v.Ufuncs = append(v.Ufuncs, newUfuncView(m, f))
 	}
 	for _, sub := range m.Submodules {
 		sv := &submoduleView{Name: sub.Name, DocLiteral: cLiteral(sub.Doc), Constants: constantViews(sub.Constants)}
@@ -987,6 +991,9 @@ func (v *moduleView) API() []apiEntry {
 	}
 	for _, c := range v.GoCalls() {
 		call(c)
+	}
+	for _, u := range v.Ufuncs {
+		out = append(out, apiEntry{Name: u.CName, Ret: "int", Params: "char** args, pyspec_ssize n, pyspec_ssize* steps", Args: "args, n, steps", Fail: "-1"})
 	}
 	for _, cl := range v.Classes {
 		if cl.Init != nil {

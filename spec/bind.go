@@ -79,7 +79,7 @@ func (l *loader) bind(m *Module) {
 		}
 	}
 
-	for _, f := range m.AllFunctions() {
+	for _, f := range append(m.AllFunctions(), m.Ufuncs...) {
 		var results []string
 		for _, r := range f.Results {
 			results = append(results, r.GoResultType())
@@ -94,6 +94,8 @@ func (l *loader) bind(m *Module) {
 		f.TakesContext = takesContext(decl) && len(expand(decl.Type.Params)) == len(f.Sig.Params)+1
 		if err != nil {
 			l.errorf(at(f.Pos), "function %s: Go function %s %v; expected %s", f.Name, f.GoName, err, want)
+		} else if f.Vectorize && f.TakesContext {
+			l.errorf(at(f.Pos), "function %s: a ufunc's Go function takes no context.Context (numpy runs the loop, which nothing cancels); expected %s", f.Name, want)
 		}
 	}
 

@@ -96,7 +96,62 @@ func (l *loader) function(k, v *yaml.Node, cPrefix, goPrefix string, structs map
 	if len(l.diags) == problems {
 		f.Examples = l.examples(get(v, "examples"), f.Name+"()", f.Sig, f.Results, nil)
 	}
+	l.vectorize(v, f, goPrefix != "")
 	return f
+}
+
+// vectorize reads `vectorize:` and `parallel:`. A ufunc's inputs are its
+// parameters, numeric scalars passed by position; its outputs are its
+// results, at least one. numpy brings the rest: broadcasting, out=,
+// dtype casting, reduce.
+func (l *loader) vectorize(v *yaml.Node, f *Function, inSubmodule bool) {
+	vec, par := get(v, "vectorize"), get(v, "parallel")
+	f.Vectorize = vec != nil && vec.Value == "true"
+	f.Parallel = par != nil && par.Value == "true"
+	if f.Parallel && !f.Vectorize {
+		l.errorf(par, "%s(): parallel splits a ufunc's loop across goroutines; it needs vectorize: true", f.Name)
+	}
+	if !f.Vectorize {
+		return
+	}
+	owner := f.Name + "(), a ufunc (vectorize: true)"
+	switch {
+	case inSubmodule:
+		l.errorf(vec, "%s: ufuncs are module-level functions; move it out of the submodule", owner)
+	case f.Async:
+		l.errorf(get(v, "async"), "%s: cannot be async; numpy runs its loop", owner)
+	case f.NoGIL:
+		l.errorf(get(v, "nogil"), "%s: its loop runs without the GIL already; drop nogil", owner)
+	case f.Sig.Struct != nil:
+		l.errorf(get(v, "args"), "%s: takes its inputs by position; list them under args rather than naming a struct", owner)
+	}
+	for _, p := range f.Sig.Params {
+		switch {
+		case p.Kind == VarPositional || p.Kind == VarKeyword || p.Kind == KeywordOnly:
+			l.errorAt(p.Pos, "%s: input %q is %s; a ufunc's inputs are positional", owner, p.Name, kindWord(p.Kind))
+		case p.Default != nil:
+			l.errorAt(p.Pos, "%s: input %q has a default; every input of a ufunc is required", owner, p.Name)
+		case !p.Type.UfuncScalar():
+			l.errorAt(p.Pos, "%s: input %q is %s; a ufunc's inputs are numeric scalars (bool, int8..int64, uint8..uint64, float16..float64, complex128)", owner, p.Name, p.Type.Spec)
+		}
+	}
+	if len(f.Sig.Params) == 0 {
+		l.errorf(vec, "%s: takes no input; a ufunc's inputs are its parameters (declare args:)", owner)
+	}
+	if len(f.Results) == 0 {
+		l.errorf(vec, "%s: returns nothing; a ufunc's outputs are its results (declare returns:)", owner)
+	}
+	for _, r := range f.Results {
+		if !r.UfuncScalar() {
+			l.errorf(get(v, "returns"), "%s: returns %s; a ufunc's outputs are numeric scalars (bool, int8..int64, uint8..uint64, float16..float64, complex128)", owner, r.Spec)
+			break
+		}
+	}
+	for _, ex := range f.Examples {
+		if len(ex.Kwargs) > 0 {
+			l.errorAt(ex.Pos, "%s: an example passes inputs by name; a ufunc takes them by position", owner)
+		}
+	}
 }
 
 // signature resolves `args:`, either inline parameters or a struct name.

@@ -15,6 +15,7 @@ type Module struct {
 	Go         GoPackage
 	Structs    []*Struct
 	Functions  []*Function
+	Ufuncs     []*Function // vectorize: true: numpy ufuncs, not functions
 	Classes    []*Class
 	Exceptions []*Exception
 	Enums      []*Enum
@@ -98,11 +99,16 @@ type Function struct {
 	Results      []*Type // empty: returns None; several: a tuple
 	ReturnsError bool    // the Go function's last result is an error
 	NoGIL        bool
-	Async        bool   // the call returns an awaitable; Go runs in a goroutine
-	TakesContext bool   // the Go function's first parameter is a context.Context
-	CName        string // prefix of every C and exported Go symbol of this function
-	Examples     []*Example
-	Pos          Pos
+	Async        bool // the call returns an awaitable; Go runs in a goroutine
+	TakesContext bool // the Go function's first parameter is a context.Context
+	// Vectorize makes the function a numpy ufunc over its numeric scalar
+	// parameters (its inputs) and results (its outputs); with Parallel, a
+	// large loop is split across goroutines.
+	Vectorize bool
+	Parallel  bool
+	CName     string // prefix of every C and exported Go symbol of this function
+	Examples  []*Example
+	Pos       Pos
 }
 
 // Example is an executable example the spec author wrote: call with these
@@ -369,6 +375,16 @@ func (p *Param) GoType() string {
 		return "..." + p.Type.Elem.GoType()
 	}
 	return p.Type.GoType()
+}
+
+// UfuncScalar reports whether t can be a ufunc's input or output: a
+// numeric scalar numpy has a dtype for.
+func (t *Type) UfuncScalar() bool {
+	switch t.Kind {
+	case KindBool, KindInt, KindFloat, KindComplex:
+		return true
+	}
+	return false
 }
 
 // Default is a parameter's default value, spelled for C.

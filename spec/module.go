@@ -152,7 +152,11 @@ func (l *loader) build(root *yaml.Node) *Module {
 	keys, vals = pairs(get(root, "functions"))
 	for i, k := range keys {
 		claim(k)
-		m.Functions = append(m.Functions, l.function(k, vals[i], m.Name+"_", "", structs))
+		if f := l.function(k, vals[i], m.Name+"_", "", structs); f.Vectorize {
+			m.Ufuncs = append(m.Ufuncs, f)
+		} else {
+			m.Functions = append(m.Functions, f)
+		}
 	}
 
 	keys, vals = pairs(get(root, "submodules"))

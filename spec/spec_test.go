@@ -682,3 +682,36 @@ func TestGCSettings(t *testing.T) {
 		t.Errorf("too large: %v", ds)
 	}
 }
+
+// Issue 21: what cannot be a ufunc is refused at its place in the spec.
+func TestVectorizeErrors(t *testing.T) {
+	for src, want := range map[string]string{
+		"  f: {vectorize: true, args: {s: str}, returns: int64}":                               `f.yaml:3:31: f(), a ufunc (vectorize: true): input "s" is str; a ufunc's inputs are numeric scalars`,
+		"  f: {vectorize: true, args: {x: float64}}":                                           "f.yaml:3:18: f(), a ufunc (vectorize: true): returns nothing",
+		"  f: {vectorize: true, returns: int64}":                                               "f.yaml:3:18: f(), a ufunc (vectorize: true): takes no input",
+		"  f: {vectorize: true, args: {x: float64}, returns: \"list[int64]\"}":                 "f.yaml:3:53: f(), a ufunc (vectorize: true): returns list[int64]; a ufunc's outputs are numeric scalars",
+		"  f: {vectorize: true, args: {x: {type: int64, default: 1}}, returns: int64}":         `f.yaml:3:31: f(), a ufunc (vectorize: true): input "x" has a default`,
+		"  f: {vectorize: true, args: {x: {type: int64, kind: keyword_only}}, returns: int64}": `input "x" is keyword-only; a ufunc's inputs are positional`,
+		"  f: {vectorize: true, async: true, args: {x: int64}, returns: int64}":                "f.yaml:3:31: f(), a ufunc (vectorize: true): cannot be async",
+		"  f: {vectorize: true, nogil: true, args: {x: int64}, returns: int64}":                "f.yaml:3:31: f(), a ufunc (vectorize: true): its loop runs without the GIL already",
+		"  f: {parallel: true, args: {x: int64}, returns: int64}":                              "f.yaml:3:17: f(): parallel splits a ufunc's loop across goroutines; it needs vectorize: true",
+		"  f: {vectorize: true, args: {x: buffer}, returns: int64}":                            `input "x" is buffer`,
+	} {
+		ds := CheckSpec("f.yaml", []byte("module: f\nfunctions:\n"+src+"\n"))
+		if len(ds) != 1 || !strings.Contains(ds.Error(), want) {
+			t.Errorf("%s:\nwant one error with %q, got %v", src, want, ds)
+		}
+	}
+	ok := "module: f\nfunctions:\n  f:\n    vectorize: true\n    parallel: true\n    args: {x: float16, k: int8, z: complex128, b: bool}\n    returns: tuple[uint64, float32]\n"
+	if ds := CheckSpec("f.yaml", []byte(ok)); len(ds) != 0 {
+		t.Errorf("every numeric type: %v", ds)
+	}
+	sub := "module: f\nsubmodules:\n  s:\n    functions:\n      f: {vectorize: true, args: {x: int64}, returns: int64}\n"
+	if ds := CheckSpec("f.yaml", []byte(sub)); len(ds) != 1 || !strings.Contains(ds.Error(), "ufuncs are module-level functions") {
+		t.Errorf("a submodule's ufunc: %v", ds)
+	}
+	m, err := ParseUnbound("f.yaml", []byte(ok))
+	if err != nil || len(m.Ufuncs) != 1 || len(m.Functions) != 0 || !m.Ufuncs[0].Parallel {
+		t.Errorf("a ufunc is in Module.Ufuncs, not Functions: %v %+v", err, m)
+	}
+}

@@ -11,6 +11,7 @@ import "C"
 import (
 	"context"
 	"os"
+	goruntime "runtime"
 	"sync"
 	"unsafe"
 
@@ -395,4 +396,62 @@ func pyExport(e runtime.Export) *C.PyObject {
 		runtime.ReleaseExport(uintptr(d.token))
 	}
 	return obj
+}
+
+// ufuncParallelMin is the smallest loop that parallel: true splits: below
+// it, starting goroutines costs more than the work.
+const ufuncParallelMin = 1 << 16
+
+// ufuncLoop runs a ufunc's inner loop over n elements, body doing those in
+// [lo, hi). With parallel, a loop of ufuncParallelMin elements or more is
+// split into contiguous ranges across up to GOMAXPROCS goroutines. A panic
+// in the author's function is the loop's error; of several, the one of the
+// lowest range is returned.
+func ufuncLoop(fn string, n int, parallel bool, body func(lo, hi int) error) error {
+	workers := 1
+	if parallel && n >= ufuncParallelMin {
+		workers = min(goruntime.GOMAXPROCS(0), n/(ufuncParallelMin/2))
+	}
+	if workers <= 1 {
+		return ufuncRange(fn, body, 0, n)
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = ufuncRange(fn, body, n*w/workers, n*(w+1)/workers)
+		}()
+	}
+	errs[0] = ufuncRange(fn, body, 0, n/workers)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func ufuncRange(fn string, body func(lo, hi int) error, lo, hi int) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = runtime.PanicError(fn, p)
+		}
+	}()
+	return body(lo, hi)
+}
+
+// raiseFromLoop raises err from a ufunc's loop, which numpy runs with or
+// without the GIL: it takes the GIL (again) to set the exception, which
+// numpy raises once the loop returns.
+func raiseFromLoop(err error) C.int {
+	st := C.host_gil_ensure()
+	if st < 0 {
+		return -1 // Python is exiting: nobody will see it
+	}
+	raise(err)
+	C.host_gil_release(st)
+	return -1
 }

@@ -392,4 +392,24 @@ void pyspec_at_fork(void (*reset)(void));
 PyType_Spec* pyspec_gobuffer_spec(const char* module, int (*release)(uintptr_t token));
 PyObject* pyspec_gobuffer_new(PyTypeObject* type, const pyspec_export_desc* d);
 
+// ---- numpy ufuncs (ufunc.c) ------------------------------------------------
+
+// numpy's type numbers (its NPY_TYPES, the same in numpy 1.x and 2.x) of
+// the dtypes a ufunc's loop takes, as Linux spells them: int64 is C long.
+enum {
+	PYSPEC_NPY_BOOL = 0, PYSPEC_NPY_INT8 = 1, PYSPEC_NPY_UINT8 = 2, PYSPEC_NPY_INT16 = 3,
+	PYSPEC_NPY_UINT16 = 4, PYSPEC_NPY_INT32 = 5, PYSPEC_NPY_UINT32 = 6, PYSPEC_NPY_INT64 = 7,
+	PYSPEC_NPY_UINT64 = 8, PYSPEC_NPY_FLOAT32 = 11, PYSPEC_NPY_FLOAT64 = 12,
+	PYSPEC_NPY_COMPLEX128 = 15, PYSPEC_NPY_FLOAT16 = 23,
+};
+
+// A ufunc's inner loop, as numpy calls it (its PyUFuncGenericFunction):
+// the operands' data pointers, the element count in dims[0], the strides.
+typedef void (*pyspec_ufunc_loop)(char** args, const pyspec_ssize* dims, const pyspec_ssize* steps, void* data);
+
+// pyspec_new_ufunc makes a numpy ufunc of one loop (numpy casts other
+// dtypes to its types), importing numpy on first use.
+PyObject* pyspec_new_ufunc(const char* module, pyspec_ufunc_loop* loop, void** data, const char* types,
+	int nin, int nout, const char* name, const char* doc);
+
 #endif

@@ -1,0 +1,198 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pyspec/pyspec/spec"
+)
+
+// ufuncView is a function with vectorize: true, made a numpy ufunc: the C
+// part registers one inner loop of the declared types with numpy, and the
+// loop is one call into Go, which runs the author's function over the
+// whole stride.
+type ufuncView struct {
+	Name     string // Python name
+	CName    string
+	Origin   string // its place in module.yaml
+	Doc      string // C literal: the docstring
+	GoCall   string // the author's function, e.g. "impl.Poly"
+	GoName   string // as a panic names it
+	Parallel bool
+	In, Out  []ufuncOperand
+	// ReturnsError: the Go function's last result is an error, which
+	// stops the loop and raises.
+	ReturnsError bool
+}
+
+// ufuncOperand is one input or output array of a ufunc.
+type ufuncOperand struct {
+	NumpyType string // the C constant of numpy's type number (pyspec.h)
+	GoType    string // as it is in memory: uint8 for bool
+	Size      int    // its item size: the stride of a contiguous array
+	Bool      bool   // numpy's bool is a byte that Go reads as != 0
+}
+
+// Load is the Go expression of the input at p (an unsafe.Pointer).
+func (o ufuncOperand) Load(p string) string {
+	if o.Bool {
+		return "*(*uint8)(" + p + ") != 0"
+	}
+	return "*(*" + o.GoType + ")(" + p + ")"
+}
+
+// Store is the Go statement writing v as the output at p.
+func (o ufuncOperand) Store(p, v string) string {
+	if o.Bool {
+		return "*(*bool)(" + p + ") = " + v
+	}
+	return "*(*" + o.GoType + ")(" + p + ") = " + v
+}
+
+func newUfuncOperand(t *spec.Type) ufuncOperand {
+	switch t.Kind {
+	case spec.KindBool:
+		return ufuncOperand{NumpyType: "PYSPEC_NPY_BOOL", GoType: "bool", Size: 1, Bool: true}
+	case spec.KindInt:
+		name := fmt.Sprintf("int%d", t.Bits)
+		if !t.Signed {
+			name = "u" + name
+		}
+		return ufuncOperand{NumpyType: "PYSPEC_NPY_" + strings.ToUpper(name), GoType: name, Size: t.Bits / 8}
+	case spec.KindFloat:
+		if t.Bits == 16 {
+			return ufuncOperand{NumpyType: "PYSPEC_NPY_FLOAT16", GoType: "runtime.Float16", Size: 2}
+		}
+		return ufuncOperand{NumpyType: fmt.Sprintf("PYSPEC_NPY_FLOAT%d", t.Bits), GoType: fmt.Sprintf("float%d", t.Bits), Size: t.Bits / 8}
+	case spec.KindComplex:
+		return ufuncOperand{NumpyType: "PYSPEC_NPY_COMPLEX128", GoType: "complex128", Size: 16}
+	}
+	panic("codegen: a ufunc operand of type " + t.Spec + " passed spec's checks")
+}
+
+func newUfuncView(m *spec.Module, f *spec.Function) *ufuncView {
+	u := &ufuncView{
+		Name:         f.Name,
+		CName:        f.CName,
+		Origin:       origin(m, f.Pos, "functions."+f.Name),
+		GoCall:       implAlias + "." + f.GoName,
+		GoName:       m.Go.Name + "." + f.GoName,
+		Parallel:     f.Parallel,
+		ReturnsError: f.ReturnsError,
+	}
+	// numpy writes the signature line (inputs, out=, where=...) itself.
+	u.Doc = cLiteral(strings.TrimSpace(f.Doc))
+	if u.Doc == "NULL" {
+		u.Doc = `""`
+	}
+	for _, p := range f.Sig.Params {
+		u.In = append(u.In, newUfuncOperand(p.Type))
+	}
+	for _, r := range f.Results {
+		u.Out = append(u.Out, newUfuncOperand(r))
+	}
+	return u
+}
+
+// Operands is the inputs, then the outputs: numpy's order of args and steps.
+func (u *ufuncView) Operands() []ufuncOperand {
+	return append(append([]ufuncOperand(nil), u.In...), u.Out...)
+}
+
+// Types is the C initialiser of the loop's numpy type numbers.
+func (u *ufuncView) Types() string {
+	var ts []string
+	for _, o := range u.Operands() {
+		ts = append(ts, o.NumpyType)
+	}
+	return strings.Join(ts, ", ")
+}
+
+// Contiguous is the Go condition that every operand is contiguous.
+func (u *ufuncView) Contiguous() string {
+	var cs []string
+	for i, o := range u.Operands() {
+		cs = append(cs, fmt.Sprintf("steps[%d] == %d", i, o.Size))
+	}
+	return strings.Join(cs, " && ")
+}
+
+// Body is the Go statements of the loop body for element i, each operand k
+// at unsafe.Add(ptrs[k], i*stride(k)).
+func (u *ufuncView) Body(stride func(k int, o ufuncOperand) string) []string {
+	at := func(k int, o ufuncOperand) string {
+		return fmt.Sprintf("unsafe.Add(ptrs[%d], i*%s)", k, stride(k, o))
+	}
+	var args, outs []string
+	for k, o := range u.In {
+		args = append(args, o.Load(at(k, o)))
+	}
+	for k := range u.Out {
+		outs = append(outs, fmt.Sprintf("r%d", k))
+	}
+	call := u.GoCall + "(" + strings.Join(args, ", ") + ")"
+	var lines []string
+	if u.ReturnsError {
+		lines = append(lines, strings.Join(append(outs, "err"), ", ")+" := "+call, "if err != nil {", "\treturn err", "}")
+	} else {
+		lines = append(lines, strings.Join(outs, ", ")+" := "+call)
+	}
+	for k, o := range u.Out {
+		j := len(u.In) + k
+		lines = append(lines, o.Store(at(j, o), outs[k]))
+	}
+	return lines
+}
+
+// ContiguousBody and StridedBody are Body with constant item sizes and with
+// numpy's strides.
+func (u *ufuncView) ContiguousBody() []string {
+	return u.Body(func(_ int, o ufuncOperand) string { return fmt.Sprint(o.Size) })
+}
+
+func (u *ufuncView) StridedBody() []string {
+	return u.Body(func(k int, _ ufuncOperand) string { return fmt.Sprintf("steps[%d]", k) })
+}
+
+// numpyDtypeName is numpy's name of the dtype of a ufunc operand of type t.
+func numpyDtypeName(t *spec.Type) string {
+	switch t.Kind {
+	case spec.KindBool:
+		return "bool_"
+	case spec.KindInt:
+		if t.Signed {
+			return fmt.Sprintf("int%d", t.Bits)
+		}
+		return fmt.Sprintf("uint%d", t.Bits)
+	case spec.KindFloat:
+		return fmt.Sprintf("float%d", t.Bits)
+	}
+	return "complex128"
+}
+
+// ufuncTypeChars is the loop as numpy's ufunc.types shows it: "ll->ll".
+func ufuncTypeChars(f *spec.Function) string {
+	char := func(t *spec.Type) string {
+		switch t.Kind {
+		case spec.KindBool:
+			return "?"
+		case spec.KindInt:
+			c := map[int]string{8: "b", 16: "h", 32: "i", 64: "l"}[t.Bits]
+			if !t.Signed {
+				c = strings.ToUpper(c)
+			}
+			return c
+		case spec.KindFloat:
+			return map[int]string{16: "e", 32: "f", 64: "d"}[t.Bits]
+		}
+		return "D"
+	}
+	var in, out string
+	for _, p := range f.Sig.Params {
+		in += char(p.Type)
+	}
+	for _, r := range f.Results {
+		out += char(r)
+	}
+	return in + "->" + out
+}

@@ -1,0 +1,74 @@
+// Package ufuncs implements examples/ufuncs/module.yaml: plain scalar Go
+// functions, which pyspec makes numpy ufuncs.
+package ufuncs
+
+import (
+	"math"
+
+	"github.com/pyspec/pyspec/runtime"
+)
+
+func Poly(x float64) float64 { return x*x + 1 }
+
+// PolyParallel is called from several goroutines at once (parallel: true):
+// like every ufunc's function, it must be safe for that.
+func PolyParallel(x float64) float64 { return x*x + 1 }
+
+func ClampAdd(a, b int64) int64 {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
+}
+
+func DivMod(a, b int64) (int64, int64, error) {
+	if b == 0 {
+		return 0, 0, runtime.ZeroDivisionError("integer division or modulo by zero")
+	}
+	q, r := a/b, a%b
+	if r != 0 && (r < 0) != (b < 0) {
+		q, r = q-1, r+b
+	}
+	return q, r, nil
+}
+
+func Isqrt(x int64) (int64, error) {
+	if x < 0 {
+		return 0, runtime.ValueError("isqrt of a negative number: %d", x)
+	}
+	r := int64(math.Sqrt(float64(x)))
+	for r*r > x {
+		r--
+	}
+	for (r+1)*(r+1) <= x {
+		r++
+	}
+	return r, nil
+}
+
+func InvChecked(x float64) float64 {
+	if x == 0 {
+		panic("InvChecked(0)")
+	}
+	return 1 / x
+}
+
+func InUnitCircle(re, im float32) bool { return re*re+im*im < 1 }
+
+func Rotate(z complex128, k int8, turn bool) complex128 {
+	if !turn {
+		return z
+	}
+	for range (int(k)%4 + 4) % 4 {
+		z *= 1i
+	}
+	return z
+}
+
+func Halve(x runtime.Float16) runtime.Float16 { return runtime.MustFloat16(x.Float64() / 2) }
+
+func Saturate(x int32) uint8 { return uint8(min(max(x, 0), 255)) }
