@@ -477,6 +477,55 @@ def large_results(m):
     return out
 
 
+UFUNC_SIZES = (1_000, 1_000_000, 10_000_000)
+
+
+def ufunc_contenders(m, n):
+    """{contender: (stmt, globals)} computing x*x + 1 over n float64, and
+    the array they must all return (checked before timing)."""
+    x = np.random.default_rng(n).uniform(-1e3, 1e3, n)
+    specs = {
+        "ufunc": ("f(x)", {"f": m.poly, "x": x}),
+        "ufunc parallel": ("f(x)", {"f": m.poly_parallel, "x": x}),
+        "numpy x*x + 1": ("x * x + 1", {"x": x}),
+        "buffer loop": ("f(x, empty(n)) ", {"f": m.poly_into, "x": x, "empty": np.empty, "n": n}),
+    }
+    if n <= 1_000_000:  # 10M Python calls would take seconds per repeat
+        specs["Python loop"] = ("[f(v) for v in x]", {"f": m.poly_scalar, "x": x.tolist()})
+    try:
+        import numba  # optional: not in every environment
+        vec = numba.vectorize(["float64(float64)"])(lambda v: v * v + 1)
+        specs["numba @vectorize"] = ("f(x)", {"f": vec, "x": x})
+    except ImportError:
+        pass
+    return specs, x * x + 1
+
+
+def ufunc_results(m, quick=False):
+    """[(n, {contender: median ns})] of the ufunc table, or [] without
+    pyspec; quick only checks that every contender agrees."""
+    if m is None or not hasattr(m, "poly"):
+        return []
+    out = []
+    for n in UFUNC_SIZES:
+        specs, want = ufunc_contenders(m, n)
+        for c, (stmt, g) in specs.items():
+            if stmt.startswith("f(x, empty"):
+                got = np.empty(n)
+                g["f"](g["x"], got)
+            else:
+                got = np.asarray(eval(stmt, dict(g)))  # globals: the Python loop's comprehension sees them
+            if not np.array_equal(got, want):
+                sys.exit(f"bench: {c} over {n:,} float64 disagrees with x*x + 1")
+        if quick:
+            continue
+        timed = measure_interleaved(specs)
+        out.append((n, {c: t["median"] for c, t in timed.items()}))
+        print(f"  ufunc n={n:,}: " + ", ".join(f"{c} {fmt_ns(t['median'])}" for c, t in timed.items()),
+              file=sys.stderr, flush=True)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", required=True, help="directory holding floor_c, floor_go and the peers")
@@ -512,6 +561,9 @@ def main():
             status = ", ".join(c for c in present if (c != "numpy" or op.numpy) and (c != "py_slots" or op.slots))
             print(f"  {op.label:30s} {status}")
         print(f"  {'spin(1000)':30s} " + ", ".join(c for c in present if c not in ("numpy", "py_slots")))
+        if mods["pyspec"][0] is not None:
+            ufunc_results(mods["pyspec"][0], quick=True)  # exits on a disagreement
+            print(f"  {'poly ufunc, 1k..10M':30s} ufunc, parallel, loops agree with numpy")
         print(f"bench --quick: {len(present)} contenders, {len(ops) + 1} operations agree")
         return
 
@@ -593,6 +645,19 @@ def main():
                "| size | blob (lent) | blob_bytes (copied) | copied / lent |", "|---|---:|---:|---:|"]
         for n, lent, copied in big_results:
             md.append(f"| {n / 2**20:,.0f} MiB | {fmt_ns(lent)} | {fmt_ns(copied)} | {copied / lent:,.0f}× |")
+
+    ufuncs = ufunc_results(mods.get("pyspec", (None, None))[0])
+    if ufuncs:
+        names = list(ufuncs[0][1])
+        md += ["", "## ufuncs: one crossing per loop", "",
+               "`poly(x) = x*x + 1` over n float64: pyspec's ufunc (`vectorize: true`, and with",
+               "`parallel: true`), numpy's expression (two passes), the same Go function as a hand-written",
+               "buffer loop into `np.empty(n)`, and called once per element from a Python loop. Median per",
+               "call, and the ratio to numpy's expression:", "",
+               "| n | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+        for n, t in ufuncs:
+            base = t["numpy x*x + 1"]
+            md.append(f"| {n:,} | " + " | ".join(f"{fmt_ns(t[c])} ({t[c] / base:.2f}×)" if c in t else "—" for c in names) + " |")
 
     md += ["", "## Targets", "", "Computed from the medians above.", ""]
     md += targets(results, by_key)

@@ -117,16 +117,10 @@ func (u *ufuncView) Contiguous() string {
 	return strings.Join(cs, " && ")
 }
 
-// Body is the Go statements of the loop body for element i, each operand k
-// at unsafe.Add(ptrs[k], i*stride(k)).
-func (u *ufuncView) Body(stride func(k int, o ufuncOperand) string) []string {
-	at := func(k int, o ufuncOperand) string {
-		return fmt.Sprintf("unsafe.Add(ptrs[%d], i*%s)", k, stride(k, o))
-	}
-	var args, outs []string
-	for k, o := range u.In {
-		args = append(args, o.Load(at(k, o)))
-	}
+// call is the statements calling the author's function on the inputs
+// args, then storing each result r<k> with store(k, "r<k>").
+func (u *ufuncView) call(args []string, store func(k int, v string) string) []string {
+	var outs []string
 	for k := range u.Out {
 		outs = append(outs, fmt.Sprintf("r%d", k))
 	}
@@ -137,21 +131,65 @@ func (u *ufuncView) Body(stride func(k int, o ufuncOperand) string) []string {
 	} else {
 		lines = append(lines, strings.Join(outs, ", ")+" := "+call)
 	}
-	for k, o := range u.Out {
-		j := len(u.In) + k
-		lines = append(lines, o.Store(at(j, o), outs[k]))
+	for k := range u.Out {
+		lines = append(lines, store(k, outs[k]))
 	}
 	return lines
 }
 
-// ContiguousBody and StridedBody are Body with constant item sizes and with
-// numpy's strides.
-func (u *ufuncView) ContiguousBody() []string {
-	return u.Body(func(_ int, o ufuncOperand) string { return fmt.Sprint(o.Size) })
+// ContiguousLoop is the Go statements of the loop over [lo, hi) when every
+// operand is contiguous: Go slices over numpy's memory, of one length, so
+// that the compiler drops the bounds checks.
+func (u *ufuncView) ContiguousLoop() []string {
+	var lines, args []string
+	ops := u.Operands()
+	for k, o := range ops {
+		elem := o.GoType
+		if o.Bool && k < len(u.In) {
+			elem = "uint8" // any non-zero byte is True
+		}
+		length := "hi-lo"
+		if k > 0 {
+			length = "len(v0)"
+		}
+		lines = append(lines, fmt.Sprintf("v%d := unsafe.Slice((*%s)(unsafe.Add(ptrs[%d], lo*%d)), %s)", k, elem, k, o.Size, length))
+	}
+	for k := 1; k < len(ops); k++ {
+		lines = append(lines, fmt.Sprintf("v%d = v%d[:len(v0)]", k, k))
+	}
+	for k, o := range u.In {
+		a := fmt.Sprintf("v%d[i]", k)
+		if o.Bool {
+			a += " != 0"
+		}
+		args = append(args, a)
+	}
+	lines = append(lines, "for i := range v0 {")
+	for _, l := range u.call(args, func(k int, v string) string { return fmt.Sprintf("v%d[i] = %s", len(u.In)+k, v) }) {
+		lines = append(lines, "\t"+l)
+	}
+	return append(lines, "}")
 }
 
-func (u *ufuncView) StridedBody() []string {
-	return u.Body(func(k int, _ ufuncOperand) string { return fmt.Sprintf("steps[%d]", k) })
+// StridedLoop is the Go statements of the loop over [lo, hi) in any
+// layout: operand k's element i is at p<k> + i*s<k>.
+func (u *ufuncView) StridedLoop() []string {
+	var lines, args []string
+	for k := range u.Operands() {
+		lines = append(lines, fmt.Sprintf("p%d, s%d := ptrs[%d], steps[%d]", k, k, k, k))
+	}
+	for k, o := range u.In {
+		args = append(args, o.Load(fmt.Sprintf("unsafe.Add(p%d, i*s%d)", k, k)))
+	}
+	lines = append(lines, "for i := lo; i < hi; i++ {")
+	store := func(k int, v string) string {
+		j := len(u.In) + k
+		return u.Out[k].Store(fmt.Sprintf("unsafe.Add(p%d, i*s%d)", j, j), v)
+	}
+	for _, l := range u.call(args, store) {
+		lines = append(lines, "\t"+l)
+	}
+	return append(lines, "}")
 }
 
 // numpyDtypeName is numpy's name of the dtype of a ufunc operand of type t.

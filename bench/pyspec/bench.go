@@ -112,3 +112,23 @@ func Blob(n int64) []byte { return blob(n) }
 
 // BlobBytes returns the same n bytes as a bytes object: a copy.
 func BlobBytes(n int64) []byte { return blob(n) }
+
+// Poly is x*x + 1: the ufunc, its parallel twin and the per-element call
+// share it, so that the table compares only how the elements reach it.
+func Poly(x float64) float64 { return x*x + 1 }
+
+func PolyParallel(x float64) float64 { return Poly(x) }
+
+func PolyScalar(x float64) float64 { return Poly(x) }
+
+// PolyInto is what an author writes without ufuncs: a loop over two views.
+func PolyInto(x, out runtime.View[float64]) error {
+	xs, os := x.Slice(), out.Slice()
+	if len(os) != len(xs) {
+		return runtime.ValueError("out has %d elements, x %d", len(os), len(xs))
+	}
+	for i, v := range xs {
+		os[i] = Poly(v)
+	}
+	return nil
+}
