@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	goruntime "runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -210,4 +211,14 @@ func GcSettings() (int64, int64) {
 	percent := debug.SetGCPercent(-1)
 	debug.SetGCPercent(percent)
 	return int64(percent), debug.SetMemoryLimit(-1)
+}
+
+// GoHeap collects, then returns the bytes of Go's live heap and the number
+// of goroutines: what a leak of Go values or goroutines grows, whatever
+// the collector's pace (this module's GOGC is 400) does to the RSS.
+func GoHeap() (int64, int64) {
+	goruntime.GC()
+	var ms goruntime.MemStats
+	goruntime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc), int64(goruntime.NumGoroutine())
 }
