@@ -266,9 +266,13 @@ static inline int pyspec_conv_buffer(PyObject* o, pyspec_view* v, pyspec_desc* d
 	d->readonly = b->readonly;
 	d->format = b->format;
 	d->suboffsets = b->suboffsets;
-	// Without ND the view is flat: one dimension, of bytes unless FORMAT
-	// was asked for too (the exporter's own fields stay as it set them).
-	if (b->shape == NULL) {
+	// A scalar (a 0-d array) has no shape and no dimensions: one item.
+	// Otherwise, without ND the view is flat: one dimension, of bytes
+	// unless FORMAT was asked for too (the exporter's own fields stay as it
+	// set them).
+	if (b->shape == NULL && b->ndim == 0) {
+		d->shape = v->fill;
+	} else if (b->shape == NULL) {
 		if (!(flags & PyBUF_FORMAT) || d->itemsize <= 0) d->itemsize = 1;
 		v->fill[0] = b->len / d->itemsize;
 		d->shape = v->fill;

@@ -183,3 +183,12 @@ func NewFields() (*Fields, error) { return &Fields{}, nil }
 func (f *Fields) InGo() string {
 	return fmt.Sprintf("%v %d %d %d %d %d %d %d %d %v %v", f.B, f.I8, f.I16, f.I32, f.I64, f.U8, f.U16, f.U32, f.U64, f.F32, f.F64)
 }
+
+// ShapeOf is buf's shape: empty for a 0-d array (a scalar).
+func ShapeOf(buf runtime.Buffer) []int64 {
+	out := make([]int64, buf.NDim())
+	for i, n := range buf.Shape() {
+		out[i] = int64(n)
+	}
+	return out
+}

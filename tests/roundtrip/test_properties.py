@@ -213,6 +213,21 @@ def test_writes_through_any_layout(a, v):
         assert (a[..., 1::2] != v).sum() == (a[..., 1::2] != v).sum()  # untouched columns keep their values
 
 
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=4, max_side=4)))
+def test_shapes_as_the_exporter_gives_them(a):
+    # Issue 21, item 5: a 0-d array is a scalar, shape (), not (1,).
+    assert rt.shape_of(a) == list(a.shape)
+    assert rt.shape_of(memoryview(a)) == list(a.shape)
+
+
+def test_zero_dimensional_views():
+    import _testbuffer
+    assert rt.shape_of(np.array(2.5)) == [] and rt.elems_float64(np.array(2.5)) == [2.5]
+    scalar = _testbuffer.ndarray(7, shape=[], format="q")
+    assert rt.shape_of(scalar) == [] and rt.nbytes(scalar) == 8
+    assert rt.shape_of(b"abc") == [3]  # no ND in bytes' own view: one flat dimension
+
+
 @given(st.binary(max_size=64))
 def test_any_exporter_flat(b):
     assert rt.nbytes(b) == len(b)
