@@ -235,7 +235,7 @@ func Build(m *spec.Module, py *Python, work, outDir string, opts Options) (*Resu
 	if st, err := os.Stat(modcache); err != nil || !st.IsDir() {
 		modcache = ""
 	}
-	goCmd, goEnvVars := goBuild(work, goPart, opts, modcache, cc)
+	goCmd, goEnvVars := goBuild(work, goPart, m.Go, opts, modcache, cc)
 	ccArgs := cBuild(work, ext, py, opts)
 	key, err := buildKey(files, m, py, goEnvVars, append(append([]string{cc}, ccArgs...), goCmd...))
 	if err != nil {
@@ -320,13 +320,23 @@ func install(built, target string) error {
 // relative to the Go module's root (a GOPROXY directory).
 const ModCacheDir = ".pyspec/modcache"
 
-// goBuild is the command building the Go part, and its environment.
-// modcache, when not "", is a GOPROXY directory to take modules from.
-func goBuild(work, out string, opts Options, modcache, cc string) ([]string, []string) {
+// goBuild is the command building the Go part of the package pkg, and its
+// environment. modcache, when not "", is a GOPROXY directory to take
+// modules from.
+func goBuild(work, out string, pkg spec.GoPackage, opts Options, modcache, cc string) ([]string, []string) {
 	var env []string
+	// The spec's cgo flags, then the environment's: a library's path set
+	// for this machine (CGO_LDFLAGS=-L/opt/...) adds to what the spec links.
+	cgoCFlags, cgoLDFlags := pkg.CgoCFlags, pkg.CgoLDFlags
 	for _, kv := range os.Environ() {
-		switch k := strings.SplitN(kv, "=", 2)[0]; k {
-		case "GOWORK", "GOFLAGS", "CGO_ENABLED", "CGO_CFLAGS", "CGO_LDFLAGS":
+		switch k, v, _ := strings.Cut(kv, "="); k {
+		case "CGO_CFLAGS":
+			cgoCFlags = strings.TrimSpace(cgoCFlags + " " + v)
+			continue
+		case "CGO_LDFLAGS":
+			cgoLDFlags = strings.TrimSpace(cgoLDFlags + " " + v)
+			continue
+		case "GOWORK", "GOFLAGS", "CGO_ENABLED":
 			continue
 		case "CC", "CXX", "GOOS", "GOARCH", "GOARM64", "GOAMD64":
 			if opts.Cross != nil {
@@ -350,7 +360,10 @@ func goBuild(work, out string, opts Options, modcache, cc string) ([]string, []s
 		}
 	}
 	cmd := []string{"go", "build", "-buildmode=c-shared", "-trimpath", "-ldflags=" + ldflags, "-o", out}
-	cflags := "-O2 -ffile-prefix-map=" + work + "=."
+	if len(pkg.Tags) > 0 {
+		cmd = append(cmd, "-tags="+strings.Join(pkg.Tags, ","))
+	}
+	cflags := strings.TrimSpace("-O2 -ffile-prefix-map=" + work + "=. " + cgoCFlags)
 	if opts.Sanitize == "address" {
 		cmd = append(cmd, "-asan")
 		cflags += " -fno-omit-frame-pointer"
@@ -361,6 +374,9 @@ func goBuild(work, out string, opts Options, modcache, cc string) ([]string, []s
 		"CGO_ENABLED=1",
 		"CGO_CFLAGS="+cflags,
 	)
+	if cgoLDFlags != "" {
+		env = append(env, "CGO_LDFLAGS="+cgoLDFlags)
+	}
 	if opts.Cross != nil {
 		env = append(env, "CC="+cc, "GOOS="+opts.Cross.GOOS, "GOARCH="+opts.Cross.GOARCH)
 	}

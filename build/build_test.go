@@ -3,10 +3,12 @@ package build
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pyspec/pyspec/codegen"
+	"github.com/pyspec/pyspec/spec"
 )
 
 func TestAtLeast(t *testing.T) {
@@ -34,7 +36,7 @@ func TestBuildCommands(t *testing.T) {
 	if !strings.Contains(asan, "-fsanitize=address") || !strings.HasSuffix(limited, " -s") {
 		t.Errorf("asan / strip: %s / %s", asan, limited)
 	}
-	cmd, env := goBuild("/w", "/w/m.go.so", Options{Sanitize: "address", Strip: true}, "/p/.pyspec/modcache", "cc")
+	cmd, env := goBuild("/w", "/w/m.go.so", spec.GoPackage{}, Options{Sanitize: "address", Strip: true}, "/p/.pyspec/modcache", "cc")
 	joined := strings.Join(cmd, " ") + " " + strings.Join(env, " ")
 	for _, want := range []string{"-buildmode=c-shared", "-trimpath", "-asan", "-ldflags=-s -w -buildid=", "GOPROXY=file:///p/.pyspec/modcache,off", "GOWORK=/w/go.work"} {
 		if !strings.Contains(joined, want) {
@@ -101,5 +103,40 @@ func TestRefuseOverwrite(t *testing.T) {
 	err := refuseOverwrite(dir, files)
 	if err == nil || !strings.Contains(err.Error(), "test_m_spec.py exists and pyspec did not write it") {
 		t.Fatalf("an author's file: %v", err)
+	}
+}
+
+// go.tags and go.cgo_* reach the Go part's build; the environment's cgo
+// flags follow the spec's, and GOFLAGS stays out (the build is the spec's).
+func TestGoTagsAndCgoFlags(t *testing.T) {
+	t.Setenv("CGO_LDFLAGS", "-L/opt/blas/lib")
+	t.Setenv("CGO_CFLAGS", "-DFROM_ENV")
+	t.Setenv("GOFLAGS", "-tags=stray")
+	pkg := spec.GoPackage{Tags: []string{"netlib", "fast"}, CgoCFlags: "-I/opt/blas/include", CgoLDFlags: "-lopenblas"}
+	cmd, env := goBuild("/w", "/w/m.go.so", pkg, Options{}, "", "cc")
+	if !slices.Contains(cmd, "-tags=netlib,fast") {
+		t.Errorf("go build lacks -tags=netlib,fast: %v", cmd)
+	}
+	want := map[string]string{
+		"CGO_LDFLAGS": "-lopenblas -L/opt/blas/lib",
+		"CGO_CFLAGS":  "-O2 -ffile-prefix-map=/w=. -I/opt/blas/include -DFROM_ENV",
+	}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if w, ok := want[k]; ok {
+			if v != w {
+				t.Errorf("%s=%q, want %q", k, v, w)
+			}
+			delete(want, k)
+		}
+		if k == "GOFLAGS" {
+			t.Errorf("GOFLAGS reached the build: %s", kv)
+		}
+	}
+	for k := range want {
+		t.Errorf("%s missing from the build's environment", k)
+	}
+	if cmd, _ := goBuild("/w", "/w/m.go.so", spec.GoPackage{}, Options{}, "", "cc"); strings.Contains(strings.Join(cmd, " "), "-tags") {
+		t.Errorf("no tags, yet: %v", cmd)
 	}
 }

@@ -3,6 +3,8 @@ package build
 import (
 	"strings"
 	"testing"
+
+	"github.com/pyspec/pyspec/spec"
 )
 
 // A cross build has a build directory of its own, gives Go the target's
@@ -15,7 +17,7 @@ func TestCrossBuildCommands(t *testing.T) {
 	if host.variant() == target.variant() || !strings.Contains(target.variant(), "manylinux2014_aarch64") {
 		t.Errorf("variants %s / %s", host.variant(), target.variant())
 	}
-	_, env := goBuild("/w", "/w/m.go.so", target, "", cross.CC)
+	_, env := goBuild("/w", "/w/m.go.so", spec.GoPackage{}, target, "", cross.CC)
 	joined := strings.Join(env, "\n")
 	for _, want := range []string{"CC=" + cross.CC, "GOARCH=arm64", "GOOS=linux"} {
 		if !strings.Contains(joined, "\n"+want+"\n") && !strings.HasSuffix(joined, "\n"+want) {
@@ -25,7 +27,7 @@ func TestCrossBuildCommands(t *testing.T) {
 	if strings.Contains(joined, "CC=gcc-host") {
 		t.Errorf("cross go build keeps the host's CC")
 	}
-	cmd, env := goBuild("/w", "/w/m.go.so", host, "", "gcc-host")
+	cmd, env := goBuild("/w", "/w/m.go.so", spec.GoPackage{}, host, "", "gcc-host")
 	if !strings.Contains(strings.Join(env, "\n"), "CC=gcc-host") || strings.Contains(strings.Join(cmd, " "), "strip-all") {
 		t.Errorf("host go build: %v %v", cmd, env)
 	}

@@ -69,6 +69,12 @@ type GoPackage struct {
 	// percent (nil: Go's) and GOMEMLIMIT's bytes (0: none).
 	GCPercent   *int
 	MemoryLimit int64
+	// Tags are the build tags of the Go part's build (go.tags); CgoCFlags
+	// and CgoLDFlags go before the environment's CGO_CFLAGS and
+	// CGO_LDFLAGS (go.cgo_cflags, go.cgo_ldflags).
+	Tags       []string
+	CgoCFlags  string
+	CgoLDFlags string
 }
 
 // Struct is an argument struct: a parameter list shared by several callables.

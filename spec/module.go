@@ -74,6 +74,13 @@ func (l *loader) build(root *yaml.Node) *Module {
 	if p := get(get(root, "go"), "package"); p != nil {
 		pkg = p.Value
 	}
+	if tags := get(get(root, "go"), "tags"); tags != nil && tags.Kind == yaml.SequenceNode {
+		for _, t := range tags.Content {
+			m.Go.Tags = append(m.Go.Tags, t.Value)
+		}
+	}
+	m.Go.CgoCFlags = str(get(get(root, "go"), "cgo_cflags"))
+	m.Go.CgoLDFlags = str(get(get(root, "go"), "cgo_ldflags"))
 	gc := get(get(root, "go"), "gc")
 	if p := get(gc, "percent"); p != nil {
 		if n, err := strconv.Atoi(p.Value); err == nil {

@@ -578,3 +578,9 @@ def test_dask_local_cluster():
         assert [b.total() for b in back] == totals
         pids = set(client.gather([client.submit(procs.pid, pure=False) for _ in range(6)]))
         assert os.getpid() not in pids
+
+
+def test_the_specs_build_tags_and_cgo_flags_reach_the_build():
+    # go.tags: [procs_tagged] picks tagged.go over untagged.go, and
+    # go.cgo_cflags defines PROCS_CFLAG for the package's cgo.
+    assert procs.build_settings() == ("procs_tagged", 42)
