@@ -28,6 +28,9 @@ func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
 		return &Default{Python: "None", IsNone: true}, nil
 	}
 	if t.Kind == KindOptional {
+		if n.Tag == "!!str" && n.Value == "None" && n.Style == 0 {
+			return nil, fmt.Errorf("write `default: null` for None (a plain None is YAML's string \"None\"; quote it for that)")
+		}
 		return makeDefault(t.Elem, n)
 	}
 	switch t.Kind {

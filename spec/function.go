@@ -273,14 +273,17 @@ func (l *loader) param(k, v *yaml.Node, owner string) *Param {
 	}
 	if v.Kind == yaml.MappingNode {
 		elem, flags := get(v, "elem"), get(v, "flags")
-		if t.Kind != KindBuffer {
+		switch {
+		case t.Kind == KindBuffer:
+			p.Type = l.bufferType(elem, flags)
+		case t.Kind == KindOptional && t.Elem.Kind == KindBuffer:
+			p.Type = optionalBuffer(l.bufferType(elem, flags))
+		default:
 			for _, bad := range []*yaml.Node{elem, flags} {
 				if bad != nil {
 					l.errorf(bad, "%s: parameter %q: elem and flags apply to buffers only, not %s", owner, p.Name, t.Spec)
 				}
 			}
-		} else {
-			p.Type = l.bufferType(elem, flags)
 		}
 		if d := get(v, "default"); d != nil {
 			def, err := makeDefault(p.Type, d)
@@ -291,8 +294,16 @@ func (l *loader) param(k, v *yaml.Node, owner string) *Param {
 		}
 	} else if t.Kind == KindBuffer {
 		p.Type = l.bufferType(nil, nil)
+	} else if t.Kind == KindOptional && t.Elem.Kind == KindBuffer {
+		p.Type = optionalBuffer(l.bufferType(nil, nil))
 	}
 	return p
+}
+
+// optionalBuffer is `buffer | None` of a resolved buffer request: Go gets
+// nil for None (a *runtime.Buffer or *runtime.View[T]).
+func optionalBuffer(b *Type) *Type {
+	return &Type{Kind: KindOptional, Elem: b, Spec: b.Spec + " | None"}
 }
 
 // bufferType resolves a buffer parameter's request. ND is the default: it

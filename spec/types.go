@@ -403,7 +403,12 @@ func optionalOf(inner *Type, where typeContext) (*Type, error) {
 	switch inner.Kind {
 	case KindOptional:
 		return inner, nil
-	case KindBuffer, KindTuple:
+	case KindBuffer:
+		// A parameter may be None (out=None); a result is a buffer or not.
+		if where != ctxArg {
+			return nil, fmt.Errorf("buffer | None is a parameter type only")
+		}
+	case KindTuple:
 		return nil, fmt.Errorf("%s cannot be optional", inner.Spec)
 	case KindAny:
 		return nil, fmt.Errorf("object already includes None")

@@ -117,3 +117,23 @@ func (c *ConstantBuffer) UnmarshalBinary(data []byte) error {
 	}
 	return nil
 }
+
+// WeightedSum gets nil weights when Python passes None (or nothing).
+func WeightedSum(x runtime.View[float64], weights *runtime.View[float64]) (float64, error) {
+	xs := x.Slice()
+	var total float64
+	if weights == nil {
+		for _, v := range xs {
+			total += v
+		}
+		return total, nil
+	}
+	ws := weights.Slice()
+	if len(ws) != len(xs) {
+		return 0, runtime.ValueError("weights has %d elements, x has %d", len(ws), len(xs))
+	}
+	for i, v := range xs {
+		total += v * ws[i]
+	}
+	return total, nil
+}

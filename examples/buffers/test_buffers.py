@@ -270,3 +270,25 @@ def test_float16_buffers_in_place():
         buffers.scale_half(np.zeros(3, dtype=np.float32), 2.0)
     with pytest.raises(OverflowError):
         buffers.scale_half(np.array([60000.0], dtype=np.float16), 2.0)
+
+
+def test_an_optional_buffer_takes_none():
+    # Issue 21, item 5: `buffer | None` (out=None-style parameters); Go
+    # gets a nil *runtime.View[float64] for None or nothing.
+    import array
+    import inspect
+    import sys
+    x = np.arange(4.0)
+    assert buffers.weighted_sum(x) == buffers.weighted_sum(x, None) == 6.0
+    w = np.full(4, 2.0)
+    before = sys.getrefcount(w)
+    assert buffers.weighted_sum(x, weights=w) == 12.0
+    assert sys.getrefcount(w) == before  # the view was released
+    assert buffers.weighted_sum(x, array.array("d", [1, 0, 0, 1])) == 3.0
+    assert str(inspect.signature(buffers.weighted_sum)) == "(x, weights=None)"
+    with pytest.raises(TypeError, match="argument 'weights' must be a buffer of float64, not int64"):
+        buffers.weighted_sum(x, np.arange(4))
+    with pytest.raises(TypeError, match="argument 'weights' must be a buffer"):
+        buffers.weighted_sum(x, "abc")
+    with pytest.raises(ValueError, match="weights has 3 elements, x has 4"):
+        buffers.weighted_sum(x, np.ones(3))
