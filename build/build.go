@@ -328,8 +328,12 @@ func goBuild(work, out string, pkg spec.GoPackage, opts Options, modcache, cc st
 	// The spec's cgo flags, then the environment's: a library's path set
 	// for this machine (CGO_LDFLAGS=-L/opt/...) adds to what the spec links.
 	cgoCFlags, cgoLDFlags := pkg.CgoCFlags, pkg.CgoLDFlags
+	experiments := strings.Join(pkg.Experiments, ",")
 	for _, kv := range os.Environ() {
 		switch k, v, _ := strings.Cut(kv, "="); k {
+		case "GOEXPERIMENT":
+			experiments = strings.Trim(experiments+","+v, ",")
+			continue
 		case "CGO_CFLAGS":
 			cgoCFlags = strings.TrimSpace(cgoCFlags + " " + v)
 			continue
@@ -376,6 +380,9 @@ func goBuild(work, out string, pkg spec.GoPackage, opts Options, modcache, cc st
 	)
 	if cgoLDFlags != "" {
 		env = append(env, "CGO_LDFLAGS="+cgoLDFlags)
+	}
+	if experiments != "" {
+		env = append(env, "GOEXPERIMENT="+experiments)
 	}
 	if opts.Cross != nil {
 		env = append(env, "CC="+cc, "GOOS="+opts.Cross.GOOS, "GOARCH="+opts.Cross.GOARCH)

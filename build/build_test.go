@@ -106,20 +106,23 @@ func TestRefuseOverwrite(t *testing.T) {
 	}
 }
 
-// go.tags and go.cgo_* reach the Go part's build; the environment's cgo
-// flags follow the spec's, and GOFLAGS stays out (the build is the spec's).
+// go.tags, go.experiments and go.cgo_* reach the Go part's build; the
+// environment's cgo flags and experiments follow the spec's, and GOFLAGS
+// stays out (the build is the spec's).
 func TestGoTagsAndCgoFlags(t *testing.T) {
 	t.Setenv("CGO_LDFLAGS", "-L/opt/blas/lib")
 	t.Setenv("CGO_CFLAGS", "-DFROM_ENV")
 	t.Setenv("GOFLAGS", "-tags=stray")
-	pkg := spec.GoPackage{Tags: []string{"netlib", "fast"}, CgoCFlags: "-I/opt/blas/include", CgoLDFlags: "-lopenblas"}
+	t.Setenv("GOEXPERIMENT", "jsonv2")
+	pkg := spec.GoPackage{Tags: []string{"netlib", "fast"}, CgoCFlags: "-I/opt/blas/include", CgoLDFlags: "-lopenblas", Experiments: []string{"simd"}}
 	cmd, env := goBuild("/w", "/w/m.go.so", pkg, Options{}, "", "cc")
 	if !slices.Contains(cmd, "-tags=netlib,fast") {
 		t.Errorf("go build lacks -tags=netlib,fast: %v", cmd)
 	}
 	want := map[string]string{
-		"CGO_LDFLAGS": "-lopenblas -L/opt/blas/lib",
-		"CGO_CFLAGS":  "-O2 -ffile-prefix-map=/w=. -I/opt/blas/include -DFROM_ENV",
+		"CGO_LDFLAGS":  "-lopenblas -L/opt/blas/lib",
+		"GOEXPERIMENT": "simd,jsonv2",
+		"CGO_CFLAGS":   "-O2 -ffile-prefix-map=/w=. -I/opt/blas/include -DFROM_ENV",
 	}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")

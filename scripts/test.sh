@@ -8,6 +8,9 @@ bash scripts/setup.sh
 test -z "$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 go vet ./...
 go test -count=1 -timeout 60m ./...
+# The buffers example's AVX2 sum, built only with Go's simd experiment.
+GOEXPERIMENT=simd go vet ./examples/buffers
+GOEXPERIMENT=simd go test -count=1 ./examples/buffers
 # The spec loader under Go's fuzzer, briefly (the seeds run in go test above).
 go test -run '^$' -fuzz FuzzCheckSpec -fuzztime 20s ./spec
 # The schema with real editor clients: yaml-language-server over LSP, ajv.

@@ -75,6 +75,8 @@ type GoPackage struct {
 	Tags       []string
 	CgoCFlags  string
 	CgoLDFlags string
+	// Experiments are GOEXPERIMENT names (go.experiments), e.g. simd.
+	Experiments []string
 }
 
 // Struct is an argument struct: a parameter list shared by several callables.

@@ -79,6 +79,11 @@ func (l *loader) build(root *yaml.Node) *Module {
 			m.Go.Tags = append(m.Go.Tags, t.Value)
 		}
 	}
+	if exps := get(get(root, "go"), "experiments"); exps != nil && exps.Kind == yaml.SequenceNode {
+		for _, e := range exps.Content {
+			m.Go.Experiments = append(m.Go.Experiments, e.Value)
+		}
+	}
 	m.Go.CgoCFlags = str(get(get(root, "go"), "cgo_cflags"))
 	m.Go.CgoLDFlags = str(get(get(root, "go"), "cgo_ldflags"))
 	gc := get(get(root, "go"), "gc")

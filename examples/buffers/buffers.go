@@ -10,9 +10,13 @@ import (
 )
 
 // Sum adds up the elements of a C-contiguous int64 buffer (requested with
-// ND). Four accumulators let the CPU overlap the additions.
-func Sum(buf runtime.View[int64]) (int64, error) {
-	s := buf.Slice()
+// ND): with AVX2 where the module is built with Go's simd experiment (the
+// spec's go.experiments) and the CPU has it, else sumScalar (sum_simd.go).
+func Sum(buf runtime.View[int64]) (int64, error) { return sumInt64(buf.Slice()), nil }
+
+// sumScalar is the portable sum. Go does not vectorize loops; four
+// accumulators let the CPU overlap the additions.
+func sumScalar(s []int64) int64 {
 	var a, b, c, d int64
 	i := 0
 	for ; i+4 <= len(s); i += 4 {
@@ -25,7 +29,7 @@ func Sum(buf runtime.View[int64]) (int64, error) {
 	for _, v := range s[i:] {
 		a += v
 	}
-	return a + b + c + d, nil
+	return a + b + c + d
 }
 
 // Reverse reverses a writable int64 buffer in place.

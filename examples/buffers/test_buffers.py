@@ -292,3 +292,17 @@ def test_an_optional_buffer_takes_none():
         buffers.weighted_sum(x, "abc")
     with pytest.raises(ValueError, match="weights has 3 elements, x has 4"):
         buffers.weighted_sum(x, np.ones(3))
+
+
+def test_sum_at_every_length_around_the_vector_steps():
+    # Issue 21, item 4: sum runs 16 elements a step in AVX2 (go.experiments:
+    # [simd]) with a scalar tail; int64 addition wraps as Go's does.
+    rng = np.random.default_rng(5)
+    for n in list(range(0, 130)) + [1000, 4097]:
+        a = rng.integers(-(2**62), 2**62, n, dtype=np.int64)
+        want = int(a.sum(dtype=np.int64)) if n else 0
+        assert buffers.sum(a) == want
+        if n > 1:
+            assert buffers.sum(a[1:]) == int(a[1:].sum(dtype=np.int64))  # not 32-byte aligned
+    big = np.full(100, 2**62, dtype=np.int64)
+    assert buffers.sum(big) == ((100 * 2**62 + 2**63) % 2**64) - 2**63
