@@ -85,6 +85,7 @@ def test_binary_ufuncs_broadcast_as_numpy_does(shapes, data):
     assert got.shape == shapes.result_shape
     np.testing.assert_array_equal(got, np.vectorize(py_clamp_add, otypes=[np.int64])(a, b))
     nonzero = np.where(b == 0, 7, b)
+    nonzero = np.where((a == INT64_MIN) & (nonzero == -1), 7, nonzero)  # 2**63: test_div_mod_past_int64
     q, r = u.div_mod(a, nonzero)
     wq, wr = np.vectorize(py_div_mod, otypes=[np.int64, np.int64])(a, nonzero)
     np.testing.assert_array_equal(q, wq)
@@ -153,6 +154,13 @@ def test_errors_and_panics_raise(f, x, exc, match):
         with pytest.raises(exc, match=match):
             f(arg)
     assert f(np.array([4, 9])).tolist() in ([2, 3], [0.25, 1 / 9])  # nothing left over
+
+
+def test_div_mod_past_int64():
+    # Found by Hypothesis: Go's -2**63 / -1 wraps; Python's quotient is 2**63.
+    with pytest.raises(OverflowError, match="the quotient does not fit in int64"):
+        u.div_mod(np.array([1, INT64_MIN]), -1)
+    assert u.div_mod(INT64_MIN, 1) == (INT64_MIN, 0)
 
 
 def test_div_mod_by_zero_in_an_array():

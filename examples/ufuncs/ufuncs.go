@@ -29,6 +29,10 @@ func DivMod(a, b int64) (int64, int64, error) {
 	if b == 0 {
 		return 0, 0, runtime.ZeroDivisionError("integer division or modulo by zero")
 	}
+	if a == math.MinInt64 && b == -1 {
+		// Go would wrap the quotient to MinInt64; Python's is 2**63.
+		return 0, 0, runtime.OverflowError("div_mod(%d, -1): the quotient does not fit in int64", a)
+	}
 	q, r := a/b, a%b
 	if r != 0 && (r < 0) != (b < 0) {
 		q, r = q-1, r+b
