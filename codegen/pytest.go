@@ -514,7 +514,7 @@ func ufuncTests(w *testWriter, f *spec.Function) {
 	w.test("test_"+f.Name+"_over_arrays", "")
 	var args []string
 	for _, p := range f.Sig.Params {
-		args = append(args, fmt.Sprintf("numpy.ones((2, 3), dtype=numpy.%s)", numpyDtypeName(p.Type)))
+		args = append(args, fmt.Sprintf("numpy.ones((2, 3), dtype=numpy.%s)", newUfuncOperand(p.Type).Dtype))
 	}
 	w.line("    try:")
 	w.line("        out = %s(%s)", target, strings.Join(args, ", "))
@@ -525,7 +525,7 @@ func ufuncTests(w *testWriter, f *spec.Function) {
 	}
 	var dtypes []string
 	for _, r := range f.Results {
-		dtypes = append(dtypes, "numpy.dtype(numpy."+numpyDtypeName(r)+")")
+		dtypes = append(dtypes, "numpy.dtype(numpy."+newUfuncOperand(r).Dtype+")")
 	}
 	w.line("    assert [(o.shape, o.dtype) for o in out] == [((2, 3), d) for d in [%s]]", strings.Join(dtypes, ", "))
 	exampleTests(w, f.Name, target, f.Examples, "", false)

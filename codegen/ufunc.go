@@ -25,9 +25,12 @@ type ufuncView struct {
 	ReturnsError bool
 }
 
-// ufuncOperand is one input or output array of a ufunc.
+// ufuncOperand is one input or output array of a ufunc, with every
+// spelling of its dtype that the glue, the stub and the tests need.
 type ufuncOperand struct {
 	NumpyType string // the C constant of numpy's type number (pyspec.h)
+	Char      string // numpy's type character, as ufunc.types shows it
+	Dtype     string // numpy's name: numpy.<Dtype>
 	GoType    string // as it is in memory: uint8 for bool
 	Size      int    // its item size: the stride of a contiguous array
 	Bool      bool   // numpy's bool is a byte that Go reads as != 0
@@ -52,20 +55,23 @@ func (o ufuncOperand) Store(p, v string) string {
 func newUfuncOperand(t *spec.Type) ufuncOperand {
 	switch t.Kind {
 	case spec.KindBool:
-		return ufuncOperand{NumpyType: "PYSPEC_NPY_BOOL", GoType: "bool", Size: 1, Bool: true}
+		return ufuncOperand{NumpyType: "PYSPEC_NPY_BOOL", Char: "?", Dtype: "bool_", GoType: "bool", Size: 1, Bool: true}
 	case spec.KindInt:
 		name := fmt.Sprintf("int%d", t.Bits)
+		char := map[int]string{8: "b", 16: "h", 32: "i", 64: "l"}[t.Bits] // int64 is C long on Linux
 		if !t.Signed {
-			name = "u" + name
+			name, char = "u"+name, strings.ToUpper(char)
 		}
-		return ufuncOperand{NumpyType: "PYSPEC_NPY_" + strings.ToUpper(name), GoType: name, Size: t.Bits / 8}
+		return ufuncOperand{NumpyType: "PYSPEC_NPY_" + strings.ToUpper(name), Char: char, Dtype: name, GoType: name, Size: t.Bits / 8}
 	case spec.KindFloat:
+		name := fmt.Sprintf("float%d", t.Bits)
+		o := ufuncOperand{NumpyType: "PYSPEC_NPY_" + strings.ToUpper(name), Char: map[int]string{16: "e", 32: "f", 64: "d"}[t.Bits], Dtype: name, GoType: name, Size: t.Bits / 8}
 		if t.Bits == 16 {
-			return ufuncOperand{NumpyType: "PYSPEC_NPY_FLOAT16", GoType: "runtime.Float16", Size: 2}
+			o.GoType = "runtime.Float16"
 		}
-		return ufuncOperand{NumpyType: fmt.Sprintf("PYSPEC_NPY_FLOAT%d", t.Bits), GoType: fmt.Sprintf("float%d", t.Bits), Size: t.Bits / 8}
+		return o
 	case spec.KindComplex:
-		return ufuncOperand{NumpyType: "PYSPEC_NPY_COMPLEX128", GoType: "complex128", Size: 16}
+		return ufuncOperand{NumpyType: "PYSPEC_NPY_COMPLEX128", Char: "D", Dtype: "complex128", GoType: "complex128", Size: 16}
 	}
 	panic("codegen: a ufunc operand of type " + t.Spec + " passed spec's checks")
 }
@@ -192,45 +198,14 @@ func (u *ufuncView) StridedLoop() []string {
 	return append(lines, "}")
 }
 
-// numpyDtypeName is numpy's name of the dtype of a ufunc operand of type t.
-func numpyDtypeName(t *spec.Type) string {
-	switch t.Kind {
-	case spec.KindBool:
-		return "bool_"
-	case spec.KindInt:
-		if t.Signed {
-			return fmt.Sprintf("int%d", t.Bits)
-		}
-		return fmt.Sprintf("uint%d", t.Bits)
-	case spec.KindFloat:
-		return fmt.Sprintf("float%d", t.Bits)
-	}
-	return "complex128"
-}
-
 // ufuncTypeChars is the loop as numpy's ufunc.types shows it: "ll->ll".
 func ufuncTypeChars(f *spec.Function) string {
-	char := func(t *spec.Type) string {
-		switch t.Kind {
-		case spec.KindBool:
-			return "?"
-		case spec.KindInt:
-			c := map[int]string{8: "b", 16: "h", 32: "i", 64: "l"}[t.Bits]
-			if !t.Signed {
-				c = strings.ToUpper(c)
-			}
-			return c
-		case spec.KindFloat:
-			return map[int]string{16: "e", 32: "f", 64: "d"}[t.Bits]
-		}
-		return "D"
-	}
 	var in, out string
 	for _, p := range f.Sig.Params {
-		in += char(p.Type)
+		in += newUfuncOperand(p.Type).Char
 	}
 	for _, r := range f.Results {
-		out += char(r)
+		out += newUfuncOperand(r).Char
 	}
 	return in + "->" + out
 }
