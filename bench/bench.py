@@ -6,8 +6,8 @@ Run by the interpreter under test (bench/run builds everything and does this):
     python bench.py --build DIR [--pyspec DIR] [--quick] [--out FILE]
 
 Every contender implements the same module-level API (see bench/README.md):
-noop, add, kw, strlen, half, sum, total2d, spin, and the classes Counter and
-Buf. Contenders:
+noop, add, kw, strlen, half, sum, total2d, spin, the classes Counter and
+Buf, and (where the contender has a natural iterator) count. Contenders:
 
   floor_c       hand-written pure C extension (bench/floor/cext)
   floor_go      hand-written C glue + one cgo crossing into Go (bench/floor/cgo)
@@ -19,6 +19,9 @@ Buf. Contenders:
   pyo3_mod      PyO3, built with maturin (bench/peers/pyo3)
   pydust_mod    Pydust, Zig (bench/peers/pydust)
   numpy         arr.sum() / m.sum(), for the sum and total2d rows only
+  py_slots      a Python class with __slots__, for the Counter rows only
+  py_gen        a Python generator function, for the count rows only
+  py_list       a prebuilt list of n ints, for the count rows only
 
 Before anything is timed, every contender's results are checked against the
 expected values (so all contenders agree); a disagreement stops the run.
@@ -40,7 +43,8 @@ import timeit
 
 import numpy as np
 
-# contender -> module name; numpy has no module of its own.
+# contender -> module name; the yardsticks (numpy and plain Python) have no
+# module of their own and time only the rows that give them a statement.
 MODULES = {
     "floor_c": "floor_c",
     "floor_go": "floor_go",
@@ -53,7 +57,8 @@ MODULES = {
     "pyo3_mod": "pyo3_mod",
     "pydust_mod": "pydust_mod",
 }
-CONTENDERS = list(MODULES) + ["numpy", "py_slots"]
+YARDSTICKS = ("numpy", "py_slots", "py_gen", "py_list")
+CONTENDERS = list(MODULES) + list(YARDSTICKS)
 FLOORS = ("floor_c", "floor_go")
 REPEAT = 7
 # Where docs/benchmarks.md's hand-measured part starts, kept as it is.
@@ -62,6 +67,7 @@ TARGET_LO, TARGET_HI = 0.1, 0.2  # seconds per repeat
 SPIN_N = 80_000_000
 BUF_N = 1000
 STR = "hello, world"
+COUNT_NS = (1_000_000, 1_000)
 
 
 def load(path, name):
@@ -96,12 +102,22 @@ class Op:
     """One table row: `stmt` timed with the names of env(mod) as locals.
 
     expect(result) checks what one evaluation of stmt returned (exec'd, with
-    result None, when stmt is an assignment). `numpy` is the numpy
-    contender's (stmt, env) or None; nbytes gives a GB/s figure."""
+    result None, when stmt is an assignment); check(env), when given, checks
+    the env instead (a loop statement returns nothing to check). `numpy`,
+    `slots` and `yard` give the yardsticks' (stmt, env) (`yard`: contender ->
+    (stmt, env)); nbytes gives a GB/s figure. `needs` names the module
+    attribute the row needs: a module without it shows "—". `per` divides
+    the timings: ns per item of a statement that handles `per` items."""
 
-    def __init__(self, key, label, stmt, env, expect, numpy=None, nbytes=None, slots=None):
+    def __init__(self, key, label, stmt, env, expect, numpy=None, nbytes=None, slots=None,
+                 yard=None, check=None, needs=None, per=1):
         self.key, self.label, self.stmt, self.env = key, label, stmt, env
-        self.expect, self.numpy, self.nbytes, self.slots = expect, numpy, nbytes, slots
+        self.expect, self.nbytes, self.check, self.needs, self.per = expect, nbytes, check, needs, per
+        self.yard = dict(yard or {})
+        if numpy:
+            self.yard["numpy"] = numpy
+        if slots:
+            self.yard["py_slots"] = slots
 
 
 class SlotsCounter:
@@ -116,6 +132,12 @@ class SlotsCounter:
     def inc(self, by):
         self.value += by
         return self.value
+
+
+def gen(n):
+    """The py_gen contender: the generator a Python user writes."""
+    for i in range(n):
+        yield i
 
 
 def make_ops():
@@ -158,6 +180,17 @@ def make_ops():
            lambda m: {"asarray": np.asarray, "b": m.Buf(BUF_N)},
            lambda r: r.dtype == np.int64 and int(r.sum()) == BUF_N * (BUF_N - 1) // 2),
     ]
+    for n in COUNT_NS:
+        want = list(range(n))
+
+        def check(g, want=want):  # the items the timed loop sees
+            got = list(g["f"](g["n"]) if "f" in g else g["lst"])
+            return got == want and all(type(v) is int for v in got[:10])
+        ops.append(Op(f"count{n // 1000}k" if n < 1_000_000 else f"count{n // 1_000_000}M",
+                      f"for x in count({n:,}), per item", "for x in f(n): pass",
+                      lambda m, n=n: {"f": m.count, "n": n}, lambda r: r is None, check=check, needs="count", per=n,
+                      yard={"py_gen": ("for x in f(n): pass", {"f": gen, "n": n}),
+                            "py_list": ("for x in lst: pass", {"lst": list(range(n))})}))
     return ops
 
 
@@ -224,13 +257,22 @@ def check_semantics(c, m):
     del a, b
     ok(memoryview(m.Buf(0)).tolist() == [], "Buf(0)")
 
+    if hasattr(m, "count"):  # optional: a contender without it shows "—"
+        it = m.count(3)
+        ok(iter(it) is it, "iter(count(3)) is the iterator itself")
+        ok(next(it) == 0 and list(it) == [1, 2], "count(3) yields 0, 1, 2")
+        raises(StopIteration, lambda: next(it), "next() of an exhausted count(3)")
+        ok(list(m.count(0)) == [], "count(0) is empty")
+        a, b = m.count(2), m.count(2)
+        ok(next(a) == 0 and next(a) == 1 and next(b) == 0, "each count(n) is a fresh iterator")
+
 
 def contender_env(op, c, m):
     """(stmt, globals) for contender c of op, or None when c has no such op."""
-    if c == "numpy":
-        return op.numpy
-    if c == "py_slots":
-        return op.slots
+    if c in YARDSTICKS:
+        return op.yard.get(c)
+    if op.needs and not hasattr(m, op.needs):
+        return None
     return op.stmt, op.env(m)
 
 
@@ -242,10 +284,14 @@ def check_all(ops, mods):
     for op in ops:
         for c in CONTENDERS:
             m, err = mods.get(c, (None, None))
-            if c not in ("numpy", "py_slots") and m is None:
+            if c not in YARDSTICKS and m is None:
                 continue
             spec = contender_env(op, c, m)
             if spec is None:
+                continue
+            if op.check is not None:
+                if not op.check(spec[1]):
+                    raise AssertionError(f"{op.label}: {c} disagrees")
                 continue
             got = run_once(*spec)
             if not op.expect(got):
@@ -269,10 +315,11 @@ def autorange(timer):
             n = max(n + 1, int(n * 0.15 / t))
 
 
-def measure_interleaved(specs):
+def measure_interleaved(specs, per=1):
     """Time several contenders of one operation, taking their repeats in
     turn (A B C A B C ...) so that drift in machine load affects all alike.
-    specs maps a contender to (stmt, globals); returns contender -> stats."""
+    specs maps a contender to (stmt, globals); returns contender -> stats,
+    in ns per statement / per (ns per item of a statement handling per)."""
     timers = {}
     for c, (stmt, g) in specs.items():
         # The setup runs inside timeit's inner function, so the names of g
@@ -280,11 +327,11 @@ def measure_interleaved(specs):
         setup = "; ".join(f"{k} = _g[{k!r}]" for k in g)
         timer = timeit.Timer(stmt, setup=setup, globals={"_g": g})
         timers[c] = (timer, autorange(timer))
-    per = {c: [] for c in timers}
+    times = {c: [] for c in timers}
     for _ in range(REPEAT):
         for c, (timer, n) in timers.items():
-            per[c].append(timer.timeit(n) / n * 1e9)
-    return {c: {"median": statistics.median(v), "best": min(v), "n": timers[c][1]} for c, v in per.items()}
+            times[c].append(timer.timeit(n) / n * 1e9 / per)
+    return {c: {"median": statistics.median(v), "best": min(v), "n": timers[c][1]} for c, v in times.items()}
 
 
 def nogil_speedup(spin, n=SPIN_N, rounds=5):
@@ -432,7 +479,8 @@ def fmt_ratio3(r):
 
 
 def targets(results, by_key):
-    """Lines stating each target and whether the measured medians meet it."""
+    """Lines stating each target and whether the measured medians meet it
+    (only those whose rows were timed: --only times a subset)."""
     out = []
 
     def line(desc, value, holds, shown):
@@ -443,15 +491,26 @@ def targets(results, by_key):
 
     for keys, limit in ((("noop", "add", "inc", "sum10"), 1.10), (("sum1k", "total2d", "memoryview"), 1.15)):
         for k in keys:
+            if k not in by_key:
+                continue
             op = by_key[k]
             r = ratio(results[op.label, "pyspec"], results[op.label, "floor_go"])
             line(f"pyspec / floor_go for `{op.label}` ≤ {limit:.2f}", r, r is not None and r <= limit, fmt_ratio3(r))
     for k, limit in (("get", 1.5), ("set", 2.0), ("counter", 2.5)):
+        if k not in by_key:
+            continue
         op = by_key[k]
         r = ratio(results[op.label, "pyspec"], results[op.label, "py_slots"])
         line(f"pyspec / a Python `__slots__` class for `{op.label}` ≤ {limit:.1f}", r, r is not None and r <= limit, fmt_ratio3(r))
-    r = ratio(results[by_key["kw_kw"].label, "pyspec"], results[by_key["kw_pos"].label, "pyspec"])
-    line("pyspec `kw(1, c=5)` / pyspec `kw(1, 2, 5)` ≤ 1.25", r, r is not None and r <= 1.25, fmt_ratio3(r))
+    if "count1M" in by_key:
+        op = by_key["count1M"]
+        r = ratio(results[op.label, "pyspec"], results[op.label, "py_gen"])
+        line(f"pyspec / a Python generator for `{op.label}` ≤ 1.0", r, r is not None and r <= 1.0, fmt_ratio3(r))
+    if "kw_kw" in by_key and "kw_pos" in by_key:
+        r = ratio(results[by_key["kw_kw"].label, "pyspec"], results[by_key["kw_pos"].label, "pyspec"])
+        line("pyspec `kw(1, c=5)` / pyspec `kw(1, 2, 5)` ≤ 1.25", r, r is not None and r <= 1.25, fmt_ratio3(r))
+    if "sum10M" not in by_key:
+        return out
     big = by_key["sum10M"]
     p, n = results[big.label, "pyspec"], results[big.label, "numpy"]
     r = ratio(n, p)  # throughput ratio pyspec / numpy = time numpy / time pyspec
@@ -478,6 +537,50 @@ def large_results(m):
 
 
 UFUNC_SIZES = (1_000, 1_000_000, 10_000_000)
+# The ufunc table's columns, in order; a contender that can't run here (numba
+# not installed, the Python loop at 10M) shows "—".
+UFUNC_COLUMNS = ("ufunc", "ufunc parallel", "numpy x*x + 1", "numba", "numba parallel", "buffer loop", "Python loop")
+_numba_ufuncs = None
+
+
+def numba_ufuncs():
+    """(serial, parallel) Numba @vectorize ufuncs of x*x + 1, compiled (and
+    the parallel one's thread pool started) before any timing, or None when
+    numba is not importable."""
+    global _numba_ufuncs
+    if _numba_ufuncs is None:
+        try:
+            import numba  # optional: Debian's python3 has no numba, .venv has it from PyPI
+        except ImportError:
+            _numba_ufuncs = ()
+            return None
+
+        def poly(v):
+            return v * v + 1
+
+        # Eager compilation: an explicit signature compiles at decoration.
+        serial = numba.vectorize(["float64(float64)"])(poly)
+        parallel = numba.vectorize(["float64(float64)"], target="parallel")(poly)
+        warm = np.arange(1000.0)
+        serial(warm)
+        parallel(warm)
+        _numba_ufuncs = (serial, parallel)
+    return _numba_ufuncs or None
+
+
+def numba_version():
+    """numba's version for the report's header, or None."""
+    try:
+        import llvmlite
+        import numba
+    except ImportError:
+        return None
+    v = f"{numba.__version__} (llvmlite {llvmlite.__version__}, {numba.config.NUMBA_NUM_THREADS} threads"
+    try:
+        v += f", threading layer {numba.threading_layer()}"  # known once a parallel ufunc ran
+    except ValueError:
+        pass
+    return v + ")"
 
 
 def ufunc_contenders(m, n):
@@ -492,13 +595,11 @@ def ufunc_contenders(m, n):
     }
     if n <= 1_000_000:  # 10M Python calls would take seconds per repeat
         specs["Python loop"] = ("[f(v) for v in x]", {"f": m.poly_scalar, "x": x.tolist()})
-    try:
-        import numba  # optional: not in every environment
-        vec = numba.vectorize(["float64(float64)"])(lambda v: v * v + 1)
-        specs["numba @vectorize"] = ("f(x)", {"f": vec, "x": x})
-    except ImportError:
-        pass
-    return specs, x * x + 1
+    nb = numba_ufuncs()
+    if nb:
+        specs["numba"] = ("f(x)", {"f": nb[0], "x": x})
+        specs["numba parallel"] = ("f(x)", {"f": nb[1], "x": x})
+    return {c: specs[c] for c in UFUNC_COLUMNS if c in specs}, x * x + 1
 
 
 def ufunc_results(m, quick=False):
@@ -533,7 +634,13 @@ def main():
     ap.add_argument("--pyspec-abi3", help="directory holding pyspec_bench_abi3, the same spec built with --abi3")
     ap.add_argument("--quick", action="store_true", help="only check imports and results")
     ap.add_argument("--out", help="also write the markdown report to FILE")
+    ap.add_argument("--only", metavar="KEYS",
+                    help="time only these rows (comma-separated Op keys, e.g. count1M,count1k, and ufunc for the "
+                    "ufunc table) and print their tables; no nogil, import or footprint sections, no --out")
     args = ap.parse_args()
+    only = set(args.only.split(",")) if args.only else None
+    if only is not None and args.out:
+        ap.error("--only writes no report file: drop --out")
 
     paths = {c: {"pyspec": args.pyspec, "pyspec_abi3": args.pyspec_abi3}.get(c, args.build) for c in MODULES}
     mods = {c: load(paths[c], MODULES[c]) for c in MODULES}
@@ -550,29 +657,36 @@ def main():
 
     ops = make_ops()
     by_key = {op.key: op for op in ops}
+    if only is not None and only - set(by_key) - {"ufunc"}:
+        ap.error(f"--only: unknown keys {', '.join(sorted(only - set(by_key) - {'ufunc'}))}; "
+                 f"rows are {', '.join(by_key)}, ufunc")
     check_all(ops, mods)
-    present = [c for c in CONTENDERS if c in ("numpy", "py_slots") or mods[c][0] is not None]
+    present = [c for c in CONTENDERS if c in YARDSTICKS or mods[c][0] is not None]
 
     if args.quick:
         for c in MODULES:
             m, err = mods[c]
             print(f"  {c:13s} {'ok: ' + m.__file__ if m else err}")
         for op in ops:
-            status = ", ".join(c for c in present if (c != "numpy" or op.numpy) and (c != "py_slots" or op.slots))
-            print(f"  {op.label:30s} {status}")
-        print(f"  {'spin(1000)':30s} " + ", ".join(c for c in present if c not in ("numpy", "py_slots")))
-        if mods["pyspec"][0] is not None:
+            status = ", ".join(c for c in present if contender_env(op, c, mods.get(c, (None,))[0]) is not None)
+            print(f"  {op.label:36s} {status}")
+        print(f"  {'spin(1000)':36s} " + ", ".join(c for c in present if c not in YARDSTICKS))
+        if mods["pyspec"][0] is not None and hasattr(mods["pyspec"][0], "poly"):
             ufunc_results(mods["pyspec"][0], quick=True)  # exits on a disagreement
-            print(f"  {'poly ufunc, 1k..10M':30s} ufunc, parallel, loops agree with numpy")
+            names = list(ufunc_contenders(mods["pyspec"][0], 10)[0])
+            print(f"  {'poly ufunc, 1k..10M':36s} {', '.join(names)} agree with numpy")
         print(f"bench --quick: {len(present)} contenders, {len(ops) + 1} operations agree")
         return
 
+    if only is not None:
+        ops = [op for op in ops if op.key in only]
+        by_key = {op.key: op for op in ops}
     results = {}  # (label, contender) -> dict or str
     for op in ops:
         specs, absent = {}, {}
         for c in CONTENDERS:
             m, err = mods.get(c, (None, None))
-            if c not in ("numpy", "py_slots") and m is None:
+            if c not in YARDSTICKS and m is None:
                 absent[c] = err
                 continue
             spec = contender_env(op, c, m)
@@ -580,17 +694,17 @@ def main():
                 absent[c] = "—"
             else:
                 specs[c] = spec
-        timed = measure_interleaved(specs)
+        timed = measure_interleaved(specs, per=op.per)
         for c in CONTENDERS:
             if c in absent:
                 results[op.label, c] = absent[c]
                 continue
             r = results[op.label, c] = timed[c]
-            print(f"  {op.label:30s} {c:13s} median {fmt_ns(r['median']):>12s}  best {fmt_ns(r['best']):>12s}"
+            print(f"  {op.label:36s} {c:13s} median {fmt_ns(r['median']):>12s}  best {fmt_ns(r['best']):>12s}"
                   f"  (N={r['n']:,})", file=sys.stderr, flush=True)
 
     nogil = {}
-    for c in MODULES:
+    for c in MODULES if only is None else ():
         m, _ = mods[c]
         if m is not None:
             nogil[c] = nogil_speedup(m.spin)
@@ -598,10 +712,14 @@ def main():
                   file=sys.stderr, flush=True)
 
     imports = {}
-    for c in MODULES:
+    for c in MODULES if only is None else ():
         if mods[c][0] is not None:
             imports[c] = import_time_us(MODULES[c], paths[c])
-    print("  import µs: " + ", ".join(f"{c} {v}" for c, v in imports.items()), file=sys.stderr, flush=True)
+    if imports:
+        print("  import µs: " + ", ".join(f"{c} {v}" for c, v in imports.items()), file=sys.stderr, flush=True)
+
+    big_results = large_results(mods.get("pyspec", (None, None))[0]) if only is None else []
+    ufuncs = ufunc_results(mods.get("pyspec", (None, None))[0]) if only is None or "ufunc" in only else []
 
     md = ["# pyspec benchmarks", "",
           "Per-call cost of the pyspec-generated module `pyspec_bench` against hand-written floors and the",
@@ -609,6 +727,9 @@ def main():
           f"(`bench/run`; see `bench/README.md`; `timeit` repeat={REPEAT}, N chosen so one repeat takes ~0.1–0.2 s,",
           "contenders' repeats interleaved).", ""]
     md += environment(mods)
+    md.append(f"- numba: {numba_version() or 'not installed'}")
+    if only is not None:
+        md.append(f"- rows: only {args.only} (`--only`)")
     md += ["", "## Median ns per call", "",
            "| operation | " + " | ".join(CONTENDERS) + " | pyspec / floor_go |",
            "|---|" + "---:|" * len(CONTENDERS) + "---:|"]
@@ -620,10 +741,16 @@ def main():
         r = ratio(results[op.label, "pyspec"], results[op.label, "floor_go"])
         md.append(f"| {op.label} | " + " | ".join(cells) + f" | {fmt_ratio(r)} |")
 
-    big = by_key["sum10M"]
-    md += ["", f"Throughput of {big.label} ({big.nbytes / 1e6:,.0f} MB, median): " + ", ".join(
-        f"{c} {big.nbytes / results[big.label, c]['median']:.2f} GB/s"
-        for c in CONTENDERS if isinstance(results[big.label, c], dict)) + "."]
+    if any(op.per > 1 for op in ops):
+        md += ["", "The `count` rows are ns per item: `for x in count(n): pass` over a fresh iterator, divided by n",
+               "(at n = 1,000 the iterator's creation weighs 1/1,000 on each item). `py_gen` is the generator a",
+               "Python user writes (`for i in range(n): yield i`), `py_list` the same loop over a prebuilt list",
+               "of n ints; a contender without `count` shows —."]
+    if "sum10M" in by_key:
+        big = by_key["sum10M"]
+        md += ["", f"Throughput of {big.label} ({big.nbytes / 1e6:,.0f} MB, median): " + ", ".join(
+            f"{c} {big.nbytes / results[big.label, c]['median']:.2f} GB/s"
+            for c in CONTENDERS if isinstance(results[big.label, c], dict)) + "."]
 
     if any(isinstance(results[op.label, "pyspec_abi3"], dict) for op in ops):
         md += ["", "## What the Limited API costs", "",
@@ -636,7 +763,6 @@ def main():
             if isinstance(a, dict) and isinstance(b, dict):
                 md.append(f"| {op.label} | {fmt_cell(a['median'])} | {fmt_cell(b['median'])} | {fmt_ratio(ratio(b, a))} |")
 
-    big_results = large_results(mods.get("pyspec", (None, None))[0])
     if big_results:
         md += ["", "## Large results: lent or copied", "",
                "pyspec only: `blob(n)` returns Go memory as a `GoBuffer` (`returns: buffer`: pinned, no copy),",
@@ -646,21 +772,22 @@ def main():
         for n, lent, copied in big_results:
             md.append(f"| {n / 2**20:,.0f} MiB | {fmt_ns(lent)} | {fmt_ns(copied)} | {copied / lent:,.0f}× |")
 
-    ufuncs = ufunc_results(mods.get("pyspec", (None, None))[0])
     if ufuncs:
-        names = list(ufuncs[0][1])
+        names = list(UFUNC_COLUMNS)
         md += ["", "## ufuncs: one crossing per loop", "",
                "`poly(x) = x*x + 1` over n float64: pyspec's ufunc (`vectorize: true`, and with",
-               "`parallel: true`), numpy's expression (two passes), the same Go function as a hand-written",
-               "buffer loop into `np.empty(n)`, and called once per element from a Python loop. Median per",
-               "call, and the ratio to numpy's expression:", "",
+               "`parallel: true`), numpy's expression (two passes), Numba's `@vectorize([\"float64(float64)\"])`",
+               "of the same function (and with `target=\"parallel\"`; compiled before timing; — without numba),",
+               "the same Go function as a hand-written buffer loop into `np.empty(n)`, and called once per",
+               "element from a Python loop. Median per call, and the ratio to numpy's expression:", "",
                "| n | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
         for n, t in ufuncs:
             base = t["numpy x*x + 1"]
             md.append(f"| {n:,} | " + " | ".join(f"{fmt_ns(t[c])} ({t[c] / base:.2f}×)" if c in t else "—" for c in names) + " |")
 
-    md += ["", "## Targets", "", "Computed from the medians above.", ""]
-    md += targets(results, by_key)
+    lines = targets(results, by_key)
+    if lines:
+        md += ["", "## Targets", "", "Computed from the medians above.", ""] + lines
 
     for base in FLOORS:
         others = [c for c in CONTENDERS if c != base]
@@ -670,47 +797,49 @@ def main():
             md.append(f"| {op.label} | " + " | ".join(
                 fmt_ratio(ratio(results[op.label, c], results[op.label, base])) for c in others) + " |")
 
-    md += ["", "## nogil: a CPU-bound function from 2 threads", "",
-           f"`spin({SPIN_N:_})` (xorshift64; the GIL released around the loop: `Py_BEGIN_ALLOW_THREADS` in C,",
-           "in the C glue around the Go call for the Go floors, `nogil: true` in pyspec, by ctypes around every",
-           "foreign call, `with nogil` in Cython, `gil_scoped_release` in pybind11 and nanobind, `Python::detach`",
-           "in PyO3, `py.nogil()` in Pydust) called twice in a row, then once in each of two threads (median of",
-           "5 rounds):", "",
-           "| contender | serial | 2 threads | speedup |", "|---|---:|---:|---:|"]
-    for c, (serial, threaded) in nogil.items():
-        md.append(f"| {c} | {serial * 1e3:.1f} ms | {threaded * 1e3:.1f} ms | {serial / threaded:.2f}× |")
+    # The whole-module sections: not with --only.
+    if only is None:
+        md += ["", "## nogil: a CPU-bound function from 2 threads", "",
+               f"`spin({SPIN_N:_})` (xorshift64; the GIL released around the loop: `Py_BEGIN_ALLOW_THREADS` in C,",
+               "in the C glue around the Go call for the Go floors, `nogil: true` in pyspec, by ctypes around every",
+               "foreign call, `with nogil` in Cython, `gil_scoped_release` in pybind11 and nanobind, `Python::detach`",
+               "in PyO3, `py.nogil()` in Pydust) called twice in a row, then once in each of two threads (median of",
+               "5 rounds):", "",
+               "| contender | serial | 2 threads | speedup |", "|---|---:|---:|---:|"]
+        for c, (serial, threaded) in nogil.items():
+            md.append(f"| {c} | {serial * 1e3:.1f} ms | {threaded * 1e3:.1f} ms | {serial / threaded:.2f}× |")
 
-    def fmt_us(v):
-        return "failed" if v is None else f"{v:,.0f} µs"
+        def fmt_us(v):
+            return "failed" if v is None else f"{v:,.0f} µs"
 
-    md += ["", "## Import time", "",
-           "Median of 5 fresh `python3 -X importtime -c 'import X'` runs, the module's own cumulative µs:"
-           + (f" pyspec_bench {fmt_us(imports.get('pyspec'))}, floor_go {fmt_us(imports.get('floor_go'))}"
-              if "pyspec" in imports else f" floor_go {fmt_us(imports.get('floor_go'))} (pyspec not built)")
-           + (f" ({imports['pyspec'] / imports['floor_go']:.2f}×)."
-              if imports.get("pyspec") and imports.get("floor_go") else "."),
-           "Others: " + ", ".join(f"{MODULES[c]} {fmt_us(v)}" for c, v in imports.items()
-                                  if c not in ("pyspec", "floor_go"))
-           + (" (ctypes_go's includes importing numpy and ctypes)." if "ctypes_go" in imports else ".")]
+        md += ["", "## Import time", "",
+               "Median of 5 fresh `python3 -X importtime -c 'import X'` runs, the module's own cumulative µs:"
+               + (f" pyspec_bench {fmt_us(imports.get('pyspec'))}, floor_go {fmt_us(imports.get('floor_go'))}"
+                  if "pyspec" in imports else f" floor_go {fmt_us(imports.get('floor_go'))} (pyspec not built)")
+               + (f" ({imports['pyspec'] / imports['floor_go']:.2f}×)."
+                  if imports.get("pyspec") and imports.get("floor_go") else "."),
+               "Others: " + ", ".join(f"{MODULES[c]} {fmt_us(v)}" for c, v in imports.items()
+                                      if c not in ("pyspec", "floor_go"))
+               + (" (ctypes_go's includes importing numpy and ctypes)." if "ctypes_go" in imports else ".")]
 
-    def fmt_kb(n):
-        return "—" if n is None else f"{n / 1024:,.0f} KiB"
+        def fmt_kb(n):
+            return "—" if n is None else f"{n / 1024:,.0f} KiB"
 
-    md += ["", "## Footprint", "",
-           "Size of the shared libraries each contender loads (ctypes_go: `libctypes_go.so`; pyspec: the extension",
-           "and its Go part `.go.so`), as built and after `strip --strip-unneeded` (`pyspec wheel` strips), the",
-           "import time, and the RSS and OS threads that importing the module adds to a fresh interpreter:", "",
-           "| contender | files | size | stripped | import | RSS | threads |", "|---|---|---:|---:|---:|---:|---:|"]
-    for c in MODULES:
-        m, _ = mods[c]
-        files = native_files(c, m) if m is not None else []
-        if not files or not all(os.path.exists(f) for f in files):
-            continue
-        size, stripped = footprint(files)
-        cost = import_cost(MODULES[c], paths[c])
-        rss, threads = (f"{cost[0]:,} kB", f"+{cost[1]}") if cost else ("—", "—")
-        md.append(f"| {c} | {', '.join('`' + os.path.basename(f) + '`' for f in files)} | {fmt_kb(size)} | "
-                  f"{fmt_kb(stripped)} | {fmt_us(imports.get(c))} | {rss} | {threads} |")
+        md += ["", "## Footprint", "",
+               "Size of the shared libraries each contender loads (ctypes_go: `libctypes_go.so`; pyspec: the extension",
+               "and its Go part `.go.so`), as built and after `strip --strip-unneeded` (`pyspec wheel` strips), the",
+               "import time, and the RSS and OS threads that importing the module adds to a fresh interpreter:", "",
+               "| contender | files | size | stripped | import | RSS | threads |", "|---|---|---:|---:|---:|---:|---:|"]
+        for c in MODULES:
+            m, _ = mods[c]
+            files = native_files(c, m) if m is not None else []
+            if not files or not all(os.path.exists(f) for f in files):
+                continue
+            size, stripped = footprint(files)
+            cost = import_cost(MODULES[c], paths[c])
+            rss, threads = (f"{cost[0]:,} kB", f"+{cost[1]}") if cost else ("—", "—")
+            md.append(f"| {c} | {', '.join('`' + os.path.basename(f) + '`' for f in files)} | {fmt_kb(size)} | "
+                      f"{fmt_kb(stripped)} | {fmt_us(imports.get(c))} | {rss} | {threads} |")
 
     md += ["", "## Detail: median / best ns per call (N calls per repeat)", "",
            "| operation | contender | median | best | N |", "|---|---|---:|---:|---:|"]

@@ -229,6 +229,45 @@ static PyTypeObject BufType = {
     .tp_as_buffer = &Buf_as_buffer,
 };
 
+/* ---- count(n): an iterator over int64 0..n-1, a C type with tp_iternext. ---- */
+
+typedef struct {
+    PyObject_HEAD
+    long long i, n;
+} CountIterObject;
+
+static PyObject *
+CountIter_next(CountIterObject *self)
+{
+    if (self->i >= self->n)
+        return NULL; /* exhausted: NULL without an exception is StopIteration */
+    return PyLong_FromLongLong(self->i++);
+}
+
+static PyTypeObject CountIterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "floor_c.CountIter",
+    .tp_basicsize = sizeof(CountIterObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "the iterator count(n) returns",
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = (iternextfunc)CountIter_next,
+};
+
+static PyObject *
+floor_count(PyObject *self, PyObject *o)
+{
+    long long n;
+    if (floor_as_i64(o, &n) < 0)
+        return NULL;
+    CountIterObject *it = PyObject_New(CountIterObject, &CountIterType);
+    if (it == NULL)
+        return NULL;
+    it->i = 0;
+    it->n = n;
+    return (PyObject *)it;
+}
+
 static PyMethodDef floor_methods[] = {
     {"noop", floor_noop, METH_NOARGS, "noop() -> None"},
     {"add", (PyCFunction)(void (*)(void))floor_add, METH_FASTCALL, "add(a, b) -> int (int64)"},
@@ -238,6 +277,7 @@ static PyMethodDef floor_methods[] = {
     {"sum", floor_sum, METH_O, "sum(buf) -> int, buf an int64 buffer"},
     {"total2d", floor_total2d, METH_O, "total2d(m) -> float, m a 2-D float64 buffer of any strides"},
     {"spin", floor_spin, METH_O, "spin(n) -> int: n xorshift64 rounds without the GIL"},
+    {"count", floor_count, METH_O, "count(n) -> iterator over the int64 values 0..n-1"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -248,7 +288,8 @@ static struct PyModuleDef floor_module = {
 PyMODINIT_FUNC
 PyInit_floor_c(void)
 {
-    if (floor_glue_init() < 0 || PyType_Ready(&CounterType) < 0 || PyType_Ready(&BufType) < 0)
+    if (floor_glue_init() < 0 || PyType_Ready(&CounterType) < 0 || PyType_Ready(&BufType) < 0 ||
+        PyType_Ready(&CountIterType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&floor_module);
     if (m == NULL)

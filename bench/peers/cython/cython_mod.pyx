@@ -59,6 +59,13 @@ def spin(int64_t n):
     return <int64_t>(x >> 1)
 
 
+def count(int64_t n):
+    """count(n): an iterator over 0..n-1, a Cython generator."""
+    cdef int64_t i
+    for i in range(n):
+        yield i
+
+
 cdef class Counter:
     cdef public int64_t value
 

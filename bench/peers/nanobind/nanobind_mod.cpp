@@ -1,8 +1,10 @@
 // nanobind_mod: the benchmark API (bench/README.md) written with nanobind.
 #include <nanobind/nanobind.h>
+#include <nanobind/make_iterator.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/string_view.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -64,6 +66,16 @@ PyType_Slot buf_slots[] = {
     {0, nullptr},
 };
 
+// A counting iterator: *it is the count itself, so count(n) iterates
+// [CountIt{0}, CountIt{n}) without any storage.
+struct CountIt {
+    int64_t i;
+    int64_t operator*() const { return i; }
+    CountIt& operator++() { ++i; return *this; }
+    bool operator==(const CountIt& o) const { return i == o.i; }
+    bool operator!=(const CountIt& o) const { return i != o.i; }
+};
+
 }  // namespace
 
 NB_MODULE(nanobind_mod, m) {
@@ -103,6 +115,13 @@ NB_MODULE(nanobind_mod, m) {
         }
         return static_cast<int64_t>(x >> 1);
     }, "n"_a, nb::call_guard<nb::gil_scoped_release>());
+
+    // count(n): nb::make_iterator over a counting iterator; the module is the
+    // scope its iterator type is registered in (on the first call).
+    nb::handle scope = m;
+    m.def("count", [scope](int64_t n) {
+        return nb::make_iterator(scope, "CountIterator", CountIt{0}, CountIt{std::max<int64_t>(n, 0)});
+    }, "n"_a);
 
     nb::class_<Counter>(m, "Counter")
         .def(nb::init<int64_t>(), "start"_a)

@@ -1,6 +1,7 @@
 // pybind11_mod: the benchmark API written with pybind11.
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,16 @@ py::buffer_info request(py::buffer arg, py::ssize_t ndim, const char* what) {
     if (info.ndim != ndim || info.itemsize != 8) throw py::type_error(what);
     return info;
 }
+
+// A counting iterator: *it is the count itself, so count(n) iterates
+// [CountIt{0}, CountIt{n}) without any storage.
+struct CountIt {
+    int64_t i;
+    int64_t operator*() const { return i; }
+    CountIt& operator++() { ++i; return *this; }
+    bool operator==(const CountIt& o) const { return i == o.i; }
+    bool operator!=(const CountIt& o) const { return i != o.i; }
+};
 
 }  // namespace
 
@@ -76,6 +87,11 @@ PYBIND11_MODULE(pybind11_mod, m) {
         }
         return static_cast<int64_t>(x >> 1);
     }, py::arg("n"), py::call_guard<py::gil_scoped_release>());
+
+    // count(n): py::make_iterator over a counting iterator.
+    m.def("count", [](int64_t n) {
+        return py::make_iterator(CountIt{0}, CountIt{std::max<int64_t>(n, 0)});
+    }, py::arg("n"));
 
     py::class_<Counter>(m, "Counter")
         .def(py::init<int64_t>(), py::arg("start"))

@@ -111,6 +111,33 @@ pub fn spin(args: struct { n: i64 }) i64 {
     return @intCast(x >> 1);
 }
 
+// count(n): an iterator over 0..n-1, a py.class with __next__ as in Pydust's
+// iterators example. That example's RangeIterator has no __iter__ (only the
+// iterable Range does); an iterator needs one to be used in a for loop, so
+// __iter__ returns self with a new reference (Pydust steals the returned one).
+// In 0.26 py.class returns a definition: the class's struct is its .definition.
+pub fn count(args: struct { n: i64 }) !*CountIter.definition {
+    return try py.init(root, CountIter.definition, .{ .i = 0, .n = args.n });
+}
+
+pub const CountIter = py.class(struct {
+    const Self = @This();
+
+    i: i64,
+    n: i64,
+
+    pub fn __iter__(self: *Self) *Self {
+        py.incref(root, self);
+        return self;
+    }
+
+    pub fn __next__(self: *Self) ?i64 {
+        if (self.i >= self.n) return null;
+        defer self.i += 1;
+        return self.i;
+    }
+});
+
 pub const Counter = py.class(struct {
     const Self = @This();
 

@@ -94,6 +94,30 @@ impl Buf {
     }
 }
 
+/// count(n)'s iterator over 0..n-1: a #[pyclass] with `__iter__` and
+/// `__next__`, as PyO3's guide writes an iterator.
+#[pyclass]
+struct CountIter {
+    i: i64,
+    n: i64,
+}
+
+#[pymethods]
+impl CountIter {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(mut slf: PyRefMut<'_, Self>) -> Option<i64> {
+        if slf.i >= slf.n {
+            return None;
+        }
+        let v = slf.i;
+        slf.i += 1;
+        Some(v)
+    }
+}
+
 #[pymodule]
 mod pyo3_mod {
     use pyo3::buffer::PyBuffer;
@@ -101,7 +125,7 @@ mod pyo3_mod {
     use pyo3::prelude::*;
 
     #[pymodule_export]
-    use super::{Buf, Counter};
+    use super::{Buf, CountIter, Counter};
 
     #[pyfunction]
     fn noop() {}
@@ -157,6 +181,12 @@ mod pyo3_mod {
             }
         }
         Ok(t)
+    }
+
+    /// An iterator over the int64 values 0..n-1.
+    #[pyfunction]
+    fn count(n: i64) -> super::CountIter {
+        super::CountIter { i: 0, n }
     }
 
     /// n rounds of xorshift64, with the GIL released (Python::detach).
