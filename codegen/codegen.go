@@ -27,7 +27,7 @@ var templateFS embed.FS
 // Go part's (gopart/, a package of its own so that Go tools check it; its
 // stand-ins for generated code stay out).
 //
-//go:embed static/pyspec_abi.h static/pyspec.h static/rt/*.c gopart/pyspec_go.h gopart/rt.go gopart/objects.go
+//go:embed static/pyspec_abi.h static/pyspec.h static/rt/*.c gopart/pyspec_go.h gopart/rt.go gopart/objects.go gopart/iter.go
 var staticFS embed.FS
 
 // rtParts are the C runtime's files by concern, in the order they join into
@@ -46,6 +46,7 @@ var rtParts = []string{
 	"interrupt.c", // Ctrl-C during a context call
 	"load.c",      // loading the Go part, fork
 	"gobuffer.c",  // GoBuffer, the type of buffer results
+	"iterator.c",  // GoIterator, the type of iterator results
 	"ufunc.c",     // numpy ufuncs
 }
 
@@ -163,6 +164,7 @@ func Generate(m *spec.Module) (Files, error) {
 		{"gopart/pyspec_go.h", GoDir + "/pyspec_go.h"},
 		{"gopart/rt.go", GoDir + "/rt.go"},
 		{"gopart/objects.go", GoDir + "/objects.go"},
+		{"gopart/iter.go", GoDir + "/iter.go"},
 	} {
 		data, err := static(f.name)
 		if err != nil {

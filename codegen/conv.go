@@ -201,6 +201,8 @@ func goToPy(t *spec.Type, v string) string {
 			return "pyExport(" + v + ")"
 		}
 		return fmt.Sprintf("pyGoSlice(%s, %v)", v, !t.Writable)
+	case spec.KindIterator:
+		return iteratorToPy(t, v, "")
 	case spec.KindOptional:
 		if t.Elem.Kind == spec.KindObject {
 			return "wrapOpt_" + t.Elem.Class.GoName + "(" + v + ")"
@@ -226,4 +228,30 @@ func cToPy(t *spec.Type, field string, alone bool) string {
 		return "pyspec_from_int64(" + field + ")"
 	}
 	return "pyspec_from_uint64(" + field + ")"
+}
+
+// batchList is the list type an iterator's batch of items of type e
+// converts as.
+func batchList(e *spec.Type) *spec.Type {
+	return &spec.Type{Kind: spec.KindList, Elem: e, Seq: spec.SeqList, Spec: "list[" + e.Spec + "]"}
+}
+
+// iteratorToPy is the Go expression making the Python iterator over the
+// Go sequence v, of the Go function fn. Scalar items cross as arrays the C
+// part converts item by item; others as lists.
+func iteratorToPy(t *spec.Type, v, fn string) string {
+	batch := func(e *spec.Type) string {
+		return "func(xs " + goType(batchList(e)) + ") *C.PyObject { return " + goToPy(batchList(e), "xs") + " }"
+	}
+	code, conv := "-1", batch(t.Elem)
+	if t.Elem.IsScalar() {
+		code, conv = "C."+elemCode(t.Elem), "nil"
+	}
+	switch {
+	case t.Key != nil:
+		return fmt.Sprintf("pySeq2(%s, %q, %d, %s, %s)", v, fn, t.Batch, batch(t.Key), batch(t.Elem))
+	case t.SeqErr:
+		return fmt.Sprintf("pySeqErr(%s, %q, %d, %s, %s)", v, fn, t.Batch, code, conv)
+	}
+	return fmt.Sprintf("pySeq(%s, %q, %d, %s, %s)", v, fn, t.Batch, code, conv)
 }

@@ -331,6 +331,8 @@ func exampleTests(w *testWriter, id, target string, examples []*spec.Example, in
 			w.line("    assert bytes(%s) == %s, %q", expr, want, at)
 		case ex.BufferResult == "tolist":
 			w.line("    assert memoryview(%s).tolist() == %s, %q", expr, want, at)
+		case ex.IteratorResult:
+			w.line("    assert list(%s) == %s, %q", expr, want, at)
 		default:
 			w.line("    assert %s == %s, %q", expr, want, at)
 		}

@@ -55,6 +55,11 @@ func pyType(t *spec.Type, arg bool) string {
 			items[i] = pyType(it, arg)
 		}
 		return "tuple[" + strings.Join(items, ", ") + "]"
+	case spec.KindIterator:
+		if t.Key != nil {
+			return "Iterator[tuple[" + pyType(t.Key, arg) + ", " + pyType(t.Elem, arg) + "]]"
+		}
+		return "Iterator[" + pyType(t.Elem, arg) + "]"
 	case spec.KindAny:
 		if arg {
 			return "object"
@@ -416,7 +421,7 @@ func (w *stubWriter) bytes() []byte {
 		module string
 		names  []string
 	}{
-		{"collections.abc", pick("Callable", "Iterable", "Sequence")},
+		{"collections.abc", pick("Callable", "Iterable", "Iterator", "Sequence")},
 		{"enum", pick("IntEnum", "IntFlag")},
 		{"typing", pick("Any", "ClassVar", "Final", "NotRequired", "Protocol", "TypedDict", "final")},
 	} {
@@ -601,7 +606,11 @@ func bufferMethods(w *stubWriter) {
 
 // hasBufferResults reports whether a function or method of m returns a
 // buffer (a GoBuffer).
-func hasBufferResults(m *spec.Module) bool {
+func hasBufferResults(m *spec.Module) bool { return returnsKind(m, spec.KindBuffer) }
+
+// returnsKind reports whether a function or method of m has a result of
+// kind k.
+func returnsKind(m *spec.Module, k spec.TypeKind) bool {
 	var results [][]*spec.Type
 	for _, f := range m.AllFunctions() {
 		results = append(results, f.Results)
@@ -613,7 +622,7 @@ func hasBufferResults(m *spec.Module) bool {
 	}
 	for _, rs := range results {
 		for _, r := range rs {
-			if r.Kind == spec.KindBuffer {
+			if r.Kind == k {
 				return true
 			}
 		}

@@ -103,6 +103,9 @@ type resultView struct {
 	GoToC  string
 	CToPy  string
 	GoToPy string // the Python object of GoVar, built in Go (async results)
+
+	typ *spec.Type
+	val string // the Go value converted
 }
 
 // ParamsReversed is the order in which converted arguments are released.
@@ -408,8 +411,23 @@ func newModuleView(m *spec.Module) *moduleView {
 		v.StructsSource, v.StructNames = cLiteral(src), names
 	}
 	v.FastFields() // number the offset table's rows
+	v.nameIterators()
 	v.collectConverters()
 	return v
+}
+
+// nameIterators gives iterator results the name of their Go function,
+// which a panic of the sequence carries: known once every call's view is
+// made.
+func (v *moduleView) nameIterators() {
+	for _, c := range v.AllCalls() {
+		for _, r := range c.Results {
+			if r.typ.Kind == spec.KindIterator {
+				r.GoToPy = iteratorToPy(r.typ, r.val, c.GoName)
+				r.GoToC = r.GoToPy
+			}
+		}
+	}
 }
 
 // collectConverters generates the converters the calls and attributes
@@ -731,6 +749,9 @@ func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetVie
 // BufferResults reports whether a call returns a buffer (a GoBuffer).
 func (v *moduleView) BufferResults() bool { return hasBufferResults(v.Module) }
 
+// IteratorResults reports whether a call returns an iterator (a GoIterator).
+func (v *moduleView) IteratorResults() bool { return returnsKind(v.Module, spec.KindIterator) }
+
 // markReturned finds the classes whose values Go can hand to Python: the
 // result types of calls and the types of attributes and properties.
 func (v *moduleView) markReturned() {
@@ -1033,6 +1054,11 @@ func (v *moduleView) API() []apiEntry {
 	if v.Exports() || v.BufferResults() {
 		out = append(out, apiEntry{Name: "release_export", Ret: "int", Params: "uintptr_t token", Args: "token", Fail: "-1"})
 	}
+	if v.IteratorResults() {
+		out = append(out,
+			apiEntry{Name: "iter_next", Ret: "int", Params: "uintptr_t token, pyspec_iter_batch* b", Args: "token, b", Fail: "-1"},
+			apiEntry{Name: "iter_close", Ret: "void", Params: "uintptr_t token", Args: "token"})
+	}
 	if v.AnyAsync() {
 		out = append(out,
 			apiEntry{Name: "async_start", Ret: "int", Params: "PyObject* fut, uint64_t token", Args: "fut, token", Fail: "-1"},
@@ -1098,7 +1124,7 @@ func (v *moduleView) GoCalls() []*callView {
 // Imports is the Go glue's import block: every package the glue may use.
 // Generate prunes what the rendered file does not use (pruneImports).
 func (v *moduleView) Imports() []string {
-	return []string{`"context"`, `"time"`, `"unsafe"`, `"github.com/pyspec/pyspec/runtime"`,
+	return []string{`"context"`, `"iter"`, `"time"`, `"unsafe"`, `"github.com/pyspec/pyspec/runtime"`,
 		implAlias + " " + strconv.Quote(v.Go.ImportPath)}
 }
 
@@ -1155,11 +1181,20 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 		if t.Dynamic() {
 			c.toTypes = append(c.toTypes, t)
 		}
-		r := &resultView{Field: fmt.Sprintf("r%d", i), GoVar: fmt.Sprintf("v%d", i), CType: cResultType(t, alone)}
+		if t.Kind == spec.KindIterator {
+			// Each batch converts as a list.
+			for _, e := range []*spec.Type{t.Key, t.Elem} {
+				if e != nil && batchList(e).Dynamic() {
+					c.toTypes = append(c.toTypes, batchList(e))
+				}
+			}
+		}
+		r := &resultView{Field: fmt.Sprintf("r%d", i), GoVar: fmt.Sprintf("v%d", i), CType: cResultType(t, alone), typ: t}
 		val := r.GoVar
 		if i < len(sig.ResultConv) && sig.ResultConv[i] != "" {
 			val = "(" + t.GoTypeIn(implAlias) + ")(" + val + ")" // from the named type
 		}
+		r.val = val
 		r.GoToC = goToC(t, val, alone)
 		r.GoToPy = goToPy(t, val)
 		r.CToPy = cToPy(t, "r."+r.Field, alone)

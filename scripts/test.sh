@@ -8,6 +8,8 @@ bash scripts/setup.sh
 test -z "$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 go vet ./...
 go test -count=1 -timeout 60m ./...
+# The Go part's iterator hand-over is lock-free: under the race detector.
+go test -race -count=1 ./codegen/gopart
 # The buffers example's AVX2 sum, built only with Go's simd experiment.
 GOEXPERIMENT=simd go vet ./examples/buffers
 GOEXPERIMENT=simd go test -count=1 ./examples/buffers

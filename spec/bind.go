@@ -444,6 +444,11 @@ func (src *goSource) checkShape(decl *ast.FuncDecl, sig *Signature, results []*T
 		if r.Kind == KindBuffer && i < len(got) {
 			src.bindBufferResult(decl, r, types.ExprString(got[i].typ))
 		}
+		if r.Kind == KindIterator && r.Key == nil && i < len(got) {
+			// iterator[T] is an iter.Seq[T], or an iter.Seq2[T, error]
+			// whose error ends the iteration with an exception.
+			r.SeqErr = types.ExprString(got[i].typ) == "iter.Seq2["+r.Elem.GoType()+", error]"
+		}
 		wantResults = append(wantResults, r.GoType())
 	}
 	returnsError, conv, err := src.checkTypes(decl, want, wantResults)

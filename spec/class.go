@@ -134,8 +134,8 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 // type, not a buffer (an argument only) or a tuple (results only).
 func (l *loader) memberType(n *yaml.Node, c *Class, what, name string) *Type {
 	t, err := parseTypeIn(n.Value, ctxReturn, l.scope())
-	if err == nil && (t.Kind == KindTuple || t.Kind == KindBuffer || findKind(t, KindCallable) != nil) {
-		err = fmt.Errorf("a %s cannot be of type %s", what, t.Spec)
+	if err == nil && (t.Kind == KindTuple || t.Kind == KindBuffer || t.Kind == KindIterator || findKind(t, KindCallable) != nil) {
+		err = fmt.Errorf("%s cannot be of type %s", withArticle(what), t.Spec)
 	}
 	if err != nil {
 		l.errorf(n, "class %s: %s %s: %v", c.Name, what, name, err)
@@ -322,4 +322,12 @@ func rootOf(c *Class) *Class {
 		c = c.Base
 	}
 	return c
+}
+
+// withArticle is "an attribute", "a property".
+func withArticle(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }

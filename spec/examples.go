@@ -121,6 +121,11 @@ func (l *loader) examples(n *yaml.Node, owner string, sig *Signature, results []
 					ex.BufferResult = "tolist"
 				}
 			}
+			if t.Kind == KindIterator {
+				// Written as the list of its items.
+				t = iteratorItems(t)
+				ex.IteratorResult = true
+			}
 			v, err := pyValue(r, t)
 			if err != nil {
 				fail(r, "returns: %v", err)
@@ -425,4 +430,14 @@ func exampleBytes(n *yaml.Node) ([]byte, error) {
 		return b, nil
 	}
 	return nil, fmt.Errorf("not bytes: write a string, !!binary base64, or a list of integers 0-255")
+}
+
+// iteratorItems is the list an iterator's items make: of 2-tuples for
+// iterator[K, V].
+func iteratorItems(t *Type) *Type {
+	item := t.Elem
+	if t.Key != nil {
+		item = &Type{Kind: KindTuple, Items: []*Type{t.Key, t.Elem}, Spec: "tuple[" + t.Key.Spec + ", " + t.Elem.Spec + "]"}
+	}
+	return &Type{Kind: KindList, Elem: item, Spec: "list[" + item.Spec + "]"}
 }

@@ -3,6 +3,7 @@
 package spec
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/pyspec/pyspec/runtime"
@@ -37,6 +38,7 @@ func (l *loader) returns(r *yaml.Node, owner string) []*Type {
 		return nil
 	}
 	node, writable := r, false
+	var batch *yaml.Node
 	if r.Kind == yaml.MappingNode {
 		node = get(r, "type")
 		if node == nil {
@@ -46,6 +48,7 @@ func (l *loader) returns(r *yaml.Node, owner string) []*Type {
 		if w := get(r, "writable"); w != nil {
 			writable = w.Value == "true"
 		}
+		batch = get(r, "batch")
 	}
 	if node.Value == "None" {
 		return nil
@@ -65,7 +68,24 @@ func (l *loader) returns(r *yaml.Node, owner string) []*Type {
 		}
 		t.Writable = true
 	}
+	if batch != nil {
+		n, err := strconv.Atoi(batch.Value)
+		switch {
+		case t.Kind != KindIterator:
+			l.errorf(batch, "%s returns: batch is for iterator results, not %s", owner, t.Spec)
+		case err != nil || n < 1 || n > MaxBatch:
+			l.errorf(batch, "%s returns: batch must be a whole number from 1 to %d, not %s", owner, MaxBatch, batch.Value)
+		default:
+			t.Batch = n
+		}
+	}
 	if t.Kind == KindTuple {
+		for _, it := range t.Items {
+			if it.Kind == KindIterator {
+				l.errorf(node, "%s returns: %s: an iterator is a whole result, not one of several", owner, it.Spec)
+				return nil
+			}
+		}
 		return t.Items
 	}
 	return []*Type{t}

@@ -132,8 +132,10 @@ type Example struct {
 	// BufferResult says how a buffer result is compared: "bytes" (bytes()
 	// of it) or "tolist" (memoryview(it).tolist()); "" for other results.
 	BufferResult string
-	Match        string // regular expression the message must match
-	Pos          Pos
+	// IteratorResult: the result is an iterator, compared as list() of it.
+	IteratorResult bool
+	Match          string // regular expression the message must match
+	Pos            Pos
 }
 
 // ReturnType is the Python-facing return type: nil for None, the single
@@ -444,6 +446,10 @@ const (
 	KindDatetime  // an aware datetime: Go time.Time
 	KindTimedelta // Go time.Duration
 	KindComplex   // complex: Go complex128
+	// KindIterator is iterator[T] (Go iter.Seq[T], or iter.Seq2[T, error])
+	// or iterator[K, V] (Go iter.Seq2[K, V], 2-tuples in Python): a result
+	// only. Python pulls the items in batches (see Type.Batch).
+	KindIterator
 )
 
 // SeqForm is the Python side of a KindList type, a Go []T in every form.
@@ -482,7 +488,21 @@ type Type struct {
 	// []T or runtime.Export), and whether Python may write through it.
 	GoResult string
 	Writable bool
+	// Iterators: Key is K of iterator[K, V] (nil for iterator[T]); SeqErr
+	// says the Go result is iter.Seq2[T, error], its error ending the
+	// iteration; Batch is how many items Go produces per crossing.
+	SeqErr bool
+	Batch  int
 }
+
+// DefaultBatch is an iterator's batch when the spec gives none: large
+// enough that handing a batch between threads costs about a nanosecond
+// per item, small enough that the sequence runs little ahead of its
+// consumer (docs/benchmarks.md has the figures).
+const DefaultBatch = 1024
+
+// MaxBatch bounds `batch:`: the items of a batch are held at once.
+const MaxBatch = 1 << 16
 
 // Dynamic reports whether the Go part converts values of t from and to
 // Python objects itself (the C part passes the object through), rather

@@ -83,6 +83,14 @@ func (t *Type) GoTypeIn(pkg string) string {
 			parts[i] = it.GoTypeIn(pkg)
 		}
 		return "(" + strings.Join(parts, ", ") + ")"
+	case KindIterator:
+		switch {
+		case t.Key != nil:
+			return "iter.Seq2[" + t.Key.GoTypeIn(pkg) + ", " + t.Elem.GoTypeIn(pkg) + "]"
+		case t.SeqErr:
+			return "iter.Seq2[" + t.Elem.GoTypeIn(pkg) + ", error]"
+		}
+		return "iter.Seq[" + t.Elem.GoTypeIn(pkg) + "]"
 	}
 	return "?"
 }
@@ -118,6 +126,11 @@ func (t *Type) ID() string {
 		return "dict_" + t.Key.ID() + "_" + t.Elem.ID()
 	case KindSet:
 		return "set_" + t.Elem.ID()
+	case KindIterator:
+		if t.Key != nil {
+			return "iterator_" + t.Key.ID() + "_" + t.Elem.ID()
+		}
+		return "iterator_" + t.Elem.ID()
 	case KindUnion:
 		ids := make([]string, len(t.Items))
 		for i, it := range t.Items {

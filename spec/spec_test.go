@@ -77,6 +77,10 @@ func TestSemanticErrors(t *testing.T) {
 		`testdata/semantic.yaml:7:32: f(): parameter "y": default 300 is out of range for int8`,
 		`testdata/semantic.yaml:10:11: g(): args names struct "Missing"`,
 		`testdata/semantic.yaml:11:14: g() returns: buffer cannot be an element type`,
+		`testdata/semantic.yaml:13:47: functions.h.returns.batch: must be >= 1 but found 0`,
+		`testdata/semantic.yaml:15:43: i() returns: batch is for iterator results, not list[int64]`,
+		`testdata/semantic.yaml:17:14: j() returns: iterator[int64]: an iterator is a whole result, not one of several`,
+		`testdata/semantic.yaml:21:18: class K: attribute it: an attribute cannot be of type iterator[int64]`,
 	})
 }
 
@@ -177,6 +181,14 @@ func TestParseType(t *testing.T) {
 		{expr: "iterable[str]", err: "iterable[T] is a parameter type only", ctx: ctxReturn},
 		{expr: "list[iterable[str]]", err: "iterable[T] is a parameter type only"},
 		{expr: "iterable[str] | list[str]", err: "both Go []string"},
+		{expr: "iterator[int64]", spec: "iterator[int64]", goType: "iter.Seq[int64]", ctx: ctxReturn},
+		{expr: "iterator[str, list[int64]]", spec: "iterator[str, list[int64]]", goType: "iter.Seq2[string, []int64]", ctx: ctxReturn},
+		{expr: "iterator[int64]", err: "iterator[T] is a result type only", ctx: ctxArg},
+		{expr: "list[iterator[int64]]", err: "iterator[T] is a result type only", ctx: ctxReturn},
+		{expr: "iterator[int64] | None", err: "cannot be optional", ctx: ctxReturn},
+		{expr: "iterator[int64] | str", err: "cannot be part of a union", ctx: ctxReturn},
+		{expr: "iterator[buffer]", err: "buffer cannot be an element type", ctx: ctxReturn},
+		{expr: "iterator[int64, str, bool]", err: "an item type, or two", ctx: ctxReturn},
 		{expr: "float", err: "say which float"},
 		{expr: "widget", err: "unknown type"},
 	} {

@@ -188,6 +188,10 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 		if where != ctxArg {
 			return nil, fmt.Errorf("iterable[T] is a parameter type only (Go gets a []T); write list[T] here")
 		}
+	case "iterator":
+		if where != ctxReturn {
+			return nil, fmt.Errorf("iterator[T] is a result type only (Go returns an iter.Seq[T]); a parameter takes iterable[T]")
+		}
 	case "list", "tuple", "optional", "dict", "set":
 	default:
 		return nil, fmt.Errorf("unknown type %q (known: %s)", name, p.known())
@@ -240,6 +244,8 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 			return listOf(items[0], SeqIterable)
 		}
 		return listOf(items[0], SeqList)
+	case "iterator":
+		return iteratorOf(items)
 	case "optional":
 		if len(items) != 1 {
 			return nil, fmt.Errorf("optional takes one type, got %d", len(items))
@@ -338,7 +344,7 @@ func (p *typeParser) parseCallable() (*Type, error) {
 
 func (p *typeParser) known() string {
 	known := "bool, int8..int64, uint8..uint64, float16, float32, float64, complex128, str, bytes, buffer, object, datetime, timedelta, " +
-		"list[T], tuple[T, ...], iterable[T], dict[K, V], set[T], callable[[A, B], R], optional[T], `A | B` and `T | None`"
+		"list[T], tuple[T, ...], iterable[T], iterator[T], dict[K, V], set[T], callable[[A, B], R], optional[T], `A | B` and `T | None`"
 	for _, group := range []struct {
 		what  string
 		names []string
@@ -381,6 +387,8 @@ func checkElem(t *Type) error {
 		return fmt.Errorf("buffer cannot be an element type")
 	case KindTuple:
 		return fmt.Errorf("a fixed-size tuple cannot be an element type (Go has no tuples); use a struct")
+	case KindIterator:
+		return fmt.Errorf("%s cannot be an element type: an iterator is a whole result", t.Spec)
 	}
 	return nil
 }
@@ -399,6 +407,24 @@ func listOf(elem *Type, form SeqForm) (*Type, error) {
 	return &Type{Kind: KindList, Elem: elem, Seq: form, Spec: spec}, nil
 }
 
+// iteratorOf is iterator[T] or iterator[K, V], whose items are converted
+// as list elements are.
+func iteratorOf(items []*Type) (*Type, error) {
+	if len(items) > 2 {
+		return nil, fmt.Errorf("iterator takes an item type, or two (iterator[K, V] for an iter.Seq2[K, V]), got %d", len(items))
+	}
+	for _, it := range items {
+		if err := checkElem(it); err != nil {
+			return nil, err
+		}
+	}
+	if len(items) == 2 {
+		return &Type{Kind: KindIterator, Key: items[0], Elem: items[1], Batch: DefaultBatch,
+			Spec: "iterator[" + items[0].Spec + ", " + items[1].Spec + "]"}, nil
+	}
+	return &Type{Kind: KindIterator, Elem: items[0], Batch: DefaultBatch, Spec: "iterator[" + items[0].Spec + "]"}, nil
+}
+
 func optionalOf(inner *Type, where typeContext) (*Type, error) {
 	switch inner.Kind {
 	case KindOptional:
@@ -408,7 +434,7 @@ func optionalOf(inner *Type, where typeContext) (*Type, error) {
 		if where != ctxArg {
 			return nil, fmt.Errorf("buffer | None is a parameter type only")
 		}
-	case KindTuple:
+	case KindTuple, KindIterator:
 		return nil, fmt.Errorf("%s cannot be optional", inner.Spec)
 	case KindAny:
 		return nil, fmt.Errorf("object already includes None")
@@ -432,7 +458,7 @@ func unionOf(alts []*Type) (*Type, error) {
 	specs := make([]string, len(flat))
 	for i, a := range flat {
 		switch a.Kind {
-		case KindBuffer, KindTuple:
+		case KindBuffer, KindTuple, KindIterator:
 			return nil, fmt.Errorf("%s cannot be part of a union", a.Spec)
 		case KindAny:
 			return nil, fmt.Errorf("object in a union accepts everything: use object alone")

@@ -2,7 +2,11 @@
 // every contender of bench/ implements, written as a pyspec author would.
 package pyspecbench
 
-import "github.com/pyspec/pyspec/runtime"
+import (
+	"iter"
+
+	"github.com/pyspec/pyspec/runtime"
+)
 
 func Noop() {}
 
@@ -13,6 +17,17 @@ func Kw(a, b, c int64) int64 { return a + b + c }
 func Strlen(s string) int64 { return int64(len(s)) }
 
 func Half(x float64) float64 { return x / 2 }
+
+// Count is range(n) as a Go sequence.
+func Count(n int64) iter.Seq[int64] {
+	return func(yield func(int64) bool) {
+		for i := range n {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
 
 // Sum adds a C-contiguous int64 buffer with four accumulators.
 func Sum(buf runtime.View[int64]) int64 {

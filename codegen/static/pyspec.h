@@ -19,12 +19,14 @@
 #define PYSPEC_TUPLE_ITEM(t, i) PyTuple_GetItem(t, i)
 #define PYSPEC_TUPLE_SET(t, i, v) PyTuple_SetItem(t, i, v)
 #define PYSPEC_LIST_SET(l, i, v) PyList_SetItem(l, i, v)
+#define PYSPEC_LIST_GET(l, i) PyList_GetItem(l, i)
 #define PYSPEC_FLOAT_VALUE(o) PyFloat_AsDouble(o)
 #else
 #define PYSPEC_TUPLE_SIZE(t) PyTuple_GET_SIZE(t)
 #define PYSPEC_TUPLE_ITEM(t, i) PyTuple_GET_ITEM(t, i)
 #define PYSPEC_TUPLE_SET(t, i, v) PyTuple_SET_ITEM(t, i, v)
 #define PYSPEC_LIST_SET(l, i, v) PyList_SET_ITEM(l, i, v)
+#define PYSPEC_LIST_GET(l, i) PyList_GET_ITEM(l, i)
 #define PYSPEC_FLOAT_VALUE(o) PyFloat_AS_DOUBLE(o)
 #endif
 
@@ -305,6 +307,8 @@ static inline void pyspec_view_release(pyspec_view* v) {
 }
 
 PyObject* pyspec_list_from(const void* items, Py_ssize_t n, int code);
+// Item k of an array of scalars of element code `code`, as a Python object.
+PyObject* pyspec_scalar_at(const void* items, Py_ssize_t k, int code);
 PyObject* pyspec_list_new(Py_ssize_t n);
 int pyspec_list_set_text(PyObject* list, Py_ssize_t i, const char* p, Py_ssize_t n, int code);
 PyObject* pyspec_text_from(const char* p, Py_ssize_t n, int code);
@@ -389,12 +393,27 @@ int pyspec_go_load(const char* name, const void* anchor, const pyspec_host* host
 // first use. reset runs in the child right after fork: no Python, no locks.
 void pyspec_at_fork(void (*reset)(void));
 
+// The end of a heap type instance's dealloc: weak references, tp_free, and
+// the type's reference.
+void pyspec_free_instance(PyObject* self, PyObject* weakrefs);
+
 // GoBuffer: the Go memory a function's buffer result lends, without a copy
 // (pinned by the Go part until the GoBuffer dies). pyspec_gobuffer_spec is
 // its type spec for module `module`, whose Go part's release(token) unpins
 // the memory; pyspec_gobuffer_new makes one of a Go export.
 PyType_Spec* pyspec_gobuffer_spec(const char* module, int (*release)(uintptr_t token));
 PyObject* pyspec_gobuffer_new(PyTypeObject* type, const pyspec_export_desc* d);
+
+// GoIterator: the iterator an iterator[T] result is. pyspec_goiter_spec is
+// its type spec for module `module`, whose Go part's pull fills the next
+// batch (0; 1 when exhausted; -1 with an exception) and close(token) stops
+// a sequence dropped before its end. pyspec_goiter_new makes one of the Go
+// side's token, whose batches are lists, or arrays of scalars of element
+// code `code` (>= 0) in memory the Go part owns. pyspec_zip_pairs makes
+// the (k, v) items of an iterator[K, V]'s batch.
+PyType_Spec* pyspec_goiter_spec(const char* module, int (*pull)(uintptr_t token, pyspec_iter_batch* b), void (*close)(uintptr_t token));
+PyObject* pyspec_goiter_new(PyTypeObject* type, uintptr_t token, int code);
+PyObject* pyspec_zip_pairs(PyObject* keys, PyObject* values);
 
 // ---- numpy ufuncs (ufunc.c) ------------------------------------------------
 

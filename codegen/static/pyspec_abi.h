@@ -17,13 +17,22 @@
 #include <stdint.h>
 
 // Bumped whenever a structure below changes.
-#define PYSPEC_HOST_ABI 2
+#define PYSPEC_HOST_ABI 3
 
 // PyObject is opaque to the Go part. (The same declaration as Python.h's.)
 typedef struct _object PyObject;
 
 // Py_ssize_t, without Python.h.
 typedef intptr_t pyspec_ssize;
+
+// One batch of an iterator's items, filled by the Go part: a list, or
+// for scalar items n of them in raw, memory the Go part owns and keeps
+// until the next batch or the iterator's end.
+typedef struct {
+	PyObject* items;
+	const void* raw;
+	pyspec_ssize n;
+} pyspec_iter_batch;
 
 // Element codes for lists, results and buffer checks.
 enum {
@@ -174,6 +183,12 @@ typedef struct {
 	PyObject* (*tuple_steal)(PyObject** items, pyspec_ssize n);
 	// A GoBuffer lending the pinned Go memory d describes (a buffer result).
 	PyObject* (*new_buffer)(const pyspec_export_desc* d);
+	// A GoIterator over the Go side's iterator token (an iterator result;
+	// code is the element code of scalar items, which come as arrays, or -1),
+	// and the (k, v) 2-tuples of an iterator[K, V]'s batch, made of a list
+	// of keys and one of values (both stolen).
+	PyObject* (*new_iterator)(uintptr_t token, int code);
+	PyObject* (*zip_pairs)(PyObject* keys, PyObject* values);
 
 	// An async call's goroutine finished: the C part settles fut on its
 	// event loop, asking the Go part for the result (async_settle) with the

@@ -3,8 +3,11 @@ package containers
 
 import (
 	"fmt"
+	"iter"
+	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pyspec/pyspec/runtime"
@@ -81,6 +84,10 @@ func (l *IntList) Contains(x int64) bool { return slices.Contains(l.items, x) }
 
 func (l *IntList) Iter() *IntListIter { return &IntListIter{items: slices.Clone(l.items)} }
 
+// Values ranges over a snapshot: the sequence runs in a goroutine of its
+// own, and Python may change the list meanwhile.
+func (l *IntList) Values() iter.Seq[int64] { return slices.Values(slices.Clone(l.items)) }
+
 func (l *IntList) Repr() string {
 	parts := make([]string, len(l.items))
 	for i, x := range l.items {
@@ -145,4 +152,72 @@ func (r *Registry) Keys() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Iter yields the keys in order.
+func (r *Registry) Iter() iter.Seq[string] { return slices.Values(r.Keys()) }
+
+// Items yields the pairs in key order, from a snapshot of the keys.
+func (r *Registry) Items() iter.Seq2[string, int64] {
+	keys := r.Keys()
+	vals := make([]int64, len(keys))
+	for i, k := range keys {
+		vals[i] = r.m[k]
+	}
+	return func(yield func(string, int64) bool) {
+		for i, k := range keys {
+			if !yield(k, vals[i]) {
+				return
+			}
+		}
+	}
+}
+
+// Count is Python's range as a Go sequence; the checks run at the call,
+// before any item is asked for.
+func Count(stop, start, step int64) (iter.Seq[int64], error) {
+	if step == 0 {
+		return nil, runtime.ValueError("count(): step must not be zero")
+	}
+	return func(yield func(int64) bool) {
+		for i := start; step > 0 && i < stop || step < 0 && i > stop; i += step {
+			if !yield(i) {
+				return
+			}
+			if step > 0 && i > math.MaxInt64-step || step < 0 && i < math.MinInt64-step {
+				return // the next i would overflow: it is past stop
+			}
+		}
+	}, nil
+}
+
+func Words(text string) iter.Seq[string] { return strings.FieldsSeq(text) }
+
+func NumberedLines(text string) iter.Seq2[int64, string] {
+	return func(yield func(int64, string) bool) {
+		n := int64(0)
+		for line := range strings.Lines(text) {
+			n++
+			if !yield(n, strings.TrimSuffix(line, "\n")) {
+				return
+			}
+		}
+	}
+}
+
+// ParseInts stops at the first bad text: the error is raised in Python
+// after the items before it.
+func ParseInts(texts []string) iter.Seq2[int64, error] {
+	return func(yield func(int64, error) bool) {
+		for i, t := range texts {
+			n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+			if err != nil {
+				yield(0, runtime.ValueError("item %d: %q is not an int64", i, t))
+				return
+			}
+			if !yield(n, nil) {
+				return
+			}
+		}
+	}
 }

@@ -1,5 +1,7 @@
 """Uses containers as its stub allows; `mypy --strict` must accept it."""
-from containers import EmptyError, IntList, Registry
+from collections.abc import Iterator
+
+from containers import EmptyError, IntList, Registry, count, numbered_lines, parse_ints, words
 
 l = IntList([1, 2, 3])
 l.append(4)
@@ -16,3 +18,9 @@ try:
     IntList().pop()
 except EmptyError:
     pass
+evens: Iterator[int] = count(10, 0, 2)
+squares: list[int] = [x * x for x in l.values()]
+pairs: dict[str, int] = dict(r.items())
+names: list[str] = list(r) + list(words("a b"))
+numbered: list[tuple[int, str]] = list(numbered_lines("x\ny"))
+parsed: int = sum(parse_ints(["1", "2"]))

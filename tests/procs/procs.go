@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"iter"
 	"math"
 	"os"
 	"os/signal"
@@ -221,4 +222,60 @@ func GoHeap() (int64, int64) {
 	var ms goruntime.MemStats
 	goruntime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc), int64(goruntime.NumGoroutine())
+}
+
+var openSequences atomic.Int64
+
+// Numbers counts its running loops, so that a test sees a dropped
+// iterator's loop end.
+func Numbers(n int64) iter.Seq[int64] {
+	return func(yield func(int64) bool) {
+		openSequences.Add(1)
+		defer openSequences.Add(-1)
+		for i := range n {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+func OpenSequences() int64 { return openSequences.Load() }
+
+// Mapped calls Python from the producer goroutine, which takes the GIL.
+// The sequence runs after Mapped returns: it keeps f, which is borrowed
+// for the call only.
+func Mapped(f func(int64) (int64, error), n int64) iter.Seq2[int64, error] {
+	f = runtime.RetainFunc(f)
+	return func(yield func(int64, error) bool) {
+		for i := range n {
+			if !yield(f(i)) {
+				return
+			}
+		}
+	}
+}
+
+func PanicsAt(k int64) iter.Seq[int64] {
+	return func(yield func(int64) bool) {
+		for i := int64(0); ; i++ {
+			if i == k {
+				panic(fmt.Sprintf("item %d", i))
+			}
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+func Accumulators(n int64) iter.Seq[*Accumulator] {
+	return func(yield func(*Accumulator) bool) {
+		for i := range n {
+			a, _ := NewAccumulator(float64(i))
+			if !yield(a) {
+				return
+			}
+		}
+	}
 }

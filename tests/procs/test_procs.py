@@ -591,3 +591,94 @@ def test_the_specs_build_tags_and_cgo_flags_reach_the_build():
     # go.tags: [procs_tagged] picks tagged.go over untagged.go, and
     # go.cgo_cflags defines PROCS_CFLAG for the package's cgo.
     assert procs.build_settings() == ("procs_tagged", 42)
+
+
+def test_abandoned_iterators_stop_their_go_sequences():
+    # Dropped before the first item, inside a batch, at a batch's end,
+    # after the end: each Go loop returns, no goroutine stays.
+    def churn(rounds):
+        for r in range(rounds):
+            it = procs.numbers(10**9)
+            for _ in range((r * 37) % 3000):
+                next(it)
+            del it
+            procs.numbers(5)  # never started
+            list(procs.numbers(r % 2000))
+
+    churn(100)
+    gc.collect()
+    heap, goroutines = procs.go_heap()
+    blocks = sys.getallocatedblocks()
+    churn(3000)
+    gc.collect()
+    deadline = time.monotonic() + 10
+    while procs.open_sequences() and time.monotonic() < deadline:
+        time.sleep(0.01)  # a stopped loop returns in its own goroutine
+    assert procs.open_sequences() == 0
+    heap_after, goroutines_after = procs.go_heap()
+    assert goroutines_after <= goroutines + 2, (goroutines, goroutines_after)
+    assert heap_after - heap < 1_000_000, (heap, heap_after)
+    assert sys.getallocatedblocks() - blocks < 2_000
+
+
+def test_a_sequence_may_call_python():
+    # The Go sequence calls f from its goroutine while the consumer waits
+    # without the GIL; f's exception ends the iteration after the items
+    # before it.
+    assert list(procs.mapped(lambda x: x * x, 20)) == [x * x for x in range(20)]
+
+    def f(x):
+        if x == 13:
+            raise KeyError("thirteen")
+        return -x
+
+    got = []
+    with pytest.raises(KeyError, match="thirteen"):
+        for v in procs.mapped(f, 100):
+            got.append(v)
+    assert got == [-x for x in range(13)]
+
+
+def test_next_from_inside_the_sequence_is_refused():
+    it = None
+
+    def f(x):
+        if x == 3:
+            with pytest.raises(ValueError, match="GoIterator already executing"):
+                next(it)
+        return x
+
+    it = procs.mapped(f, 10)
+    assert list(it) == list(range(10))
+
+
+def test_a_panic_comes_after_the_items_before_it():
+    for k in [0, 5, 1024, 3000]:
+        got = []
+        with pytest.raises(RuntimeError, match=f"Go panic in procs.PanicsAt: item {k}"):
+            for v in procs.panics_at(k):
+                got.append(v)
+        assert got == list(range(k))
+
+
+def test_iterators_of_objects():
+    accs = list(procs.accumulators(3000))
+    assert [a.total() for a in accs] == [float(i) for i in range(3000)]
+    assert all(type(a) is procs.Accumulator for a in accs)
+
+
+def test_a_parent_iterator_in_a_child_says_why():
+    it = procs.numbers(5000)
+    assert next(it) == 0
+
+    def child():
+        rest = procs.numbers(3)  # made in the child: fine
+        assert list(rest) == [0, 1, 2]
+        for i in range(1, 1024):  # the rest of the batch (1024 items) is in C memory
+            assert next(it) == i
+        with pytest.raises(RuntimeError, match="made before os.fork"):
+            for _ in it:
+                pass
+
+    assert in_child(child) == 0
+    assert sum(it) == sum(range(1, 5000))

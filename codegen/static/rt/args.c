@@ -254,3 +254,15 @@ int pyspec_parse_tuple(const pyspec_sig* sig, PyObject* args, PyObject* kwargs, 
 	return check_missing(sig, out) < 0 ? parse_failed(sig, out) : 0;
 }
 
+// pyspec_free_instance ends the dealloc of an instance of a heap type:
+// clears its weak references, frees it, and drops its type's reference.
+void pyspec_free_instance(PyObject* self, PyObject* weakrefs) {
+	PyTypeObject* type = Py_TYPE(self);
+	if (weakrefs != NULL) PyObject_ClearWeakRefs(self);
+#ifdef Py_LIMITED_API
+	((freefunc)PyType_GetSlot(type, Py_tp_free))(self);
+#else
+	type->tp_free(self);
+#endif
+	Py_DECREF(type);
+}

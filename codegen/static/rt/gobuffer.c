@@ -33,20 +33,13 @@ static void gobuffer_releasebuffer(PyObject* self, Py_buffer* view) {
 
 static void gobuffer_dealloc(PyObject* self) {
 	gobuffer* b = (gobuffer*)self;
-	PyTypeObject* type = Py_TYPE(self);
 	if (b->gen == pyspec_gen) {
 		PyObject *t, *v, *tb;
 		PyErr_Fetch(&t, &v, &tb);
 		if (gobuffer_release(b->d.token) < 0) PyErr_WriteUnraisable(NULL);
 		PyErr_Restore(t, v, tb);
 	}
-	if (b->weakrefs != NULL) PyObject_ClearWeakRefs(self);
-#ifdef Py_LIMITED_API
-	((freefunc)PyType_GetSlot(type, Py_tp_free))(self);
-#else
-	type->tp_free(self);
-#endif
-	Py_DECREF(type);
+	pyspec_free_instance(self, b->weakrefs);
 }
 
 static Py_ssize_t gobuffer_len(PyObject* self) {
