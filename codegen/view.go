@@ -285,11 +285,46 @@ func (cv *classView) IdentityParts() []*spec.Class {
 
 // ObjectStruct is the C struct of the class's instances.
 func (cv *classView) ObjectStruct() string {
-	if cv.Lock {
+	switch {
+	case cv.Lock && cv.ExportCache():
+		return "pyspec_locked_fixed"
+	case cv.Lock:
 		return "pyspec_locked"
+	case cv.ExportCache():
+		return "pyspec_fixed"
 	}
 	return "pyspec_object"
 }
+
+// FixedExport reports that the class's own getbuffer keeps the first export
+// (`buffer: {fixed: true}`) and makes later views from it.
+func (cv *classView) FixedExport() bool { return cv.Buffer != nil && cv.Buffer.Fixed }
+
+// ExportCache reports that instances hold a fixed export's cache: the class
+// has a fixed export, or a base has one (CPython gives the derived class the
+// base's getbuffer, which uses the cache).
+func (cv *classView) ExportCache() bool {
+	for c := cv.Class; c != nil; c = c.Base {
+		if c.Buffer != nil && c.Buffer.Fixed {
+			return true
+		}
+	}
+	return false
+}
+
+// Dealloc is the class's tp_dealloc: a class whose instances hold a cache
+// lets go of it first.
+func (cv *classView) Dealloc() string {
+	if cv.ExportCache() {
+		return cv.CName + "_dealloc"
+	}
+	return "pyspec_dealloc"
+}
+
+// LockedRelease reports that releasing a view takes the object's lock: the
+// release may run Go code of the object's. A fixed export has no release
+// hook (spec), so its releases need no lock, as its cached views need none.
+func (cv *classView) LockedRelease() bool { return cv.Lock && !cv.FixedExport() }
 
 // PickleBinary reports pickling through MarshalBinary/UnmarshalBinary.
 func (cv *classView) PickleBinary() bool { return cv.Pickle == spec.PickleBinary }
@@ -965,6 +1000,17 @@ func (v *moduleView) RecordAliases() bool {
 func (v *moduleView) Exports() bool {
 	for _, c := range v.Classes {
 		if c.Buffer != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// ExportCaches reports whether instances of any class hold a fixed
+// export's cache.
+func (v *moduleView) ExportCaches() bool {
+	for _, c := range v.Classes {
+		if c.ExportCache() {
 			return true
 		}
 	}

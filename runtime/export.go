@@ -159,8 +159,10 @@ var (
 	freePins   []uintptr
 )
 
-// PinExport pins the memory of e for one view and returns the token that
-// ReleaseExport takes when that view is released. owner, cls and hook are
+// PinExport pins the memory of e for one view (or, for a fixed export, for
+// the C copy its views are made from) and returns the token that
+// ReleaseExport takes when that view, or the copy's last holder, is
+// released. owner, cls and hook are
 // for the glue: the exporting value, its class index and the class whose
 // release hook runs. Call with the GIL held.
 func PinExport(e Export, owner unsafe.Pointer, cls, hook int32) uintptr {

@@ -23,6 +23,12 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 		if r := get(b, "release"); r != nil && r.Value == "true" {
 			c.Buffer.ReleaseGoMethod = "ReleaseBuffer"
 		}
+		if f := get(b, "fixed"); f != nil && f.Value == "true" {
+			c.Buffer.Fixed = true
+			if c.Buffer.ReleaseGoMethod != "" {
+				l.errorf(f, "class %s: buffer: fixed: true cannot go with release: true: the views of a fixed export are made in C from the first export, without calling Go, so ReleaseBuffer() could not run once per view; drop release, or fixed", c.Name)
+			}
+		}
 	}
 	if lk := get(v, "lock"); lk != nil {
 		c.Lock = lk.Value == "true"

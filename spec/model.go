@@ -246,6 +246,11 @@ type Init struct {
 type Export struct {
 	GoMethod        string // Buffer(flags runtime.Flags) (runtime.Export, error)
 	ReleaseGoMethod string // "" when there is no release hook
+	// Fixed: the author promises that Buffer returns the same memory and
+	// layout, whatever the flags, from construction (or each __init__) on.
+	// The glue calls it for the first view and describes the later ones
+	// from a C copy of that export, without calling Go.
+	Fixed bool
 }
 
 // Signature is a parameter list, as Python sees it.

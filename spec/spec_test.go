@@ -730,3 +730,27 @@ func TestVectorizeErrors(t *testing.T) {
 		t.Errorf("a ufunc is in Module.Ufuncs, not Functions: %v %+v", err, m)
 	}
 }
+
+// Issue 21, item 3: `buffer: {fixed: true}` reaches the model; with a
+// per-view release hook it is refused at the key, saying why.
+func TestFixedExport(t *testing.T) {
+	src := "module: f\nclasses:\n  Grid:\n    buffer: {fixed: true}\n  Plain:\n    buffer: {fixed: false}\n  Bare:\n    buffer: {}\n"
+	m, err := ParseUnbound("f.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range m.Classes {
+		if want := c.Name == "Grid"; c.Buffer == nil || c.Buffer.Fixed != want {
+			t.Errorf("class %s: buffer %+v, want Fixed %v", c.Name, c.Buffer, want)
+		}
+	}
+	ds := CheckSpec("f.yaml", []byte("module: f\nclasses:\n  Grid:\n    buffer: {release: true, fixed: true}\n"))
+	if len(ds) != 1 || !strings.Contains(ds.Error(), "f.yaml:4:36: class Grid: buffer: fixed: true cannot go with release: true:") ||
+		!strings.Contains(ds.Error(), "ReleaseBuffer() could not run once per view") {
+		t.Errorf("want one positioned error at fixed's value, got %v", ds)
+	}
+	ds = CheckSpec("f.yaml", []byte("module: f\nclasses:\n  Grid:\n    buffer: {fixed: yes}\n"))
+	if len(ds) != 1 || !strings.Contains(ds.Error(), "f.yaml:4:21: classes.Grid.buffer.fixed: expected boolean") {
+		t.Errorf("want the schema to refuse a non-boolean fixed, got %v", ds)
+	}
+}

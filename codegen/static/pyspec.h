@@ -87,6 +87,26 @@ typedef struct {
 	uint32_t gen; // the generation (process) the mutex's state belongs to
 } pyspec_locked;
 
+// A fixed export (`buffer: {fixed: true}`): the first export of an object,
+// kept in C so that later views are made without calling Go or allocating
+// (exports.c). Refcounted: the object holds it until it is deallocated or
+// __init__ gives it another Go value, and each view made from it holds it;
+// the last holder gives the Go pin back.
+typedef struct pyspec_export_cache pyspec_export_cache;
+
+// An instance of a class with a fixed export, or below one (whose inherited
+// getbuffer uses the cache too). The cache comes last, after the lock if
+// any: a class and its derived ones are all locked or none (spec).
+typedef struct {
+	pyspec_object base;
+	pyspec_export_cache* export;
+} pyspec_fixed;
+
+typedef struct {
+	pyspec_locked base;
+	pyspec_export_cache* export;
+} pyspec_locked_fixed;
+
 // The generation of the Go part now in use; bumped in a forked child.
 extern uint32_t pyspec_gen;
 
@@ -327,6 +347,24 @@ int pyspec_fill_export(Py_buffer* view, PyObject* exporter, const pyspec_export_
 // pyspec_export_release frees what a view of an export owns and returns its
 // token, or 0 when the view belongs to a Go runtime of before a fork().
 uintptr_t pyspec_export_release(Py_buffer* view, int* current);
+// pyspec_export_cache_new keeps the export d, pinned by the Go runtime of
+// generation gen under d->token, for its object (the first holder). NULL
+// with an exception when d is inconsistent or memory is short; the caller
+// then releases d->token.
+pyspec_export_cache* pyspec_export_cache_new(PyObject* exporter, const pyspec_export_desc* d, uint32_t gen);
+// pyspec_fill_cached fills view from c, which the view then holds: no call
+// into Go, no allocation. -1 with BufferError when flags ask for what the
+// export is not (writable, Fortran order).
+int pyspec_fill_cached(Py_buffer* view, PyObject* exporter, pyspec_export_cache* c, int flags);
+// pyspec_view_cache is the cache a view holds, or NULL for a view that owns
+// an export_info (pyspec_export_release).
+static inline pyspec_export_cache* pyspec_view_cache(const Py_buffer* view) {
+	uintptr_t p = (uintptr_t)view->internal;
+	return (p & 1) ? (pyspec_export_cache*)(p - 1) : NULL;
+}
+// pyspec_export_cache_unref drops a holder of c. 1 when that was the last
+// and the current Go runtime pinned the memory: the caller releases *token.
+int pyspec_export_cache_unref(pyspec_export_cache* c, uintptr_t* token);
 
 // Pickling: the __reduce_ex__ tuple (reconstructor new_fn, the class, the
 // state, with a Python subclass's __dict__ alongside), the state of

@@ -141,3 +141,46 @@ func WeightedSum(x runtime.View[float64], weights *runtime.View[float64]) (float
 	}
 	return total, nil
 }
+
+// Grid is a rows x cols float64 matrix that Python reads and, unless it is
+// read-only, writes in place. Its spec declares the export fixed: Buffer
+// returns the same slice, shape and read-only flag for the Grid's whole
+// life (data is never reallocated), so the glue calls it for the first view
+// only.
+type Grid struct {
+	rows, cols int
+	data       []float64
+	readonly   bool
+	exports    int64
+}
+
+// NewGrid is the constructor behind Grid(rows, cols, fill=0, readonly=False).
+func NewGrid(rows, cols uint32, fill float64, readonly bool) (*Grid, error) {
+	if err := runtime.CheckAlloc(int64(rows), 8*int64(cols)); err != nil {
+		return nil, err
+	}
+	g := &Grid{rows: int(rows), cols: int(cols), data: make([]float64, int(rows)*int(cols)), readonly: readonly}
+	for i := range g.data {
+		g.data[i] = fill
+	}
+	return g, nil
+}
+
+// Buffer exports the matrix in C order, whatever the flags: the glue
+// refuses the requests it cannot satisfy (writable when read-only, Fortran
+// order for more than one row and column).
+func (g *Grid) Buffer(flags runtime.Flags) (runtime.Export, error) {
+	g.exports++
+	return runtime.ExportSlice(g.data, g.readonly, g.rows, g.cols)
+}
+
+// At reads an element, so tests see that Python's writes reach Go.
+func (g *Grid) At(i, j int64) (float64, error) {
+	if i < 0 || i >= int64(g.rows) || j < 0 || j >= int64(g.cols) {
+		return 0, runtime.IndexError("(%d, %d) is outside a %d x %d grid", i, j, g.rows, g.cols)
+	}
+	return g.data[int(i)*g.cols+int(j)], nil
+}
+
+// Exports is how many times Buffer has run.
+func (g *Grid) Exports() int64 { return g.exports }

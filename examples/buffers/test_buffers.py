@@ -306,3 +306,208 @@ def test_sum_at_every_length_around_the_vector_steps():
             assert buffers.sum(a[1:]) == int(a[1:].sum(dtype=np.int64))  # not 32-byte aligned
     big = np.full(100, 2**62, dtype=np.int64)
     assert buffers.sum(big) == ((100 * 2**62 + 2**63) % 2**64) - 2**63
+
+
+# ---- a fixed export (issue 21, item 3) ------------------------------------
+# Grid's spec says `buffer: {fixed: true}`: Buffer runs for the first view
+# after each __init__, and later views are made in C from that export.
+
+
+def test_fixed_export_calls_buffer_once_and_shares_the_memory():
+    g = buffers.Grid(2, 3)
+    assert g.exports() == 0
+    a = memoryview(g)
+    assert (a.format, a.shape, a.strides, a.readonly) == ("d", (2, 3), (24, 8), False)
+    views = [memoryview(g) for _ in range(10)] + [np.asarray(g) for _ in range(10)]
+    assert g.exports() == 1
+    a[1, 2] = 4.5  # through the first view...
+    assert all(v[1, 2] == 4.5 for v in views)  # ...seen by the cached ones
+    assert g.at(1, 2) == 4.5  # and by Go
+    views[-1][0, 1] = -1.0
+    assert a[0, 1] == -1.0 and g.at(0, 1) == -1.0
+    assert np.asarray(g).__array_interface__["data"][0] == views[-1].__array_interface__["data"][0]
+    assert g.exports() == 1
+
+
+def test_fixed_export_views_release_in_any_order():
+    g = buffers.Grid(3, 4, 2.0)
+    views = [memoryview(g) for _ in range(50)]
+    order = list(range(50))
+    import random
+
+    random.Random(7).shuffle(order)
+    for i in order[:25]:
+        views[i].release()
+    assert memoryview(g).tolist() == [[2.0] * 4] * 3  # the cache lives on
+    for i in order[25:]:
+        assert views[i][2, 3] == 2.0
+        views[i].release()
+    assert bytes(g) == np.full((3, 4), 2.0).tobytes() and g.exports() == 1
+
+
+def test_fixed_export_views_keep_the_object_alive():
+    import gc
+    import weakref
+
+    g = buffers.Grid(2, 2, 1.5)
+    alive = weakref.ref(g)
+    v = memoryview(g)
+    w = np.asarray(g)
+    del g
+    gc.collect()
+    assert alive() is not None
+    assert v.tolist() == [[1.5, 1.5]] * 2
+    v.release()
+    assert alive() is not None and w.sum() == 6.0  # the array still holds it
+    del w
+    gc.collect()
+    assert alive() is None
+
+
+def test_fixed_export_is_read_again_after_init():
+    g = buffers.Grid(2, 2, 1.0)
+    old = memoryview(g)
+    assert g.exports() == 1
+    g.__init__(1, 3, 7.0)  # a new Go value
+    assert g.exports() == 0
+    new = memoryview(g)
+    assert g.exports() == 1 and memoryview(g).shape == (1, 3) and g.exports() == 1
+    assert new.tolist() == [[7.0] * 3]
+    assert old.shape == (2, 2) and old.tolist() == [[1.0] * 2] * 2  # still the old memory
+    old[0, 0] = 9.0
+    assert new.tolist() == [[7.0] * 3] and g.at(0, 0) == 7.0
+    old.release()
+    new.release()
+    # An argument that does not convert stops __init__ before Go: nothing
+    # changes. One that Go refuses leaves the Go value as it was, but the
+    # export is read again, as after any __init__.
+    with pytest.raises(TypeError):
+        g.__init__("x", 1)
+    assert memoryview(g).shape == (1, 3) and g.exports() == 1
+    with pytest.raises(MemoryError):
+        g.__init__(2**31, 2**31)
+    assert memoryview(g).shape == (1, 3) and g.exports() == 2
+
+
+def test_fixed_export_refuses_what_its_export_is_not():
+    g = buffers.Grid(2, 3)
+    memoryview(g)  # the export is kept from here on
+    with pytest.raises(BufferError, match="Fortran-contiguous one was requested"):
+        _testbuffer.ndarray(g, getbuf=_testbuffer.PyBUF_F_CONTIGUOUS)
+    assert _testbuffer.ndarray(g, getbuf=_testbuffer.PyBUF_C_CONTIGUOUS).shape == (2, 3)
+    simple = _testbuffer.ndarray(g, getbuf=_testbuffer.PyBUF_SIMPLE)
+    assert simple.ndim == 1 and simple.nbytes == 48
+    strided = _testbuffer.ndarray(g, getbuf=_testbuffer.PyBUF_FULL)
+    assert strided.strides == (24, 8) and strided.format == "d"
+    # A one-row grid is both C- and Fortran-contiguous.
+    row = buffers.Grid(1, 3)
+    assert _testbuffer.ndarray(row, getbuf=_testbuffer.PyBUF_F_CONTIGUOUS).shape == (1, 3)
+    assert g.exports() == 1 and row.exports() == 1
+
+
+def test_fixed_export_refused_on_the_first_request_is_kept():
+    # A refused first request still keeps the export: Buffer ran, and the
+    # memory stays pinned until the object goes.
+    g = buffers.Grid(2, 2)
+    with pytest.raises(BufferError, match="Fortran-contiguous"):
+        _testbuffer.ndarray(g, getbuf=_testbuffer.PyBUF_F_CONTIGUOUS)
+    assert g.exports() == 1
+    assert memoryview(g).shape == (2, 2) and g.exports() == 1
+
+
+def test_fixed_read_only_export_refuses_writable_requests():
+    # Go says read-only once; the glue refuses writable requests from the
+    # kept export, without asking Buffer again.
+    g = buffers.Grid(2, 2, 1.0, readonly=True)
+    with pytest.raises(BufferError, match="exports a read-only buffer; a writable one was requested"):
+        _testbuffer.ndarray(g, getbuf=_testbuffer.PyBUF_WRITABLE)  # the first request: refused, export kept
+    assert g.exports() == 1
+    v = memoryview(g)
+    assert v.readonly and g.exports() == 1
+    with pytest.raises(BufferError, match="exports a read-only buffer; a writable one was requested"):
+        _testbuffer.ndarray(g, getbuf=_testbuffer.PyBUF_WRITABLE)
+    with pytest.raises(BufferError, match="must be a writable buffer"):
+        buffers.scale_half(g, 2.0)
+    with pytest.raises(TypeError):
+        v[0, 0] = 2.0
+    assert not np.asarray(g).flags.writeable and g.exports() == 1
+    assert buffers.Grid(1, 1).exports() == 0
+    w = buffers.Grid(1, 1)
+    assert _testbuffer.ndarray(w, getbuf=_testbuffer.PyBUF_WRITABLE).readonly == 0
+
+
+def test_fixed_export_uninitialized():
+    bare = buffers.Grid.__new__(buffers.Grid)
+    with pytest.raises(BufferError, match="Grid object is not initialized"):
+        memoryview(bare)
+    bare.__init__(1, 1, 3.0)
+    assert memoryview(bare).tolist() == [[3.0]]
+
+
+def test_fixed_export_no_leaks_over_many_views():
+    import gc
+
+    g = buffers.Grid(4, 4)
+    memoryview(g).release()
+    for _ in range(1000):  # warm up
+        memoryview(g).release()
+    gc.collect()
+    refs, blocks = sys.getrefcount(g), sys.getallocatedblocks()
+    for _ in range(100_000):
+        memoryview(g)
+    for _ in range(1000):
+        with memoryview(g) as v:
+            np.asarray(v)
+    gc.collect()
+    assert sys.getrefcount(g) == refs
+    assert sys.getallocatedblocks() - blocks < 50
+    assert g.exports() == 1
+
+
+def test_fixed_exports_of_many_objects():
+    import gc
+
+    for i in range(5000):
+        g = buffers.Grid(1, 2, float(i))
+        v = memoryview(g)
+        del g
+        assert v[0, 1] == float(i)
+        v.release()
+    gc.collect()
+
+
+def test_fixed_export_in_a_forked_child():
+    import os
+
+    g = buffers.Grid(2, 2, 5.0)
+    v = memoryview(g)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            # The parent's Go value is stale here: the usual error, no crash;
+            # the parent's view is the child's memory to read and release,
+            # and its Go pin is not the child's to give back.
+            try:
+                memoryview(g)
+            except BufferError as e:
+                assert "before os.fork" in str(e), e
+            else:
+                raise AssertionError("a parent's exporter made a view in the child")
+            assert v.tolist() == [[5.0] * 2] * 2
+            v.release()
+            h = buffers.Grid(1, 1, 2.0)  # the child's own Go part
+            assert memoryview(h).tolist() == [[2.0]] and memoryview(h).shape == (1, 1) and h.exports() == 1
+            del h
+            code = 0
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert v[1, 1] == 5.0 and memoryview(g).shape == (2, 2) and g.exports() == 1

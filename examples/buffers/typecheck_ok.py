@@ -18,3 +18,9 @@ view: memoryview = memoryview(exporter)
 data: bytes = bytes(exporter)
 # (numpy's own stubs type np.frombuffer's argument as concrete buffer types,
 # so a type checker refuses it there; at run time it works.)
+
+# A fixed exporter is a buffer too; its methods are typed.
+grid = buffers.Grid(2, 3, fill=1.0)
+cells: memoryview = memoryview(grid)
+corner: float = grid.at(1, 2)
+calls: int = grid.exports()

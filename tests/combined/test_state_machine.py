@@ -139,7 +139,8 @@ class Acc:
 
 class Exp:
     """An exporter: kind is "exporter" (safety.Exporter), "locked"
-    (safety.LockedExporter) or "constant" (buffers.ConstantBuffer); gen
+    (safety.LockedExporter), "fixed" (safety.FixedLocked, whose export is
+    kept in C after the first) or "constant" (buffers.ConstantBuffer); gen
     counts re-initializations, whose new Go value has no views yet."""
 
     def __init__(self, kind, obj, n, elem):
@@ -147,6 +148,8 @@ class Exp:
         self.open_views = []  # View records not released
 
     def contents(self):
+        if self.kind == "fixed":
+            return list(range(self.n))
         return [self.elem] * self.n
 
     def live(self):
@@ -163,6 +166,8 @@ def make_exporter(kind, n, elem):
         return Exp(kind, safety.Exporter(n, "ok"), n, 0)
     if kind == "locked":
         return Exp(kind, safety.LockedExporter(n), n, 0)
+    if kind == "fixed":
+        return Exp(kind, safety.FixedLocked(n), n, 0)
     return Exp(kind, buffers.ConstantBuffer(elem, n), n, elem)
 
 
@@ -182,7 +187,7 @@ int64s = st.integers(-INT64, INT64 - 1)
 floats = st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False)
 index = st.integers(0, 1 << 16)
 labels = st.text(max_size=12)
-exporter_kinds = st.sampled_from(["exporter", "locked", "constant"])
+exporter_kinds = st.sampled_from(["exporter", "locked", "fixed", "constant"])
 buffer_kinds = st.sampled_from(["numpy", "array", "bytes", "bytearray"])
 
 
@@ -227,7 +232,7 @@ class CombinedModules(RuleBasedStateMachine):
         obj = exp.obj
         before = sys.getrefcount(obj)
         arg = obj if direct else memoryview(obj)
-        assert buffers.sum(arg) == wrap64(exp.elem * exp.n)
+        assert buffers.sum(arg) == wrap64(sum(exp.contents()))
         assert safety.buffer_then_int(arg, exp.n) == exp.n
         if not direct:
             arg.release()
@@ -449,7 +454,7 @@ class CombinedModules(RuleBasedStateMachine):
         exp = self.exps[i % len(self.exps)]
         if exp.kind == "exporter":
             exp.obj.__init__(n, "ok")
-        elif exp.kind == "locked":
+        elif exp.kind in ("locked", "fixed"):
             exp.obj.__init__(n)
         else:
             exp.obj.__init__(elem, n)
@@ -660,7 +665,9 @@ class CombinedModules(RuleBasedStateMachine):
         for e in self.exps:
             fails(lambda: memoryview(e.obj), BufferError)
             fails(lambda: buffers.sum(e.obj), BufferError)
-            if e.kind != "constant":
+            if e.kind == "fixed":
+                fails(e.obj.exports)
+            elif e.kind != "constant":
                 fails(e.obj.live)
         # Views exported before the fork stay readable and release (also a
         # lock: true object's, whose lock a parent thread may hold).
@@ -700,7 +707,12 @@ class CombinedModules(RuleBasedStateMachine):
     # ---- invariants ---------------------------------------------------
 
     def check_live(self, exp):
-        if exp.kind != "constant":
+        if exp.kind == "fixed":
+            # Buffer runs once per Go value: for its first view, or a
+            # refused request (which keeps the export too).
+            calls = exp.obj.exports()
+            assert calls <= 1 and (calls == 1 or exp.live() == 0), (calls, exp.live())
+        elif exp.kind != "constant":
             assert exp.obj.live() == exp.live(), (exp.kind, exp.obj.live(), exp.live())
 
     @invariant()

@@ -4,6 +4,7 @@ package safety
 import (
 	"context"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/pyspec/pyspec/runtime"
@@ -183,6 +184,68 @@ func (e *LockedExporter) Hold(ms int64) { time.Sleep(time.Duration(ms) * time.Mi
 
 // Live is the number of views not released.
 func (e *LockedExporter) Live() int64 { return e.live }
+
+// FixedLocked exports n values 0..n-1; its spec says lock: true and
+// buffer: {fixed: true} (data never changes once made).
+type FixedLocked struct {
+	data    []int64
+	exports int64
+}
+
+// NewFixedLocked makes a FixedLocked of n values.
+func NewFixedLocked(n int64) (*FixedLocked, error) {
+	if n < 0 || n > 1<<20 {
+		return nil, runtime.ValueError("n must be in [0, 2**20], not %d", n)
+	}
+	e := &FixedLocked{data: make([]int64, n)}
+	for i := range e.data {
+		e.data[i] = int64(i)
+	}
+	return e, nil
+}
+
+// Buffer exports the values read-only, and counts its calls.
+func (e *FixedLocked) Buffer(flags runtime.Flags) (runtime.Export, error) {
+	e.exports++
+	return runtime.ExportSlice(e.data, true)
+}
+
+// Hold sleeps ms milliseconds (its caller holds the object's lock).
+func (e *FixedLocked) Hold(ms int64) { time.Sleep(time.Duration(ms) * time.Millisecond) }
+
+// Exports is how many times Buffer ran.
+func (e *FixedLocked) Exports() int64 { return e.exports }
+
+// MarshalBinary is the number of values (they are 0..n-1).
+func (e *FixedLocked) MarshalBinary() ([]byte, error) {
+	return []byte(strconv.Itoa(len(e.data))), nil
+}
+
+// UnmarshalBinary makes the values again.
+func (e *FixedLocked) UnmarshalBinary(b []byte) error {
+	n, err := strconv.Atoi(string(b))
+	if err != nil {
+		return err
+	}
+	made, err := NewFixedLocked(int64(n))
+	if err != nil {
+		return err
+	}
+	*e = *made
+	return nil
+}
+
+// FixedChild is a FixedLocked below it in the spec.
+type FixedChild struct{ FixedLocked }
+
+// NewFixedChild makes a FixedChild of n values.
+func NewFixedChild(n int64) (*FixedChild, error) {
+	e, err := NewFixedLocked(n)
+	if err != nil {
+		return nil, err
+	}
+	return &FixedChild{*e}, nil
+}
 
 // WaitForInterrupt blocks until ctx is cancelled or ms pass.
 func WaitForInterrupt(ctx context.Context, ms int64) string {

@@ -430,3 +430,65 @@ def test_setattr_with_a_lone_surrogate_name():
     s = Sub()
     setattr(s, "\udc80", 1)  # into the subclass's __dict__, with no error pending
     assert getattr(s, "\udc80") == 1
+
+
+# Issue 21, item 3. A fixed export under lock: true: the first view calls
+# Buffer under the object's lock; later ones are made from the kept export
+# without it, so a nogil call holding the lock does not hold them up.
+def test_fixed_export_views_need_no_lock():
+    import threading
+    import time
+
+    e = safety.FixedLocked(8)
+    memoryview(e).release()  # the export is kept from here on
+    t = threading.Thread(target=e.hold, args=(2000,))
+    t.start()
+    time.sleep(0.2)  # t holds e's lock, without the GIL
+    start = time.monotonic()
+    with memoryview(e) as m:
+        assert m.tolist() == list(range(8))
+    took = time.monotonic() - start
+    t.join()
+    assert took < 1.0, f"a cached view waited {took:.2f} s for the lock"
+    assert e.exports() == 1
+
+
+def test_fixed_export_is_read_again_after_setstate():
+    e = safety.FixedLocked(3)
+    old = memoryview(e)
+    state = safety.FixedLocked(5).__reduce_ex__(2)[2]
+    e.__setstate__(state)  # a new Go value in the same wrapper
+    assert e.exports() == 0
+    assert memoryview(e).tolist() == list(range(5)) and e.exports() == 1
+    assert old.tolist() == [0, 1, 2]  # the old export, still pinned
+    old.release()
+    d = pickle_roundtrip(e)
+    assert memoryview(d).tolist() == list(range(5)) and d.exports() == 1
+
+
+def pickle_roundtrip(o):
+    import pickle
+
+    return pickle.loads(pickle.dumps(o))
+
+
+def test_fixed_export_inherited_by_a_derived_class():
+    c = safety.FixedChild(4)
+    views = [memoryview(c) for _ in range(20)]
+    assert c.exports() == 1 and all(v.tolist() == [0, 1, 2, 3] for v in views)
+    c.__init__(2)  # the derived class's own __init__ drops the kept export too
+    assert memoryview(c).tolist() == [0, 1] and c.exports() == 1
+    assert views[0].tolist() == [0, 1, 2, 3]
+    for v in reversed(views):
+        v.release()
+
+    class Sub(safety.FixedLocked):
+        pass
+
+    s = Sub(3)
+    with memoryview(s) as a, memoryview(s) as b:
+        assert a.tolist() == b.tolist() == [0, 1, 2]
+    s.__init__(1)
+    assert memoryview(s).tolist() == [0] and s.exports() == 1
+    del s, c
+    gc.collect()
