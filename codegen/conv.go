@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/pyspec/pyspec/spec"
@@ -42,6 +43,10 @@ func cConv(t *spec.Type, src, dst, sig string, i int) string {
 		elem := "-1"
 		if t.Elem != nil {
 			elem = elemCode(t.Elem)
+		}
+		if t.Shaped {
+			return fmt.Sprintf("pyspec_conv_shaped_buffer(%s, &%s, &%s, %s, %s, &%s, named_dims, &%s, %d)",
+				src, viewLocal(i), dst, t.FlagsC, elem, shapeVar(sig, i), sig, i)
 		}
 		return fmt.Sprintf("pyspec_conv_buffer(%s, &%s, &%s, %s, %s, &%s, %d)", src, viewLocal(i), dst, t.FlagsC, elem, sig, i)
 	}
@@ -254,4 +259,62 @@ func iteratorToPy(t *spec.Type, v, fn string) string {
 		return fmt.Sprintf("pySeqErr(%s, %q, %d, %s, %s)", v, fn, t.Batch, code, conv)
 	}
 	return fmt.Sprintf("pySeq(%s, %q, %d, %s, %s)", v, fn, t.Batch, code, conv)
+}
+
+// shapeVar is the C variable holding the shape buffer parameter i of the
+// call whose signature variable is sig must have.
+func shapeVar(sig string, i int) string {
+	return strings.TrimSuffix(sig, "_sig") + fmt.Sprintf("_shape%d", i)
+}
+
+// shapeDecls declares the shapes the buffer parameters of a call must have
+// (named sizes are numbered across the call), and the local that holds
+// the named sizes of one call.
+func shapeDecls(sig *spec.Signature, sigVar string) (decls []string, local string) {
+	index := map[string]int{}
+	var names []string
+	for i, p := range sig.Params {
+		t := baseType(p.Type)
+		if t.Kind != spec.KindBuffer || !t.Shaped {
+			continue
+		}
+		v := shapeVar(sigVar, i)
+		dims := make([]string, len(t.Dims))
+		for k, d := range t.Dims {
+			switch {
+			case d.Name != "":
+				n, ok := index[d.Name]
+				if !ok {
+					n = len(names)
+					index[d.Name] = n
+					names = append(names, d.Name)
+				}
+				dims[k] = strconv.Itoa(-2 - n)
+			default:
+				dims[k] = strconv.Itoa(d.Size)
+			}
+		}
+		if len(dims) == 0 {
+			dims = []string{"0"} // a 0-d shape: C has no empty arrays
+		}
+		decls = append(decls,
+			fmt.Sprintf("static const Py_ssize_t %s_dims[] = {%s};", v, strings.Join(dims, ", ")),
+			fmt.Sprintf("static const pyspec_shape %s = {.ndim = %d, .dims = %s_dims, .names = %s_names, .text = %s};",
+				v, len(t.Dims), v, strings.TrimSuffix(sigVar, "_sig"), cLiteral(t.ShapeText())))
+	}
+	if len(decls) == 0 {
+		return nil, ""
+	}
+	quoted := make([]string, len(names))
+	for k, n := range names {
+		quoted[k] = cLiteral(n)
+	}
+	quoted = append(quoted, "NULL")
+	nameDecl := fmt.Sprintf("static const char* const %s_names[] = {%s};", strings.TrimSuffix(sigVar, "_sig"), strings.Join(quoted, ", "))
+	local = "pyspec_named_dim* const named_dims = NULL;"
+	if len(names) > 0 {
+		unset := strings.Repeat("{0, -1}, ", len(names))
+		local = fmt.Sprintf("pyspec_named_dim named_dims[%d] = {%s}; // %s", len(names), strings.TrimSuffix(unset, ", "), strings.Join(names, ", "))
+	}
+	return append([]string{nameDecl}, decls...), local
 }

@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/pyspec/pyspec/runtime"
@@ -49,7 +50,7 @@ func pySample(t *spec.Type) string {
 		if t.Elem != nil {
 			f = structFormats[t.Elem.Spec]
 		}
-		return fmt.Sprintf("_buffer(%q)", f)
+		return sampleBuffer(t, f)
 	case spec.KindObject:
 		return "_sample_" + t.Class.Name + "()"
 	case spec.KindAny:
@@ -178,13 +179,14 @@ func PytestFile(m *spec.Module) Files {
 	}
 	w.line("")
 	w.line("")
-	w.line("def _buffer(fmt):")
-	w.line(`    """A writable one-element buffer of the given struct format."""`)
+	w.line("def _buffer(fmt, shape=(1,)):")
+	w.line(`    """A writable buffer of zeros of the given struct format and shape."""`)
+	w.line("    import math")
 	w.line("    import struct")
 	w.line("")
 	w.line("    if fmt == \"e\":  # memoryview.cast has no half floats; numpy has")
-	w.line("        return pytest.importorskip(\"numpy\").zeros(1, dtype=\"float16\")")
-	w.line("    return memoryview(bytearray(struct.calcsize(fmt))).cast(fmt)")
+	w.line("        return pytest.importorskip(\"numpy\").zeros(shape, dtype=\"float16\")")
+	w.line("    return memoryview(bytearray(struct.calcsize(fmt) * math.prod(shape))).cast(fmt, shape)")
 	for _, c := range m.Classes {
 		w.line("")
 		w.line("")
@@ -268,9 +270,21 @@ func callableTests(w *testWriter, id, target, errName string, sig *spec.Signatur
 			if p.Type.Elem.Spec == "float64" {
 				other = "q"
 			}
-			if expr, ok := call(target, sig, i, fmt.Sprintf("_buffer(%q)", other)); ok {
+			if expr, ok := call(target, sig, i, sampleBuffer(p.Type, other)); ok {
 				w.test("test_"+id+"_buffer_element_type_"+p.Name, "")
 				w.line("    with pytest.raises(TypeError, match=%q):", rx("must be a buffer of "+p.Type.Elem.Spec))
+				w.line("        %s", expr)
+			}
+		}
+		if b := baseType(p.Type); b.Kind == spec.KindBuffer && b.Shaped {
+			f := "B"
+			if b.Elem != nil {
+				f = structFormats[b.Elem.Spec]
+			}
+			wrong := fmt.Sprintf("_buffer(%q, (1,) * %d)", f, len(b.Dims)+1)
+			if expr, ok := call(target, sig, i, wrong); ok {
+				w.test("test_"+id+"_buffer_shape_"+p.Name, "")
+				w.line("    with pytest.raises(ValueError, match=%q):", rx(errName+"() argument '"+p.Name+"' must have "+strconv.Itoa(len(b.Dims))+" dimension"))
 				w.line("        %s", expr)
 			}
 		}
@@ -534,4 +548,25 @@ func ufuncTests(w *testWriter, f *spec.Function) {
 	if len(f.Examples) == 0 {
 		behaviourStub(w, f.Name, "functions."+f.Name)
 	}
+}
+
+// sampleBuffer is a buffer of format f that a parameter of type t takes:
+// one element, or the shape t requires, with every named or free size 1.
+func sampleBuffer(t *spec.Type, f string) string {
+	t = baseType(t)
+	if !t.Shaped {
+		return fmt.Sprintf("_buffer(%q)", f)
+	}
+	dims := make([]string, len(t.Dims))
+	for i, d := range t.Dims {
+		dims[i] = "1"
+		if d.Name == "" && d.Size >= 0 {
+			dims[i] = strconv.Itoa(d.Size)
+		}
+	}
+	shape := "(" + strings.Join(dims, ", ") + ")"
+	if len(dims) == 1 {
+		shape = "(" + dims[0] + ",)"
+	}
+	return fmt.Sprintf("_buffer(%q, %s)", f, shape)
 }

@@ -56,22 +56,26 @@ type callView struct {
 	Results      []*resultView
 	ReturnsError bool
 	NoGIL        bool
-	Async        bool     // returns an awaitable; the Go call runs in a goroutine
-	TakesContext bool     // the Go function's first parameter is a context.Context
-	GoCall       string   // e.g. "impl.Sum", "obj.Dot"
-	GoArgs       string   // the Go call's argument list
-	GoName       string   // for panic messages
-	Origin       string   // the spec node it comes from, for comments
-	resultTypes  []string // Go types of the results
-	Self         string   // "", "instance" or "class"
-	ClassIndex   int      // instance methods and constructors: the owner's index
-	ClassGoName  string
-	ClassCName   string
-	ReturnSelf   bool   // in-place operators without a result return self
-	MethName     string // the Python name of a method
-	MethFlags    string // PyMethodDef flags of a plain method
-	IsSetter     bool   // converts a value assigned to an attribute
-	Lock         bool   // holds the object's lock around the Go call
+	Async        bool   // returns an awaitable; the Go call runs in a goroutine
+	TakesContext bool   // the Go function's first parameter is a context.Context
+	GoCall       string // e.g. "impl.Sum", "obj.Dot"
+	GoArgs       string // the Go call's argument list
+	GoName       string // for panic messages
+	// Buffer shapes to check: their C declarations, and the local holding
+	// the call's named sizes ("" when no parameter has a shape).
+	ShapeDecls  []string
+	NamedLocal  string
+	Origin      string   // the spec node it comes from, for comments
+	resultTypes []string // Go types of the results
+	Self        string   // "", "instance" or "class"
+	ClassIndex  int      // instance methods and constructors: the owner's index
+	ClassGoName string
+	ClassCName  string
+	ReturnSelf  bool   // in-place operators without a result return self
+	MethName    string // the Python name of a method
+	MethFlags   string // PyMethodDef flags of a plain method
+	IsSetter    bool   // converts a value assigned to an attribute
+	Lock        bool   // holds the object's lock around the Go call
 	// The types whose converters the call uses.
 	fromTypes, toTypes []*spec.Type
 }
@@ -1215,6 +1219,7 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 		exprs = append(exprs, pv.GoExpr)
 	}
 	c.GoArgs = goArgs(sig, exprs)
+	c.ShapeDecls, c.NamedLocal = shapeDecls(sig, sigVar)
 	alone := len(results) == 1
 	for i, t := range results {
 		if i < len(sig.ResultConv) && sig.ResultConv[i] != "" {

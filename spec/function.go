@@ -296,12 +296,15 @@ func (l *loader) param(k, v *yaml.Node, owner string) *Param {
 		switch {
 		case t.Kind == KindBuffer:
 			p.Type = l.bufferType(elem, flags)
+			l.bufferShape(v, p.Type, owner, p.Name)
 		case t.Kind == KindOptional && t.Elem.Kind == KindBuffer:
-			p.Type = optionalBuffer(l.bufferType(elem, flags))
+			b := l.bufferType(elem, flags)
+			l.bufferShape(v, b, owner, p.Name)
+			p.Type = optionalBuffer(b)
 		default:
-			for _, bad := range []*yaml.Node{elem, flags} {
+			for _, bad := range []*yaml.Node{elem, flags, get(v, "ndim"), get(v, "shape")} {
 				if bad != nil {
-					l.errorf(bad, "%s: parameter %q: elem and flags apply to buffers only, not %s", owner, p.Name, t.Spec)
+					l.errorf(bad, "%s: parameter %q: elem, flags, ndim and shape apply to buffers only, not %s", owner, p.Name, t.Spec)
 				}
 			}
 		}
@@ -352,6 +355,57 @@ func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
 	}
 	t.FlagsC = strings.Join(parts, " | ")
 	return t
+}
+
+// bufferShape reads a buffer parameter's `ndim:` and `shape:`. A shape
+// entry is a size, `_` (any), or a name: every dimension of one name, in
+// any buffer parameter of the call, has the same size.
+func (l *loader) bufferShape(v *yaml.Node, t *Type, owner, param string) {
+	nd, sh := get(v, "ndim"), get(v, "shape")
+	if nd == nil && sh == nil {
+		return
+	}
+	if t.Flags&runtime.ND != runtime.ND {
+		l.errorf(firstNode(sh, nd), "%s: parameter %q: a shape needs the view's shape: add ND or STRIDES to flags", owner, param)
+		return
+	}
+	t.Shaped = true
+	if sh != nil {
+		for _, e := range sh.Content {
+			n, err := strconv.Atoi(e.Value)
+			switch {
+			case e.Tag == "!!null" || e.Value == "_":
+				t.Dims = append(t.Dims, Dim{Size: -1})
+			case err == nil && n >= 0:
+				t.Dims = append(t.Dims, Dim{Size: n})
+			case err == nil:
+				l.errorf(e, "%s: parameter %q: shape: %d is not a size", owner, param, n)
+			default:
+				t.Dims = append(t.Dims, Dim{Size: -1, Name: e.Value})
+			}
+		}
+	}
+	if nd != nil {
+		n, _ := strconv.Atoi(nd.Value) // the schema allows 0..PYSPEC_MAX_NDIM
+		switch {
+		case sh == nil:
+			t.Dims = make([]Dim, n)
+			for i := range t.Dims {
+				t.Dims[i].Size = -1
+			}
+		case n != len(sh.Content):
+			l.errorf(nd, "%s: parameter %q: ndim %d, but shape has %d dimensions", owner, param, n, len(sh.Content))
+		}
+	}
+}
+
+func firstNode(ns ...*yaml.Node) *yaml.Node {
+	for _, n := range ns {
+		if n != nil {
+			return n
+		}
+	}
+	return nil
 }
 
 // spread turns a **kwargs whose type is a struct into the struct's fields,

@@ -4,7 +4,12 @@
 // problem is reported with the file, line and column of its YAML node.
 package spec
 
-import "github.com/pyspec/pyspec/runtime"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/pyspec/pyspec/runtime"
+)
 
 // Module is a resolved spec: everything the templates need, decided.
 type Module struct {
@@ -493,11 +498,42 @@ type Type struct {
 	// []T or runtime.Export), and whether Python may write through it.
 	GoResult string
 	Writable bool
+	// Buffer parameters: the shape the spec requires (`ndim:` or
+	// `shape:`), checked before the call; Shaped says there is one.
+	Shaped bool
+	Dims   []Dim
 	// Iterators: Key is K of iterator[K, V] (nil for iterator[T]); SeqErr
 	// says the Go result is iter.Seq2[T, error], its error ending the
 	// iteration; Batch is how many items Go produces per crossing.
 	SeqErr bool
 	Batch  int
+}
+
+// Dim is one dimension a buffer parameter must have: Size (-1 for any)
+// or, when Name is set, a size every dimension of that name agrees on
+// across the call's parameters.
+type Dim struct {
+	Size int
+	Name string
+}
+
+// ShapeText is the required shape as the spec writes it: (n, 3), (_, _).
+func (t *Type) ShapeText() string {
+	parts := make([]string, len(t.Dims))
+	for i, d := range t.Dims {
+		switch {
+		case d.Name != "":
+			parts[i] = d.Name
+		case d.Size >= 0:
+			parts[i] = strconv.Itoa(d.Size)
+		default:
+			parts[i] = "_"
+		}
+	}
+	if len(parts) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // DefaultBatch is an iterator's batch when the spec gives none: large

@@ -80,7 +80,11 @@ func TestSemanticErrors(t *testing.T) {
 		`testdata/semantic.yaml:13:47: functions.h.returns.batch: must be >= 1 but found 0`,
 		`testdata/semantic.yaml:15:43: i() returns: batch is for iterator results, not list[int64]`,
 		`testdata/semantic.yaml:17:14: j() returns: iterator[int64]: an iterator is a whole result, not one of several`,
-		`testdata/semantic.yaml:21:18: class K: attribute it: an attribute cannot be of type iterator[int64]`,
+		`testdata/semantic.yaml:20:46: m(): parameter "a": a shape needs the view's shape: add ND or STRIDES to flags`,
+		`testdata/semantic.yaml:21:31: m(): parameter "b": ndim 1, but shape has 2 dimensions`,
+		`testdata/semantic.yaml:22:33: functions.m.args.c.shape.0: must be >= 0 but found -1`,
+		`testdata/semantic.yaml:23:31: m(): parameter "d": elem, flags, ndim and shape apply to buffers only, not int64`,
+		`testdata/semantic.yaml:27:18: class K: attribute it: an attribute cannot be of type iterator[int64]`,
 	})
 }
 

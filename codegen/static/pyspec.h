@@ -269,6 +269,27 @@ static inline int pyspec_format_code(const char* f) {
 	return swapped ? -1 : code;
 }
 
+// The shape a buffer parameter must have (spec `ndim:` or `shape:`): ndim
+// dimensions, each a size >= 0, -1 for any, or -2 - k for the named size k,
+// which every dimension of that name, of any parameter, must agree on.
+typedef struct {
+	int ndim;
+	const Py_ssize_t* dims;
+	const char* const* names; // the named sizes, by k
+	const char* text;         // as the spec writes it: "(n, 3)"
+} pyspec_shape;
+
+// A named size in one call: the size, and the parameter that set it (-1:
+// none yet).
+typedef struct {
+	Py_ssize_t size;
+	int from;
+} pyspec_named_dim;
+
+// pyspec_check_shape checks the view d describes (argument i) against want;
+// on a mismatch it raises ValueError and releases the view.
+int pyspec_check_shape(pyspec_view* v, const pyspec_desc* d, const pyspec_shape* want, pyspec_named_dim* named, const pyspec_sig* sig, int i);
+
 // pyspec_conv_buffer acquires o's buffer with the request flags into v and
 // describes it in d for Go; when elem >= 0 it checks that the elements are
 // of that code. Inline: it runs on every call with a buffer argument; the
@@ -317,6 +338,14 @@ static inline int pyspec_conv_buffer(PyObject* o, pyspec_view* v, pyspec_desc* d
 		pyspec_view_contiguity(v, d);
 	}
 	return 0;
+}
+
+// pyspec_conv_shaped_buffer is pyspec_conv_buffer for a parameter with a
+// required shape, checked before the call.
+static inline int pyspec_conv_shaped_buffer(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, int elem,
+	const pyspec_shape* want, pyspec_named_dim* named, const pyspec_sig* sig, int i) {
+	if (pyspec_conv_buffer(o, v, d, flags, elem, sig, i) < 0) return -1;
+	return pyspec_check_shape(v, d, want, named, sig, i);
 }
 
 static inline void pyspec_view_release(pyspec_view* v) {

@@ -59,10 +59,9 @@ func Reverse(buf runtime.View[int64]) error {
 
 // ColumnSums returns the column sums of a 2-D float64 buffer, following its
 // strides, so any memory layout works.
-func ColumnSums(m runtime.View[float64]) ([]float64, error) {
-	if m.NDim() != 2 {
-		return nil, runtime.ValueError("column_sums expects a 2-D buffer, got %d dimensions", m.NDim())
-	}
+// ColumnSums needs no check of m's dimensions: the spec's ndim: 2 has the
+// glue refuse others before the call.
+func ColumnSums(m runtime.View[float64]) []float64 {
 	rows, cols := m.Shape()[0], m.Shape()[1]
 	sums := make([]float64, cols)
 	for i := 0; i < rows; i++ {
@@ -70,7 +69,21 @@ func ColumnSums(m runtime.View[float64]) ([]float64, error) {
 			sums[j] += m.At(i, j)
 		}
 	}
-	return sums, nil
+	return sums
+}
+
+// Matvec: the spec's shapes [rows, cols], [cols] and [rows] are checked
+// before the call, so the loops cannot run past any of the three.
+func Matvec(m, v, out runtime.View[float64]) {
+	rows, cols := m.Shape()[0], m.Shape()[1]
+	x, y := v.Slice(), out.Slice()
+	for i := range rows {
+		var s float64
+		for j := range cols {
+			s += m.At(i, j) * x[j]
+		}
+		y[i] = s
+	}
 }
 
 // ConstantBuffer exports length copies of one int64 as a read-only buffer.
@@ -123,23 +136,20 @@ func (c *ConstantBuffer) UnmarshalBinary(data []byte) error {
 }
 
 // WeightedSum gets nil weights when Python passes None (or nothing).
-func WeightedSum(x runtime.View[float64], weights *runtime.View[float64]) (float64, error) {
+func WeightedSum(x runtime.View[float64], weights *runtime.View[float64]) float64 {
 	xs := x.Slice()
 	var total float64
 	if weights == nil {
 		for _, v := range xs {
 			total += v
 		}
-		return total, nil
+		return total
 	}
-	ws := weights.Slice()
-	if len(ws) != len(xs) {
-		return 0, runtime.ValueError("weights has %d elements, x has %d", len(ws), len(xs))
-	}
+	ws := weights.Slice() // as long as xs: shape [n] for both in the spec
 	for i, v := range xs {
 		total += v * ws[i]
 	}
-	return total, nil
+	return total
 }
 
 // Grid is a rows x cols float64 matrix that Python reads and, unless it is

@@ -129,8 +129,10 @@ def test_column_sums_any_layout(view):
 
 
 def test_column_sums_errors():
-    with pytest.raises(ValueError, match="expects a 2-D buffer"):
+    with pytest.raises(ValueError, match=r"column_sums\(\) argument 'm' must have 2 dimensions, not 1"):
         buffers.column_sums(np.arange(3.0))
+    with pytest.raises(ValueError, match="must have 2 dimensions, not 3"):
+        buffers.column_sums(np.zeros((2, 2, 2)))
     with pytest.raises(TypeError, match="must be a buffer of float64, not int64"):
         buffers.column_sums(np.zeros((2, 2), dtype=np.int64))
 
@@ -290,8 +292,39 @@ def test_an_optional_buffer_takes_none():
         buffers.weighted_sum(x, np.arange(4))
     with pytest.raises(TypeError, match="argument 'weights' must be a buffer"):
         buffers.weighted_sum(x, "abc")
-    with pytest.raises(ValueError, match="weights has 3 elements, x has 4"):
+    with pytest.raises(ValueError, match=r"argument 'weights' must have shape \(n,\) with n = 4 as argument 'x' has it, not \(3,\)"):
         buffers.weighted_sum(x, np.ones(3))
+    with pytest.raises(ValueError, match=r"argument 'x' must have 1 dimension, not 2"):
+        buffers.weighted_sum(np.ones((2, 2)))
+    assert sys.getrefcount(w) == before
+    before = sys.getrefcount(x)
+    for _ in range(100):  # the refused view is released, and x's with it
+        with pytest.raises(ValueError):
+            buffers.weighted_sum(x, np.ones(5))
+    assert sys.getrefcount(x) == before
+
+
+def test_matvec_checks_shapes_before_the_call():
+    m = np.arange(6.0).reshape(2, 3)
+    v = np.array([1.0, 0.5, -1.0])
+    out = np.zeros(2)
+    buffers.matvec(m, v, out)
+    assert out.tolist() == (m @ v).tolist()
+    buffers.matvec(m.T.copy().T, v, out)  # Fortran order: any layout
+    assert out.tolist() == (m @ v).tolist()
+    mt = np.arange(6.0).reshape(3, 2)
+    buffers.matvec(mt.T, v, out)  # a transposed view
+    assert out.tolist() == (mt.T @ v).tolist()
+    with pytest.raises(ValueError, match=r"argument 'v' must have shape \(cols,\) with cols = 3 as argument 'm' has it, not \(2,\)"):
+        buffers.matvec(m, np.ones(2), out)
+    with pytest.raises(ValueError, match=r"argument 'out' must have shape \(rows,\) with rows = 2 as argument 'm' has it, not \(3,\)"):
+        buffers.matvec(m, v, np.zeros(3))
+    with pytest.raises(ValueError, match=r"argument 'm' must have 2 dimensions, not 1"):
+        buffers.matvec(v, v, out)
+    assert out.tolist() == (mt.T @ v).tolist()  # nothing ran
+    with pytest.raises(ValueError, match=r"argument 'v' must have shape \(cols,\) with cols = 0"):
+        buffers.matvec(np.zeros((2, 0)), v, out)
+    buffers.matvec(np.zeros((0, 3)), v, np.zeros(0))
 
 
 def test_sum_at_every_length_around_the_vector_steps():

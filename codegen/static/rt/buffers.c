@@ -99,3 +99,50 @@ void pyspec_view_contiguity(pyspec_view* out, pyspec_desc* d) {
 	if (PyBuffer_IsContiguous(&probe, 'F')) d->contiguous |= 2;
 }
 
+
+// shape_text writes a shape as Python writes a tuple: (4, 2), (5,).
+static void shape_text(char* buf, size_t size, const Py_ssize_t* shape, int ndim) {
+	size_t n = (size_t)PyOS_snprintf(buf, size, "(");
+	for (int k = 0; k < ndim && n < size; k++)
+		n += (size_t)PyOS_snprintf(buf + n, size - n, k == 0 ? "%zd" : ", %zd", shape[k]);
+	if (n < size) PyOS_snprintf(buf + n, size - n, ndim == 1 ? ",)" : ")");
+}
+
+int pyspec_check_shape(pyspec_view* v, const pyspec_desc* d, const pyspec_shape* want, pyspec_named_dim* named, const pyspec_sig* sig, int i) {
+	char name[256], got[512];
+	int ndim = d->ndim;
+	if (ndim == want->ndim) {
+		int k = 0;
+		for (; k < ndim; k++) {
+			Py_ssize_t w = want->dims[k];
+			if (w >= 0 && d->shape[k] != w) break;
+			if (w <= -2) {
+				pyspec_named_dim* nd = &named[-2 - w];
+				if (nd->from < 0) {
+					nd->size = d->shape[k];
+					nd->from = i;
+				} else if (nd->size != d->shape[k]) {
+					break;
+				}
+			}
+		}
+		if (k == ndim) return 0;
+		// A named size that disagrees says where it was set.
+		Py_ssize_t w = want->dims[k];
+		argname(name, sizeof name, sig, i, -1);
+		shape_text(got, sizeof got, d->shape, ndim);
+		if (w <= -2 && named[-2 - w].from != i) {
+			const pyspec_named_dim* nd = &named[-2 - w];
+			PyErr_Format(PyExc_ValueError, "%s must have shape %s with %s = %zd as argument '%s' has it, not %s",
+				name, want->text, want->names[-2 - w], nd->size, sig->params[nd->from].name, got);
+		} else {
+			PyErr_Format(PyExc_ValueError, "%s must have shape %s, not %s", name, want->text, got);
+		}
+	} else {
+		argname(name, sizeof name, sig, i, -1);
+		PyErr_Format(PyExc_ValueError, "%s must have %d dimension%s, not %d", name, want->ndim, want->ndim == 1 ? "" : "s", ndim);
+	}
+	PyBuffer_Release(&v->view);
+	v->acquired = 0;
+	return -1;
+}
