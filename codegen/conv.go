@@ -202,10 +202,19 @@ func goToPy(t *spec.Type, v string) string {
 		return "wrap_" + t.Class.GoName + "(" + v + ")"
 	case spec.KindBuffer:
 		// Go memory lent to Python: pinned while the GoBuffer lives.
+		lent := fmt.Sprintf("pyGoSlice(%s, %v)", v, !t.Writable)
 		if t.GoResult == "runtime.Export" {
-			return "pyExport(" + v + ")"
+			lent = "pyExport(" + v + ")"
 		}
-		return fmt.Sprintf("pyGoSlice(%s, %v)", v, !t.Writable)
+		if t.NDArray {
+			// A numpy array over the GoBuffer, of the spec's dtype (and ndim).
+			ndim := -1
+			if t.Shaped {
+				ndim = len(t.Dims)
+			}
+			return fmt.Sprintf("pyNDArray(%s, C.%s, %d)", lent, elemCode(t.Elem), ndim)
+		}
+		return lent
 	case spec.KindIterator:
 		return iteratorToPy(t, v, "")
 	case spec.KindOptional:

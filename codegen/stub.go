@@ -30,6 +30,18 @@ func pyType(t *spec.Type, arg bool) string {
 	case spec.KindBytes:
 		return "bytes"
 	case spec.KindBuffer:
+		if !arg && t.NDArray {
+			// numpy's own spelling: the shape (as a tuple of ints when the
+			// spec gives ndim) and the dtype.
+			shape := "Any"
+			if t.Shaped {
+				shape = "tuple[" + strings.TrimSuffix(strings.Repeat("int, ", len(t.Dims)), ", ") + "]"
+				if len(t.Dims) == 0 {
+					shape = "tuple[()]"
+				}
+			}
+			return "numpy.ndarray[" + shape + ", numpy.dtype[numpy." + numpyScalar(t.Elem) + "]]"
+		}
 		if !arg {
 			return "GoBuffer" // a buffer result: Go memory, lent
 		}
@@ -245,6 +257,7 @@ func Stubs(m *spec.Module) Files {
 		w.line("")
 		w.def(defKeyword(f.Async), f.Name, nil, pyParams("", f.Sig, nil), pyResult(f.Results), documented(f.Doc, f.Sig))
 	}
+	w.numpy = anyResult(m, func(t *spec.Type) bool { return t.NDArray })
 	for _, f := range m.Ufuncs {
 		// A ufunc is an object, not a def: its call signature is numpy's.
 		w.line("")
@@ -611,6 +624,20 @@ func hasBufferResults(m *spec.Module) bool { return returnsKind(m, spec.KindBuff
 // returnsKind reports whether a function or method of m has a result of
 // kind k.
 func returnsKind(m *spec.Module, k spec.TypeKind) bool {
+	return anyResult(m, func(t *spec.Type) bool { return t.Kind == k })
+}
+
+// numpyScalar is numpy's scalar type of element type e.
+func numpyScalar(e *spec.Type) string {
+	if e.Kind == spec.KindBool {
+		return "bool_"
+	}
+	return e.Spec
+}
+
+// anyResult reports whether is holds for a result of a function or
+// method of m.
+func anyResult(m *spec.Module, is func(*spec.Type) bool) bool {
 	var results [][]*spec.Type
 	for _, f := range m.AllFunctions() {
 		results = append(results, f.Results)
@@ -622,7 +649,7 @@ func returnsKind(m *spec.Module, k spec.TypeKind) bool {
 	}
 	for _, rs := range results {
 		for _, r := range rs {
-			if r.Kind == k {
+			if is(r) {
 				return true
 			}
 		}

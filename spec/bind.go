@@ -381,6 +381,14 @@ func (src *goSource) bindBufferResult(decl *ast.FuncDecl, t *Type, got string) {
 		if elem == "byte" {
 			elem = "uint8"
 		}
+		if t.NDArray {
+			// The spec's element type decides: the stub says it.
+			t.GoResult = "[]" + t.Elem.GoType()
+			if got != strings.ReplaceAll(t.GoResult, "runtime.", alias+".") {
+				t.GoResult += " or runtime.Export"
+			}
+			return
+		}
 		if e, ok := scalarTypes[elem]; ok {
 			t.GoResult, t.Elem = got, e
 			return

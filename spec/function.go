@@ -38,7 +38,7 @@ func (l *loader) returns(r *yaml.Node, owner string) []*Type {
 		return nil
 	}
 	node, writable := r, false
-	var batch *yaml.Node
+	var batch, ndim *yaml.Node
 	if r.Kind == yaml.MappingNode {
 		node = get(r, "type")
 		if node == nil {
@@ -49,6 +49,7 @@ func (l *loader) returns(r *yaml.Node, owner string) []*Type {
 			writable = w.Value == "true"
 		}
 		batch = get(r, "batch")
+		ndim = get(r, "ndim")
 	}
 	if node.Value == "None" {
 		return nil
@@ -77,6 +78,17 @@ func (l *loader) returns(r *yaml.Node, owner string) []*Type {
 			l.errorf(batch, "%s returns: batch must be a whole number from 1 to %d, not %s", owner, MaxBatch, batch.Value)
 		default:
 			t.Batch = n
+		}
+	}
+	if ndim != nil {
+		if !t.NDArray {
+			l.errorf(ndim, "%s returns: ndim is for ndarray results, not %s", owner, t.Spec)
+		} else {
+			n, _ := strconv.Atoi(ndim.Value) // the schema allows 0..64
+			t.Shaped, t.Dims = true, make([]Dim, n)
+			for i := range t.Dims {
+				t.Dims[i].Size = -1
+			}
 		}
 	}
 	if t.Kind == KindTuple {

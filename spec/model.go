@@ -499,9 +499,12 @@ type Type struct {
 	GoResult string
 	Writable bool
 	// Buffer parameters: the shape the spec requires (`ndim:` or
-	// `shape:`), checked before the call; Shaped says there is one.
+	// `shape:`), checked before the call; Shaped says there is one. An
+	// ndarray[T] result may give its ndim too, checked after the call.
 	Shaped bool
 	Dims   []Dim
+	// NDArray: a buffer result Python gets as a numpy array (ndarray[T]).
+	NDArray bool
 	// Iterators: Key is K of iterator[K, V] (nil for iterator[T]); SeqErr
 	// says the Go result is iter.Seq2[T, error], its error ending the
 	// iteration; Batch is how many items Go produces per crossing.

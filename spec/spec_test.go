@@ -115,6 +115,50 @@ func TestBindReportsMissingGoFunction(t *testing.T) {
 	}
 }
 
+// An ndarray[T] result's Go slice must be of T (or an export, checked
+// when called); an iterator[T] result an iter.Seq[T] or iter.Seq2[T, error].
+func TestBindResultShapes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	os.WriteFile(dir+"/m.go", []byte(`package m
+
+import "iter"
+
+func Ints() []int64 { return nil }
+
+func Floats() []float64 { return nil }
+
+func Seq() iter.Seq[string] { return nil }
+
+func SeqErr() iter.Seq2[int64, error] { return nil }
+`), 0o644)
+	os.WriteFile(dir+"/module.yaml", []byte(`module: m
+functions:
+  ints: {returns: "ndarray[float64]"}
+  floats: {returns: "ndarray[float64]"}
+  seq: {returns: "iterator[int64]"}
+  seq_err: {returns: "iterator[int64]"}
+`), 0o644)
+	_, err := Load(dir + "/module.yaml")
+	if err == nil {
+		t.Fatal("want binding errors")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"module.yaml:3:3: function ints: Go function Ints (m.go:5:6) result 1 is []int64, the spec needs []float64 or runtime.Export",
+		"module.yaml:5:3: function seq: Go function Seq (m.go:9:6) result 1 is iter.Seq[string], the spec needs iter.Seq[int64]",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing %q in:\n%s", want, msg)
+		}
+	}
+	for _, bad := range []string{"function floats", "function seq_err"} {
+		if strings.Contains(msg, bad) {
+			t.Errorf("%s is right, but:\n%s", bad, msg)
+		}
+	}
+}
+
 func TestLoadExample(t *testing.T) {
 	m, err := Load("../examples/buffers/module.yaml")
 	if err != nil {
@@ -188,7 +232,11 @@ func TestParseType(t *testing.T) {
 		{expr: "iterator[int64]", spec: "iterator[int64]", goType: "iter.Seq[int64]", ctx: ctxReturn},
 		{expr: "iterator[str, list[int64]]", spec: "iterator[str, list[int64]]", goType: "iter.Seq2[string, []int64]", ctx: ctxReturn},
 		{expr: "iterator[int64]", err: "iterator[T] is a result type only", ctx: ctxArg},
-		{expr: "list[iterator[int64]]", err: "iterator[T] is a result type only", ctx: ctxReturn},
+		{expr: "ndarray[float32]", spec: "ndarray[float32]", goType: "runtime.View[float32]", ctx: ctxReturn},
+		{expr: "ndarray[float32]", err: "ndarray[T] is a result type only; a parameter takes {type: buffer, elem: T}", ctx: ctxArg},
+		{expr: "ndarray[str]", err: "ndarray takes one element type, a bool, an int or a float", ctx: ctxReturn},
+		{expr: "list[ndarray[int8]]", err: "ndarray[T] cannot be an element type: it is a whole result", ctx: ctxReturn},
+		{expr: "list[iterator[int64]]", err: "iterator[T] cannot be an element type", ctx: ctxReturn},
 		{expr: "iterator[int64] | None", err: "cannot be optional", ctx: ctxReturn},
 		{expr: "iterator[int64] | str", err: "cannot be part of a union", ctx: ctxReturn},
 		{expr: "iterator[buffer]", err: "buffer cannot be an element type", ctx: ctxReturn},

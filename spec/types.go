@@ -188,9 +188,15 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 		if where != ctxArg {
 			return nil, fmt.Errorf("iterable[T] is a parameter type only (Go gets a []T); write list[T] here")
 		}
-	case "iterator":
-		if where != ctxReturn {
+	case "iterator", "ndarray":
+		if where == ctxElem {
+			return nil, fmt.Errorf("%s[T] cannot be an element type: it is a whole result", name)
+		}
+		if where != ctxReturn && name == "iterator" {
 			return nil, fmt.Errorf("iterator[T] is a result type only (Go returns an iter.Seq[T]); a parameter takes iterable[T]")
+		}
+		if where != ctxReturn {
+			return nil, fmt.Errorf("ndarray[T] is a result type only; a parameter takes {type: buffer, elem: T}, which numpy arrays are")
 		}
 	case "list", "tuple", "optional", "dict", "set":
 	default:
@@ -246,6 +252,11 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 		return listOf(items[0], SeqList)
 	case "iterator":
 		return iteratorOf(items)
+	case "ndarray":
+		if len(items) != 1 || !items[0].IsScalar() {
+			return nil, fmt.Errorf("ndarray takes one element type, a bool, an int or a float: ndarray[float64]")
+		}
+		return &Type{Kind: KindBuffer, Elem: items[0], NDArray: true, Spec: "ndarray[" + items[0].Spec + "]"}, nil
 	case "optional":
 		if len(items) != 1 {
 			return nil, fmt.Errorf("optional takes one type, got %d", len(items))
@@ -344,7 +355,7 @@ func (p *typeParser) parseCallable() (*Type, error) {
 
 func (p *typeParser) known() string {
 	known := "bool, int8..int64, uint8..uint64, float16, float32, float64, complex128, str, bytes, buffer, object, datetime, timedelta, " +
-		"list[T], tuple[T, ...], iterable[T], iterator[T], dict[K, V], set[T], callable[[A, B], R], optional[T], `A | B` and `T | None`"
+		"list[T], tuple[T, ...], iterable[T], iterator[T], ndarray[T], dict[K, V], set[T], callable[[A, B], R], optional[T], `A | B` and `T | None`"
 	for _, group := range []struct {
 		what  string
 		names []string

@@ -27,6 +27,7 @@ static inline PyObject* host_list_of(const void* items, pyspec_ssize n, int code
 static inline PyObject* host_list_new(pyspec_ssize n) { return pyspec_host_ptr->list_new(n); }
 static inline PyObject* host_tuple_steal(PyObject** items, pyspec_ssize n) { return pyspec_host_ptr->tuple_steal(items, n); }
 static inline PyObject* host_new_buffer(const pyspec_export_desc* d) { return pyspec_host_ptr->new_buffer(d); }
+static inline PyObject* host_as_ndarray(PyObject* b, int elem, int ndim) { return pyspec_host_ptr->as_ndarray(b, elem, ndim); }
 static inline PyObject* host_new_iterator(uintptr_t token, int code) { return pyspec_host_ptr->new_iterator(token, code); }
 static inline PyObject* host_zip_pairs(PyObject* keys, PyObject* values) { return pyspec_host_ptr->zip_pairs(keys, values); }
 static inline void host_async_ready(PyObject* fut, uint64_t token) { pyspec_host_ptr->async_ready(fut, token); }

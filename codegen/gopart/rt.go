@@ -398,6 +398,15 @@ func pyExport(e runtime.Export) *C.PyObject {
 	return obj
 }
 
+// pyNDArray is numpy.asarray of the GoBuffer b (nil: b's exception
+// stands), checked against the spec's element code and ndim (-1: any).
+func pyNDArray(b *C.PyObject, elem C.int, ndim int) *C.PyObject {
+	if b == nil {
+		return nil
+	}
+	return C.host_as_ndarray(b, elem, C.int(ndim))
+}
+
 // ufuncParallelMin is the smallest loop that parallel: true splits: below
 // it, starting goroutines costs more than the work.
 const ufuncParallelMin = 1 << 16

@@ -470,6 +470,10 @@ void pyspec_free_instance(PyObject* self, PyObject* weakrefs);
 // the memory; pyspec_gobuffer_new makes one of a Go export.
 PyType_Spec* pyspec_gobuffer_spec(const char* module, int (*release)(uintptr_t token));
 PyObject* pyspec_gobuffer_new(PyTypeObject* type, const pyspec_export_desc* d);
+// pyspec_as_ndarray is numpy.asarray(b) of the GoBuffer b (stolen), whose
+// element code must be elem and, unless ndim is -1, its ndim: the array's
+// base keeps b, and so the pinned Go memory, alive.
+PyObject* pyspec_as_ndarray(PyObject* b, int elem, int ndim);
 
 // GoIterator: the iterator an iterator[T] result is. pyspec_goiter_spec is
 // its type spec for module `module`, whose Go part's pull fills the next

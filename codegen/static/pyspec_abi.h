@@ -183,6 +183,9 @@ typedef struct {
 	PyObject* (*tuple_steal)(PyObject** items, pyspec_ssize n);
 	// A GoBuffer lending the pinned Go memory d describes (a buffer result).
 	PyObject* (*new_buffer)(const pyspec_export_desc* d);
+	// numpy.asarray(b) of a GoBuffer b (stolen), after checking its element
+	// code and, unless ndim is -1, its ndim (an ndarray[T] result).
+	PyObject* (*as_ndarray)(PyObject* b, int elem, int ndim);
 	// A GoIterator over the Go side's iterator token (an iterator result;
 	// code is the element code of scalar items, which come as arrays, or -1),
 	// and the (k, v) 2-tuples of an iterator[K, V]'s batch, made of a list

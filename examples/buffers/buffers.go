@@ -194,3 +194,39 @@ func (g *Grid) At(i, j int64) (float64, error) {
 
 // Exports is how many times Buffer has run.
 func (g *Grid) Exports() int64 { return g.exports }
+
+// Linspace returns a slice: the glue lends it to Python as a numpy array
+// (the spec says ndarray[float64]), pinned while the array lives.
+func Linspace(start, stop float64, n uint32) ([]float64, error) {
+	if err := runtime.CheckAlloc(int64(n), 8); err != nil {
+		return nil, err
+	}
+	out := make([]float64, n)
+	for i := range out {
+		if n == 1 {
+			out[i] = start
+			break
+		}
+		out[i] = start + (stop-start)*float64(i)/float64(n-1)
+	}
+	if n > 1 {
+		out[n-1] = stop
+	}
+	return out, nil
+}
+
+// Outer returns its (n, m) result as an export with a shape: Python gets
+// a 2-D numpy array.
+func Outer(a, b runtime.View[float64]) (runtime.Export, error) {
+	xs, ys := a.Slice(), b.Slice()
+	if err := runtime.CheckAlloc(int64(len(xs))*int64(len(ys)), 8); err != nil {
+		return runtime.Export{}, err
+	}
+	out := make([]float64, 0, len(xs)*len(ys))
+	for _, x := range xs {
+		for _, y := range ys {
+			out = append(out, x*y)
+		}
+	}
+	return runtime.ExportSlice(out, true, len(xs), len(ys))
+}

@@ -544,3 +544,42 @@ def test_fixed_export_in_a_forked_child():
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert v[1, 1] == 5.0 and memoryview(g).shape == (2, 2) and g.exports() == 1
+
+
+def test_ndarray_results():
+    a = buffers.linspace(0.0, 2.0, 9)
+    assert type(a) is np.ndarray and a.dtype == np.float64 and a.shape == (9,)
+    assert a.tolist() == pytest.approx(np.linspace(0.0, 2.0, 9).tolist())
+    assert a.flags.writeable  # writable: true in the spec
+    a[0] = 7.0
+    assert a[0] == 7.0
+    assert buffers.linspace(1.0, 2.0, 1).tolist() == [1.0]
+    assert buffers.linspace(1.0, 2.0, 0).shape == (0,)
+    # The array's base holds the GoBuffer, which pins the Go memory.
+    base = a.base
+    while not isinstance(base, buffers.GoBuffer):
+        base = base.obj if isinstance(base, memoryview) else base.base
+    o = buffers.outer(np.array([1.0, 2.0]), np.arange(3.0))
+    assert o.shape == (2, 3) and o.dtype == np.float64 and not o.flags.writeable
+    assert o.tolist() == np.outer([1.0, 2.0], np.arange(3.0)).tolist()
+    assert (o @ np.ones(3)).tolist() == [3.0, 6.0]  # a real ndarray: numpy takes it anywhere
+    del a, base
+    import gc
+
+    gc.collect()
+    x = buffers.linspace(0.0, 1.0, 1000)
+    y = x[::10]  # a view of the view
+    del x
+    gc.collect()
+    assert y.tolist() == pytest.approx(np.linspace(0.0, 1.0, 1000)[::10].tolist())
+
+
+def test_ndarray_results_stay_flat():
+    import sys
+
+    for _ in range(100):
+        buffers.outer(np.ones(10), np.ones(10))
+    before = sys.getallocatedblocks()
+    for _ in range(5000):
+        buffers.outer(np.ones(10), np.ones(10)).sum()
+    assert sys.getallocatedblocks() - before < 500

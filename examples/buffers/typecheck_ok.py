@@ -24,3 +24,8 @@ grid = buffers.Grid(2, 3, fill=1.0)
 cells: memoryview = memoryview(grid)
 corner: float = grid.at(1, 2)
 calls: int = grid.exports()
+
+# ndarray results are numpy arrays of the spec's dtype and number of dimensions.
+line: np.ndarray[tuple[int], np.dtype[np.float64]] = buffers.linspace(0.0, 1.0, 5)
+table: np.ndarray[tuple[int, int], np.dtype[np.float64]] = buffers.outer(line, line)
+mean: float = float(table.mean())

@@ -138,3 +138,46 @@ PyType_Spec* pyspec_gobuffer_spec(const char* module, int (*release)(uintptr_t t
 	gobuffer_release = release;
 	return &gobuffer_spec;
 }
+
+// numpy.asarray, imported on the first ndarray result: a module that
+// returns no arrays never imports numpy.
+static PyObject* np_asarray;
+
+PyObject* pyspec_as_ndarray(PyObject* b, int elem, int ndim) {
+	const pyspec_export_desc* d = &((gobuffer*)b)->d;
+	char format[sizeof d->format + 1];
+	Py_ssize_t n = d->format_len >= 0 && d->format_len < (Py_ssize_t)sizeof d->format ? d->format_len : 0;
+	memcpy(format, d->format, n);
+	format[n] = 0;
+	int got = pyspec_format_code(format);
+	if (got != elem || (ndim >= 0 && d->ndim != ndim)) {
+		char want[64] = "";
+		if (ndim >= 0) PyOS_snprintf(want, sizeof want, " with %d dimension%s", ndim, ndim == 1 ? "" : "s");
+		PyErr_Format(PyExc_RuntimeError, "the Go function returned %d-dimensional memory of format '%s'; the spec says ndarray[%s]%s",
+			d->ndim, format, elem_names[elem], want);
+		Py_DECREF(b);
+		return NULL;
+	}
+	if (np_asarray == NULL) {
+		PyObject* np = PyImport_ImportModule("numpy");
+		if (np == NULL) {
+			PyObject *type, *value, *tb;
+			PyErr_Fetch(&type, &value, &tb);
+			PyErr_Format(PyExc_ImportError, "%s: this function returns a numpy array, and numpy is not importable (pip install numpy)", gobuffer_name);
+			Py_XDECREF(type);
+			Py_XDECREF(value);
+			Py_XDECREF(tb);
+			Py_DECREF(b);
+			return NULL;
+		}
+		np_asarray = PyObject_GetAttrString(np, "asarray");
+		Py_DECREF(np);
+		if (np_asarray == NULL) {
+			Py_DECREF(b);
+			return NULL;
+		}
+	}
+	PyObject* a = PyObject_CallOneArg(np_asarray, b);
+	Py_DECREF(b);
+	return a;
+}

@@ -737,6 +737,7 @@ void pyspec_host_init(pyspec_host* host) {
 	host->list_set_text = host_list_set_text;
 	host->tuple_steal = host_tuple_steal;
 	host->zip_pairs = pyspec_zip_pairs;
+	host->as_ndarray = pyspec_as_ndarray;
 	host->interrupt_fd = -1;
 }
 
