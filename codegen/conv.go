@@ -40,6 +40,14 @@ func cConv(t *spec.Type, src, dst, sig string, i int) string {
 	case spec.KindObject:
 		return fmt.Sprintf("pyspec_conv_object(%s, &%s, shared.types[%d], &%s, %d)", src, dst, t.Class.Index, sig, i)
 	case spec.KindBuffer:
+		if t.Elems != nil {
+			shape, named := "NULL", "NULL"
+			if t.Shaped {
+				shape, named = "&"+shapeVar(sig, i), "named_dims"
+			}
+			return fmt.Sprintf("pyspec_conv_buffer_of(%s, &%s, &%s, %s, %s, &%s, %s, %s, &%s, %d)",
+				src, viewLocal(i), dst, t.FlagsC, elemMask(t.Elems), elemField(dst), shape, named, sig, i)
+		}
 		elem := "-1"
 		if t.Elem != nil {
 			elem = elemCode(t.Elem)
@@ -52,6 +60,19 @@ func cConv(t *spec.Type, src, dst, sig string, i int) string {
 	}
 	return fmt.Sprintf("pyspec_conv_%s(%s, &%s, &%s, %d)", t.ID(), src, dst, sig, i)
 }
+
+// elemMask is the C bit set of element codes es.
+func elemMask(es []*spec.Type) string {
+	bits := make([]string, len(es))
+	for i, e := range es {
+		bits[i] = "1u << " + elemCode(e)
+	}
+	return "(" + strings.Join(bits, " | ") + ")"
+}
+
+// elemField is the args field beside buffer field dst (a.p_x) that holds
+// its element code (a.e_x).
+func elemField(dst string) string { return strings.Replace(dst, ".p_", ".e_", 1) }
 
 // seqFormC names form as pyspec_abi.h does, for C and for Go's C.
 func seqFormC(form spec.SeqForm) string {

@@ -46,11 +46,7 @@ func pySample(t *spec.Type) string {
 	case spec.KindOptional:
 		return "None"
 	case spec.KindBuffer:
-		f := "B"
-		if t.Elem != nil {
-			f = structFormats[t.Elem.Spec]
-		}
-		return sampleBuffer(t, f)
+		return sampleBuffer(t, sampleFormat(t))
 	case spec.KindObject:
 		return "_sample_" + t.Class.Name + "()"
 	case spec.KindAny:
@@ -265,6 +261,15 @@ func callableTests(w *testWriter, id, target, errName string, sig *spec.Signatur
 		w.test("test_"+id+"_wrong_type_"+p.Name, "")
 		w.line("    with pytest.raises(TypeError, match=%q):", rx(errName+"() argument '"+p.Name+"'"))
 		w.line("        %s", expr)
+		if p.Type.Kind == spec.KindBuffer && p.Type.Elems != nil {
+			if other := formatNotIn(p.Type.Elems); other != "" {
+				if expr, ok := call(target, sig, i, sampleBuffer(p.Type, other)); ok {
+					w.test("test_"+id+"_buffer_element_type_"+p.Name, "")
+					w.line("    with pytest.raises(TypeError, match=%q):", rx(errName+"() argument '"+p.Name+"' must be a buffer of "))
+					w.line("        %s", expr)
+				}
+			}
+		}
 		if p.Type.Kind == spec.KindBuffer && p.Type.Elem != nil {
 			other := "d"
 			if p.Type.Elem.Spec == "float64" {
@@ -277,11 +282,7 @@ func callableTests(w *testWriter, id, target, errName string, sig *spec.Signatur
 			}
 		}
 		if b := baseType(p.Type); b.Kind == spec.KindBuffer && b.Shaped {
-			f := "B"
-			if b.Elem != nil {
-				f = structFormats[b.Elem.Spec]
-			}
-			wrong := fmt.Sprintf("_buffer(%q, (1,) * %d)", f, len(b.Dims)+1)
+			wrong := fmt.Sprintf("_buffer(%q, (1,) * %d)", sampleFormat(b), len(b.Dims)+1)
 			if expr, ok := call(target, sig, i, wrong); ok {
 				w.test("test_"+id+"_buffer_shape_"+p.Name, "")
 				w.line("    with pytest.raises(ValueError, match=%q):", rx(errName+"() argument '"+p.Name+"' must have "+strconv.Itoa(len(b.Dims))+" dimension"))
@@ -569,4 +570,31 @@ func sampleBuffer(t *spec.Type, f string) string {
 		shape = "(" + dims[0] + ",)"
 	}
 	return fmt.Sprintf("_buffer(%q, %s)", f, shape)
+}
+
+// sampleFormat is the struct format of a buffer a parameter of type t
+// takes: of its element type, or the first it lists.
+func sampleFormat(t *spec.Type) string {
+	t = baseType(t)
+	switch {
+	case t.Elem != nil:
+		return structFormats[t.Elem.Spec]
+	case t.Elems != nil:
+		return structFormats[t.Elems[0].Spec]
+	}
+	return "B"
+}
+
+// formatNotIn is a struct format of none of the element types es.
+func formatNotIn(es []*spec.Type) string {
+	for _, f := range []string{"q", "d", "b", "?"} {
+		taken := false
+		for _, e := range es {
+			taken = taken || structFormats[e.Spec] == f
+		}
+		if !taken {
+			return f
+		}
+	}
+	return ""
 }

@@ -63,8 +63,13 @@ type callView struct {
 	GoName       string // for panic messages
 	// Buffer shapes to check: their C declarations, and the local holding
 	// the call's named sizes ("" when no parameter has a shape).
-	ShapeDecls  []string
-	NamedLocal  string
+	ShapeDecls []string
+	NamedLocal string
+	// A generic Go function over its buffers' element types: the
+	// statement finding the element type the arguments share, and one
+	// call per type (the first is the default).
+	ElemCheck   string
+	Dispatch    []dispatchCase
 	Origin      string   // the spec node it comes from, for comments
 	resultTypes []string // Go types of the results
 	Self        string   // "", "instance" or "class"
@@ -95,9 +100,20 @@ type paramView struct {
 	Optional bool
 	Zero     string // clears the value of an absent optional
 	GoExpr   string
+	// A buffer with a list of element types: the args field the C part
+	// stores the argument's element code in.
+	ElemField string
 	// Arguments the Go part converts: the conversion, and the Go default
 	// when the argument is absent ("": the converter's own).
 	goConv, goDefault string
+	elemType          *spec.Type // a buffer with a list of element types
+}
+
+// dispatchCase is the call of a generic Go function's instance.
+type dispatchCase struct {
+	Code   string // C.PYSPEC_T_...
+	GoType string
+	Args   string // the arguments, but the context
 }
 
 type resultView struct {
@@ -1209,6 +1225,10 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 				pv.Default = cDefault(p, "a."+pv.Field, "a."+pv.Present)
 			}
 			pv.GoExpr = goFromC(p.Type, "a."+pv.Field, "a."+pv.Present)
+			if bt := baseType(p.Type); bt.Kind == spec.KindBuffer && bt.Elems != nil {
+				pv.ElemField = "e_" + p.Name
+				pv.elemType = p.Type
+			}
 		}
 		if conv := paramConv(sig, p); conv != "" {
 			// A named type of the author's package, whose underlying type
@@ -1220,6 +1240,9 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 	}
 	c.GoArgs = goArgs(sig, exprs)
 	c.ShapeDecls, c.NamedLocal = shapeDecls(sig, sigVar)
+	if sig.ElemTypes != nil {
+		c.genericCall(sig, exprs)
+	}
 	alone := len(results) == 1
 	for i, t := range results {
 		if i < len(sig.ResultConv) && sig.ResultConv[i] != "" {
@@ -1456,3 +1479,64 @@ func cLiteral(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// genericCall dispatches a call of a generic Go function on the element
+// type its buffer arguments share (exprs are the arguments' Go
+// expressions, by parameter).
+func (c *callView) genericCall(sig *spec.Signature, exprs []string) {
+	var args []string
+	for _, pv := range c.Params {
+		if pv.elemType == nil {
+			continue
+		}
+		given := "true"
+		if pv.Optional {
+			given = "a." + pv.Present + " != 0"
+		}
+		args = append(args, fmt.Sprintf("elemArg{%q, a.%s, %s}", pv.Name, pv.ElemField, given))
+	}
+	c.ElemCheck = fmt.Sprintf("elem, elemErr := sameElem(%q, %s)", c.PyName, strings.Join(args, ", "))
+	for _, e := range sig.ElemTypes {
+		es := append([]string(nil), exprs...)
+		for i, pv := range c.Params {
+			if pv.elemType != nil {
+				es[i] = goFromC(withElem(pv.elemType, e), "a."+pv.Field, "a."+pv.Present)
+			}
+		}
+		c.Dispatch = append(c.Dispatch, dispatchCase{Code: "C." + elemCode(e), GoType: e.GoType(), Args: goArgs(sig, es)})
+	}
+}
+
+// withElem is buffer type t (or t | None) with the one element type e.
+func withElem(t *spec.Type, e *spec.Type) *spec.Type {
+	if t.Kind == spec.KindOptional {
+		inner := withElem(t.Elem, e)
+		return &spec.Type{Kind: spec.KindOptional, Elem: inner, Spec: inner.Spec + " | None"}
+	}
+	one := *t
+	one.Elem, one.Elems = e, nil
+	return &one
+}
+
+// DispatchDecls declares the results a generic call's cases assign.
+func (c *callView) DispatchDecls() []string {
+	var out []string
+	for i, r := range c.Results {
+		out = append(out, "var "+r.GoVar+" "+c.resultTypes[i])
+	}
+	if c.ReturnsError {
+		out = append(out, "var err error")
+	}
+	return out
+}
+
+// InstanceArgs are the arguments of a generic call's instance d.
+func (c *callView) InstanceArgs(d dispatchCase) string {
+	if !c.TakesContext {
+		return d.Args
+	}
+	return strings.TrimSuffix("ctx, "+d.Args, ", ")
+}
+
+// DispatchAssign is the left-hand side of a generic call's instance.
+func (c *callView) DispatchAssign() string { return c.resultVars(" = ") }

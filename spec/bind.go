@@ -442,6 +442,31 @@ func takesContext(decl *ast.FuncDecl) bool {
 // result types (as written in the source, with the file's name for the
 // pyspec runtime package), and tells whether it also returns an error.
 func (src *goSource) checkShape(decl *ast.FuncDecl, sig *Signature, results []*Type) (returnsError bool, err error) {
+	if sig.ElemTypes != nil {
+		// One type parameter, which the buffers' views are of.
+		var names []string
+		if tps := decl.Type.TypeParams; tps != nil {
+			for _, f := range tps.List {
+				for _, n := range f.Names {
+					names = append(names, n.Name)
+				}
+			}
+		}
+		if len(names) != 1 {
+			union := strings.Trim(strings.ReplaceAll(specsOf(sig.ElemTypes), ", ", " | "), "[]")
+			return false, fmt.Errorf("(%s) has %s, the spec's element types %s need one: func %s[T %s](..., x runtime.View[T], ...)",
+				src.position(decl.Name.Pos()), count(len(names), "type parameter"), specsOf(sig.ElemTypes), decl.Name.Name, union)
+		}
+		for _, p := range sig.Params {
+			t := p.Type
+			if t.Kind == KindOptional {
+				t = t.Elem
+			}
+			if t.Elems != nil {
+				t.TypeParam = names[0]
+			}
+		}
+	}
 	var want []string
 	for _, g := range sig.GoParams() {
 		want = append(want, g.GoType())

@@ -17,6 +17,9 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 			c.Init.GoName = g.Value
 		}
 		c.Init.Sig = l.signature(get(in, "args"), structs, c.Name+"()")
+		if c.Init.Sig.ElemTypes != nil {
+			l.errorf(in, "%s(): a constructor cannot take a list of element types; take one, or a runtime.Buffer", c.Name)
+		}
 	}
 	if b := get(v, "buffer"); b != nil {
 		c.Buffer = &Export{GoMethod: "Buffer"}
@@ -178,6 +181,9 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 	}
 	owner := c.Name + "." + meth.Name + "()"
 	meth.Sig = l.signature(get(v, "args"), structs, owner)
+	if meth.Sig.ElemTypes != nil {
+		l.errorf(k, "%s: a method cannot take a list of element types (Go methods have no type parameters); a module function can: func F[T float32 | float64](x runtime.View[T])", owner)
+	}
 	meth.Async = l.async(v, owner, meth.Sig, LookupProtocol(meth.Name) != nil)
 	meth.Results = l.returns(get(v, "returns"), owner)
 	var initSig *Signature

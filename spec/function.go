@@ -215,7 +215,41 @@ func (l *loader) signature(n *yaml.Node, structs map[string]*Struct, owner strin
 			l.errorf(n, "%s: struct %s has the variadic parameter %q; a struct's fields are named, so declare *args and **kwargs in the function's own args", owner, sig.Struct.Name, p.Name)
 		}
 	}
+	l.elemTypes(sig, owner)
 	return sig
+}
+
+// elemTypes settles the element types the buffer parameters with an
+// `elem:` list share: one list, as the Go function has one type parameter.
+func (l *loader) elemTypes(sig *Signature, owner string) {
+	var first *Param
+	for _, p := range sig.Params {
+		t := p.Type
+		if t != nil && t.Kind == KindOptional {
+			t = t.Elem
+		}
+		if t == nil || t.Kind != KindBuffer || t.Elems == nil {
+			continue
+		}
+		if first == nil {
+			first, sig.ElemTypes = p, t.Elems
+		} else if !sameTypes(t.Elems, sig.ElemTypes) {
+			l.errorAt(p.Pos, "%s: parameter %q lists the element types %s, and %q lists %s: they are the Go function's one type parameter, so list the same",
+				owner, p.Name, specsOf(t.Elems), first.Name, specsOf(sig.ElemTypes))
+		}
+	}
+}
+
+func sameTypes(a, b []*Type) bool {
+	return specsOf(a) == specsOf(b)
+}
+
+func specsOf(ts []*Type) string {
+	specs := make([]string, len(ts))
+	for i, t := range ts {
+		specs[i] = t.Spec
+	}
+	return "[" + strings.Join(specs, ", ") + "]"
 }
 
 var kindNames = map[string]ParamKind{
@@ -356,7 +390,18 @@ func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
 			t.Flags |= runtime.FlagNames[n.Value]
 		}
 	}
-	if elem != nil {
+	switch {
+	case elem != nil && elem.Kind == yaml.SequenceNode:
+		// Several: the Go function is generic over them.
+		names := make([]string, len(elem.Content))
+		for i, e := range elem.Content {
+			t.Elems = append(t.Elems, scalarTypes[e.Value])
+			names[i] = e.Value
+		}
+		t.Flags |= runtime.FORMAT
+		t.TypeParam = "T"
+		t.Spec = "buffer[" + strings.Join(names, " | ") + "]"
+	case elem != nil:
 		t.Elem = scalarTypes[elem.Value]
 		t.Flags |= runtime.FORMAT
 		t.Spec = "buffer[" + elem.Value + "]"

@@ -270,6 +270,9 @@ type Signature struct {
 	Spread     *Struct
 	SpreadFrom int
 	SpreadName string
+	// ElemTypes: the element types its buffer parameters with an `elem:`
+	// list share (they must list the same), nil when none.
+	ElemTypes []*Type
 	// The named Go types of the package the glue converts arguments to
 	// and results from ("UserID" for a Go parameter of type UserID where
 	// the spec says int64), by index; nil when none. Set by binding.
@@ -505,6 +508,11 @@ type Type struct {
 	Dims   []Dim
 	// NDArray: a buffer result Python gets as a numpy array (ndarray[T]).
 	NDArray bool
+	// Elems: a buffer parameter's element types when the spec lists
+	// several (Elem is nil then); the Go function is generic over them,
+	// its type parameter named TypeParam (found when binding).
+	Elems     []*Type
+	TypeParam string
 	// Iterators: Key is K of iterator[K, V] (nil for iterator[T]); SeqErr
 	// says the Go result is iter.Seq2[T, error], its error ending the
 	// iteration; Batch is how many items Go produces per crossing.

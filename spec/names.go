@@ -76,6 +76,9 @@ func (t *Type) GoTypeIn(pkg string) string {
 		if t.Elem != nil {
 			return "runtime.View[" + t.Elem.GoType() + "]"
 		}
+		if t.Elems != nil {
+			return "runtime.View[" + t.TypeParam + "]"
+		}
 		return "runtime.Buffer"
 	case KindTuple:
 		parts := make([]string, len(t.Items))

@@ -159,6 +159,76 @@ functions:
 	}
 }
 
+// A list of element types needs a generic Go function, one list per
+// function, and no methods.
+func TestElementTypeLists(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	os.WriteFile(dir+"/m.go", []byte(`package m
+
+import "github.com/pyspec/pyspec/runtime"
+
+func Plain(x runtime.View[float64]) {}
+
+func Good[E float32 | float64](x runtime.View[E], y *runtime.View[E]) {}
+
+type C struct{}
+
+func NewC() *C { return &C{} }
+
+func (c *C) M(x runtime.View[float64]) {}
+`), 0o644)
+	os.WriteFile(dir+"/module.yaml", []byte(`module: m
+functions:
+  plain:
+    args: {x: {type: buffer, elem: [float32, float64]}}
+  good:
+    args:
+      x: {type: buffer, elem: [float32, float64]}
+      y: {type: "buffer | None", elem: [float32, float64], default: null}
+  mixed:
+    args:
+      x: {type: buffer, elem: [float32, float64]}
+      y: {type: buffer, elem: [int32, int64]}
+classes:
+  C:
+    init: {}
+    methods:
+      m:
+        args: {x: {type: buffer, elem: [float32, float64]}}
+`), 0o644)
+	_, err := Load(dir + "/module.yaml")
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`module.yaml:12:7: mixed(): parameter "y" lists the element types [int32, int64], and "x" lists [float32, float64]: they are the Go function's one type parameter, so list the same`,
+		`module.yaml:17:7: C.m(): a method cannot take a list of element types (Go methods have no type parameters); a module function can`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing %q in:\n%s", want, msg)
+		}
+	}
+	// Binding runs once the spec itself is right.
+	os.WriteFile(dir+"/module.yaml", []byte(`module: m
+functions:
+  plain:
+    args: {x: {type: buffer, elem: [float32, float64]}}
+  good:
+    args:
+      x: {type: buffer, elem: [float32, float64]}
+      y: {type: "buffer | None", elem: [float32, float64], default: null}
+`), 0o644)
+	_, err = Load(dir + "/module.yaml")
+	if err == nil || !strings.Contains(err.Error(), "function plain: Go function Plain (m.go:5:6) has 0 type parameters, the spec's element types [float32, float64] need one: func Plain[T float32 | float64]") {
+		t.Errorf("got %v", err)
+	}
+	if err != nil && strings.Contains(err.Error(), "function good") {
+		t.Errorf("good is right, but: %v", err)
+	}
+}
+
 func TestLoadExample(t *testing.T) {
 	m, err := Load("../examples/buffers/module.yaml")
 	if err != nil {

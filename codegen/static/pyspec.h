@@ -340,6 +340,12 @@ static inline int pyspec_conv_buffer(PyObject* o, pyspec_view* v, pyspec_desc* d
 	return 0;
 }
 
+// pyspec_conv_buffer_of is pyspec_conv_buffer for a parameter that takes
+// buffers of several element types: the codes in mask (bit k: code k). It
+// stores the buffer's code in *code, and checks shape (if not NULL).
+int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, unsigned mask, int* code,
+	const pyspec_shape* shape, pyspec_named_dim* named, const pyspec_sig* sig, int i);
+
 // pyspec_conv_shaped_buffer is pyspec_conv_buffer for a parameter with a
 // required shape, checked before the call.
 static inline int pyspec_conv_shaped_buffer(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, int elem,

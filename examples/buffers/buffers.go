@@ -230,3 +230,23 @@ func Outer(a, b runtime.View[float64]) (runtime.Export, error) {
 	}
 	return runtime.ExportSlice(out, true, len(xs), len(ys))
 }
+
+// Scale is generic over the element types the spec lists: the glue calls
+// Scale[float32] or Scale[float64], whichever x holds.
+func Scale[T float32 | float64](x runtime.View[T], k float64) {
+	xs := x.Slice()
+	for i := range xs {
+		xs[i] *= T(k)
+	}
+}
+
+// Dot's a and b share T: the glue refuses a float32 a with a float64 b,
+// and the spec's shape [n] for both makes their lengths agree.
+func Dot[T float32 | float64](a, b runtime.View[T]) float64 {
+	xs, ys := a.Slice(), b.Slice()
+	var s float64
+	for i := range xs {
+		s += float64(xs[i]) * float64(ys[i])
+	}
+	return s
+}

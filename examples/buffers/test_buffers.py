@@ -583,3 +583,25 @@ def test_ndarray_results_stay_flat():
     for _ in range(5000):
         buffers.outer(np.ones(10), np.ones(10)).sum()
     assert sys.getallocatedblocks() - before < 500
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_generic_functions_take_each_listed_dtype(dtype):
+    x = np.arange(5, dtype=dtype)
+    buffers.scale(x, 2.0)
+    assert x.dtype == dtype and x.tolist() == [0.0, 2.0, 4.0, 6.0, 8.0]
+    assert buffers.dot(x, np.ones(5, dtype=dtype)) == 20.0
+    import array
+
+    assert buffers.dot(array.array("f", [1, 2]), array.array("f", [3, 4])) == 11.0
+
+
+def test_generic_functions_refuse_other_dtypes():
+    with pytest.raises(TypeError, match=r"scale\(\) argument 'x' must be a buffer of float32 or float64, not int64"):
+        buffers.scale(np.arange(3), 2.0)
+    with pytest.raises(TypeError, match=r"dot\(\) argument 'b' must be a buffer of float32, as argument 'a' is, not float64"):
+        buffers.dot(np.ones(3, dtype=np.float32), np.ones(3))
+    with pytest.raises(ValueError, match=r"dot\(\) argument 'b' must have shape \(n,\) with n = 3"):
+        buffers.dot(np.ones(3), np.ones(4))
+    with pytest.raises((BufferError, TypeError)):
+        buffers.scale(np.ones(3).setflags(write=False) or np.frombuffer(b"\0" * 8), 1.0)

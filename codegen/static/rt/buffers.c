@@ -146,3 +146,31 @@ int pyspec_check_shape(pyspec_view* v, const pyspec_desc* d, const pyspec_shape*
 	v->acquired = 0;
 	return -1;
 }
+
+int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, unsigned mask, int* code,
+	const pyspec_shape* shape, pyspec_named_dim* named, const pyspec_sig* sig, int i) {
+	if (pyspec_conv_buffer(o, v, d, flags, -1, sig, i) < 0) return -1;
+	int c = pyspec_format_code(v->view.format);
+	if (c < 0 || c >= 32 || !(mask & (1u << c)) || v->view.itemsize != (Py_ssize_t)pyspec_elem_sizes[c]) {
+		char name[256], want[256];
+		size_t n = 0;
+		want[0] = 0;
+		for (int k = 0, listed = 0; k < 32 && n < sizeof want; k++) {
+			if (!(mask & (1u << k))) continue;
+			int last = (mask >> (k + 1)) == 0;
+			n += (size_t)PyOS_snprintf(want + n, sizeof want - n, "%s%s", listed == 0 ? "" : last ? " or " : ", ", elem_names[k]);
+			listed++;
+		}
+		argname(name, sizeof name, sig, i, -1);
+		const char* f = v->view.format ? v->view.format : "B";
+		if (c >= 0 && c < 32 && !(mask & (1u << c)))
+			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not %s (format '%s')", name, want, elem_names[c], f);
+		else
+			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not format '%s' of item size %zd", name, want, f, v->view.itemsize);
+		PyBuffer_Release(&v->view);
+		v->acquired = 0;
+		return -1;
+	}
+	*code = c;
+	return shape == NULL ? 0 : pyspec_check_shape(v, d, shape, named, sig, i);
+}
