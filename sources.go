@@ -1,14 +1,15 @@
 // Package pyspec holds the sources that the pyspec command copies into new
-// projects: the Go runtime, so that a project builds without network access.
+// projects: the Go package py (with its subpackages), so that a project
+// builds without network access.
 package pyspec
 
 import "embed"
 
-// RuntimeSources is the runtime package's source files (tests included;
-// whoever copies them leaves out the _test.go files).
+// PySources is the source files of package py and its subpackages (tests
+// included; whoever copies them leaves out the _test.go files).
 //
-//go:embed runtime/*.go
-var RuntimeSources embed.FS
+//go:embed py
+var PySources embed.FS
 
-// ModulePath is the module path of pyspec and of its runtime.
+// ModulePath is the module path of pyspec and of package py.
 const ModulePath = "github.com/pyspec/pyspec"

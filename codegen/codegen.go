@@ -76,7 +76,7 @@ func init() {
 	}).ParseFS(templateFS, "templates/*.tmpl"))
 }
 
-// kindOf is the runtime.ExcKind an exception falls back to if its class
+// kindOf is the py.ExcKind an exception falls back to if its class
 // cannot be raised: its built-in base when that has a kind, else RuntimeError.
 func kindOf(base string) string {
 	switch base {

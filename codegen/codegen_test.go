@@ -79,7 +79,7 @@ func TestGeneratedGoIsFormattedAndMarked(t *testing.T) {
 		"//export buffers_sum_go",
 		"v0, err := impl.Sum(goView[int64](&a.p_buf))",
 		"obj, err := impl.NewConstantBuffer(int64(a.p_elem), uint32(a.p_length))",
-		"export, err := as_ConstantBuffer(self, cls).Buffer(runtime.Flags(flags))",
+		"export, err := as_ConstantBuffer(self, cls).Buffer(py.Flags(flags))",
 	} {
 		if !strings.Contains(glue, want) {
 			t.Errorf("glue.go lacks %q", want)

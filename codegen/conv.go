@@ -142,7 +142,7 @@ func goFromC(t *spec.Type, field, present string) string {
 	case spec.KindBool:
 		return "goBool(" + field + ")"
 	case spec.KindInt, spec.KindFloat:
-		return t.GoTypeIn("") + "(" + field + ")" // runtime.Float16 for a float16's bits
+		return t.GoTypeIn("") + "(" + field + ")" // py.Float16 for a float16's bits
 	case spec.KindStr:
 		return "goString(&" + field + ")"
 	case spec.KindBytes:
@@ -224,7 +224,7 @@ func goToPy(t *spec.Type, v string) string {
 	case spec.KindBuffer:
 		// Go memory lent to Python: pinned while the GoBuffer lives.
 		lent := fmt.Sprintf("pyGoSlice(%s, %v)", v, !t.Writable)
-		if t.GoResult == "runtime.Export" {
+		if t.GoResult == "py.Export" {
 			lent = "pyExport(" + v + ")"
 		}
 		if t.NDArray {

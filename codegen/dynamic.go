@@ -31,8 +31,8 @@ func toPyName(t *spec.Type) string   { return "toPy_" + t.ID() }
 type converterSet struct {
 	from, to map[string]bool
 	code     map[string]string // by function name
-	// classes, structs and enums reached: registered for runtime.ValueOf
-	// and runtime.As.
+	// classes, structs and enums reached: registered for py.ValueOf
+	// and py.As.
 	classes map[*spec.Class]bool
 	structs map[*spec.Struct]bool
 	enums   map[*spec.Enum]bool
@@ -167,7 +167,7 @@ func (cs *converterSet) needFrom(t *spec.Type) {
 		}
 		call := fmt.Sprintf("callPython(fn, func() []*C.PyObject { return []*C.PyObject{%s} }, ", strings.Join(args, ", "))
 		// lendFunc: a callable argument is borrowed for the call, as
-		// runtime.RetainFunc documents.
+		// py.RetainFunc documents.
 		if t.Elem == nil {
 			w("\treturn lendFunc(fn, func(%s) error {", strings.Join(params, ", "))
 			w("\t\treturn %sfunc(*C.PyObject) error { return nil })", call)
@@ -295,8 +295,8 @@ func (cs *converterSet) sorted() []string {
 	return out
 }
 
-// registrations are the init statements telling runtime.ValueOf and
-// runtime.As how the module's classes, structs and enums cross, derived
+// registrations are the init statements telling py.ValueOf and
+// py.As how the module's classes, structs and enums cross, derived
 // classes first.
 func (cs *converterSet) registrations(m *spec.Module) []string {
 	var out []string

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 	"github.com/pyspec/pyspec/spec"
 )
 
@@ -289,7 +289,7 @@ func callableTests(w *testWriter, id, target, errName string, sig *spec.Signatur
 				w.line("        %s", expr)
 			}
 		}
-		if p.Type.Kind == spec.KindBuffer && p.Type.Flags&runtime.WRITABLE != 0 {
+		if p.Type.Kind == spec.KindBuffer && p.Type.Flags&py.WRITABLE != 0 {
 			if expr, ok := call(target, sig, i, "b'\\0' * 64"); ok {
 				w.test("test_"+id+"_read_only_buffer_"+p.Name, "")
 				w.line("    with pytest.raises((BufferError, TypeError)):")

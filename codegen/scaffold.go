@@ -24,7 +24,7 @@ var scaffoldTemplates = template.Must(template.New("").ParseFS(scaffoldFS, "scaf
 // InitProject writes a new, self-contained pyspec project named name into
 // dir, which must not exist or be empty: a spec, its Go implementation, a
 // first test, a README, the spec's JSON Schema for editors, and a copy of
-// the pyspec runtime that go.mod points to, so nothing is downloaded.
+// pyspec's Go package py that go.mod points to, so nothing is downloaded.
 func InitProject(name, dir string) error {
 	switch {
 	case !isIdentifier(name):
@@ -51,14 +51,14 @@ func InitProject(name, dir string) error {
 		files[out] = b.Bytes()
 	}
 	files["pyspec.schema.json"] = schema.JSON
-	files["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.24\n\nrequire %s v0.0.0\n\n// The pyspec runtime, copied here by pyspec init.\nreplace %s => ./.pyspec/pyspec\n",
+	files["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.24\n\nrequire %s v0.0.0\n\n// pyspec's Go package py, copied here by pyspec init.\nreplace %s => ./.pyspec/pyspec\n",
 		name, pyspec.ModulePath, pyspec.ModulePath))
 	files[".pyspec/pyspec/go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.24\n", pyspec.ModulePath))
-	err := fs.WalkDir(pyspec.RuntimeSources, "runtime", func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(pyspec.PySources, "py", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") {
 			return err
 		}
-		src, err := pyspec.RuntimeSources.ReadFile(path)
+		src, err := pyspec.PySources.ReadFile(path)
 		files[".pyspec/pyspec/"+path] = src
 		return err
 	})

@@ -67,7 +67,7 @@ func newUfuncOperand(t *spec.Type) ufuncOperand {
 		name := fmt.Sprintf("float%d", t.Bits)
 		o := ufuncOperand{NumpyType: "PYSPEC_NPY_" + strings.ToUpper(name), Char: map[int]string{16: "e", 32: "f", 64: "d"}[t.Bits], Dtype: name, GoType: name, Size: t.Bits / 8}
 		if t.Bits == 16 {
-			o.GoType = "runtime.Float16"
+			o.GoType = "py.Float16"
 		}
 		return o
 	case spec.KindComplex:

@@ -24,7 +24,7 @@ type moduleView struct {
 	Submodules []*submoduleView
 	// Converters is the Go source of the converters of the types the Go
 	// part converts itself; Registrations the statements making the
-	// module's classes, structs and enums known to runtime.ValueOf and As.
+	// module's classes, structs and enums known to py.ValueOf and As.
 	Converters    []string
 	Registrations []string
 	// StructsSource defines the structs as TypedDicts at import (a C
@@ -487,7 +487,7 @@ func (v *moduleView) nameIterators() {
 
 // collectConverters generates the converters the calls and attributes
 // use. A module that converts Python objects itself also registers its
-// classes, structs and enums, which runtime.ValueOf and runtime.As may
+// classes, structs and enums, which py.ValueOf and py.As may
 // then meet anywhere.
 func (v *moduleView) collectConverters() {
 	cs := newConverterSet()
@@ -529,7 +529,7 @@ func (v *moduleView) collectConverters() {
 	v.Converters = cs.sorted()
 	v.Registrations = cs.registrations(v.Module)
 	for _, c := range v.Classes {
-		c.Returned = true // runtime.ValueOf may meet any of them
+		c.Returned = true // py.ValueOf may meet any of them
 	}
 }
 
@@ -1190,7 +1190,7 @@ func (v *moduleView) GoCalls() []*callView {
 // Imports is the Go glue's import block: every package the glue may use.
 // Generate prunes what the rendered file does not use (pruneImports).
 func (v *moduleView) Imports() []string {
-	return []string{`"context"`, `"iter"`, `"time"`, `"unsafe"`, `"github.com/pyspec/pyspec/runtime"`,
+	return []string{`"context"`, `"iter"`, `"time"`, `"unsafe"`, `"github.com/pyspec/pyspec/py"`,
 		implAlias + " " + strconv.Quote(v.Go.ImportPath)}
 }
 
@@ -1372,7 +1372,7 @@ func (c *callView) VarArgs() []int {
 }
 
 // Borrows reports whether Python objects cross the call as
-// runtime.Objects (object and callable values, alone or inside other
+// py.Objects (object and callable values, alone or inside other
 // types): the glue then opens a scope that lends the arguments' objects
 // for the call and hands the results' to Python.
 func (c *callView) Borrows() bool {
@@ -1392,7 +1392,7 @@ func (c *callView) Borrows() bool {
 	return false
 }
 
-// holdsObjects reports whether values of t may hold runtime.Objects.
+// holdsObjects reports whether values of t may hold py.Objects.
 func holdsObjects(t *spec.Type, depth int) bool {
 	if t == nil || depth > 32 {
 		return false

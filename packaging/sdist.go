@@ -36,7 +36,7 @@ type SdistInput struct {
 // Sdist writes the PEP 517 source distribution of a spec into dist and
 // returns its path: the spec, pyproject.toml and the backend, the Go
 // packages the module is built from (with go.mod and go.sum, and the
-// vendored runtime of a pyspec init project), and the Go modules they need,
+// vendored copy of package py of a pyspec init project), and the Go modules they need,
 // so that building from it needs Go, a C compiler and pyspec, and no
 // network. The sdist's root is the Go module's root.
 func Sdist(in *SdistInput, dist string) (string, error) {
@@ -182,10 +182,10 @@ func (p *goPackage) files() []string {
 	return out
 }
 
-// goList lists the packages pkg is built from, and the runtime the glue
-// adds.
+// goList lists the packages pkg is built from, and pyspec's packages the
+// glue adds.
 func goList(root, pkg string) ([]goPackage, error) {
-	cmd := exec.Command("go", "list", "-deps", "-json", pkg, "github.com/pyspec/pyspec/runtime")
+	cmd := exec.Command("go", "list", "-deps", "-json", pkg, "github.com/pyspec/pyspec/py")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 	var stderr bytes.Buffer

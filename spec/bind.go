@@ -21,9 +21,9 @@ type goSource struct {
 	funcs   map[string]*ast.FuncDecl
 	methods map[string]map[string]*ast.FuncDecl // receiver type -> name
 	types   map[string]*ast.TypeSpec
-	// runtimeAlias is the name each declaration's file imports the pyspec
-	// runtime as ("runtime" unless renamed).
-	runtimeAlias map[ast.Node]string
+	// pyAlias is the name each declaration's file imports pyspec's package
+	// py as ("py" unless renamed).
+	pyAlias map[ast.Node]string
 	// The package type-checked (see gotypes.go), for aliases, named types
 	// and positions.
 	fset *token.FileSet
@@ -125,17 +125,17 @@ func (l *loader) bind(m *Module) {
 		l.bindPickle(c, src)
 		if c.Buffer != nil {
 			recv := "c *" + c.GoName
-			want := "func (" + recv + ") Buffer(flags runtime.Flags) (runtime.Export, error)"
+			want := "func (" + recv + ") Buffer(flags py.Flags) (py.Export, error)"
 			decl := src.method(c.GoName, c.Buffer.GoMethod)
 			if decl == nil {
 				l.errorf(at(c.Pos), "class %s: buffer export needs the Go method %s", c.Name, want)
-			} else if withErr, conv, err := src.checkTypes(decl, []string{"runtime.Flags"}, []string{"runtime.Export"}); err != nil || !withErr || conv != nil {
+			} else if withErr, conv, err := src.checkTypes(decl, []string{"py.Flags"}, []string{"py.Export"}); err != nil || !withErr || conv != nil {
 				why := "(" + src.position(decl.Name.Pos()) + ") does not return an error"
 				switch {
 				case err != nil:
 					why = err.Error()
 				case conv != nil:
-					why = "(" + src.position(decl.Name.Pos()) + ") uses a named type where the runtime's is needed"
+					why = "(" + src.position(decl.Name.Pos()) + ") uses a named type where py's is needed"
 				}
 				l.errorf(at(c.Pos), "class %s: Go method %s.Buffer %s; expected %s", c.Name, c.GoName, why, want)
 			}
@@ -318,8 +318,8 @@ func (src *goSource) fieldType(typeName, name string) string {
 
 // spell writes a spec Go type as the file of node n refers to it.
 func (src *goSource) spell(n ast.Node, t string) string {
-	if alias := src.runtimeAlias[n]; alias != "" && alias != "runtime" {
-		return strings.ReplaceAll(t, "runtime.", alias+".")
+	if alias := src.pyAlias[n]; alias != "" && alias != "py" {
+		return strings.ReplaceAll(t, "py.", alias+".")
 	}
 	return t
 }
@@ -369,13 +369,13 @@ func (src *goSource) promotedField(typeName, field string) bool {
 }
 
 // bindBufferResult settles what a buffer result is in Go: []byte, a slice
-// of an element type ([]int64, []float32, ...), or a runtime.Export. The
+// of an element type ([]int64, []float32, ...), or a py.Export. The
 // Go memory is handed to Python without a copy.
 func (src *goSource) bindBufferResult(decl *ast.FuncDecl, t *Type, got string) {
-	alias := src.runtimeAlias[ast.Node(decl)]
+	alias := src.pyAlias[ast.Node(decl)]
 	switch {
 	case got == alias+".Export":
-		t.GoResult = "runtime.Export"
+		t.GoResult = "py.Export"
 	case strings.HasPrefix(got, "[]"):
 		elem := strings.TrimPrefix(got, "[]")
 		if elem == "byte" {
@@ -384,8 +384,8 @@ func (src *goSource) bindBufferResult(decl *ast.FuncDecl, t *Type, got string) {
 		if t.NDArray {
 			// The spec's element type decides: the stub says it.
 			t.GoResult = "[]" + t.Elem.GoType()
-			if got != strings.ReplaceAll(t.GoResult, "runtime.", alias+".") {
-				t.GoResult += " or runtime.Export"
+			if got != strings.ReplaceAll(t.GoResult, "py.", alias+".") {
+				t.GoResult += " or py.Export"
 			}
 			return
 		}
@@ -393,9 +393,9 @@ func (src *goSource) bindBufferResult(decl *ast.FuncDecl, t *Type, got string) {
 			t.GoResult, t.Elem = got, e
 			return
 		}
-		t.GoResult = "[]byte, []T (T an element type: int64, float32, ...) or runtime.Export"
+		t.GoResult = "[]byte, []T (T an element type: int64, float32, ...) or py.Export"
 	default:
-		t.GoResult = "[]byte, []T (T an element type: int64, float32, ...) or runtime.Export"
+		t.GoResult = "[]byte, []T (T an element type: int64, float32, ...) or py.Export"
 	}
 }
 
@@ -440,7 +440,7 @@ func takesContext(decl *ast.FuncDecl) bool {
 
 // checkShape compares a Go function with the spec: its parameter and
 // result types (as written in the source, with the file's name for the
-// pyspec runtime package), and tells whether it also returns an error.
+// pyspec package py), and tells whether it also returns an error.
 func (src *goSource) checkShape(decl *ast.FuncDecl, sig *Signature, results []*Type) (returnsError bool, err error) {
 	if sig.ElemTypes != nil {
 		// One type parameter, which the buffers' views are of.
@@ -454,7 +454,7 @@ func (src *goSource) checkShape(decl *ast.FuncDecl, sig *Signature, results []*T
 		}
 		if len(names) != 1 {
 			union := strings.Trim(strings.ReplaceAll(specsOf(sig.ElemTypes), ", ", " | "), "[]")
-			return false, fmt.Errorf("(%s) has %s, the spec's element types %s need one: func %s[T %s](..., x runtime.View[T], ...)",
+			return false, fmt.Errorf("(%s) has %s, the spec's element types %s need one: func %s[T %s](..., x py.View[T], ...)",
 				src.position(decl.Name.Pos()), count(len(names), "type parameter"), specsOf(sig.ElemTypes), decl.Name.Name, union)
 		}
 		for _, p := range sig.Params {
@@ -502,10 +502,10 @@ type goConv struct{ params, results []string }
 // otherwise may still be the spec's, through an alias or as a named type of
 // the package (then converted, and listed in conv).
 func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (returnsError bool, conv *goConv, err error) {
-	alias := src.runtimeAlias[ast.Node(decl)]
+	alias := src.pyAlias[ast.Node(decl)]
 	spell := func(t string) string {
-		if alias != "runtime" {
-			t = strings.ReplaceAll(t, "runtime.", alias+".")
+		if alias != "py" {
+			t = strings.ReplaceAll(t, "py.", alias+".")
 		}
 		return t
 	}
@@ -631,7 +631,7 @@ func readGoPackage(dir string) (*goSource, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	src := &goSource{funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, types: map[string]*ast.TypeSpec{}, runtimeAlias: map[ast.Node]string{}, fset: fset}
+	src := &goSource{funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, types: map[string]*ast.TypeSpec{}, pyAlias: map[ast.Node]string{}, fset: fset}
 	names := map[string]bool{}
 	var files []*ast.File
 	for _, e := range entries {
@@ -645,16 +645,16 @@ func readGoPackage(dir string) (*goSource, string, error) {
 		}
 		names[f.Name.Name] = true
 		files = append(files, f)
-		alias := "runtime"
+		alias := "py"
 		for _, im := range f.Imports {
-			if im.Path.Value == `"github.com/pyspec/pyspec/runtime"` && im.Name != nil {
+			if im.Path.Value == `"github.com/pyspec/pyspec/py"` && im.Name != nil {
 				alias = im.Name.Name
 			}
 		}
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
-				src.runtimeAlias[d] = alias
+				src.pyAlias[d] = alias
 				if d.Recv == nil {
 					src.funcs[d.Name.Name] = d
 					continue
@@ -668,7 +668,7 @@ func readGoPackage(dir string) (*goSource, string, error) {
 				for _, s := range d.Specs {
 					if ts, ok := s.(*ast.TypeSpec); ok {
 						src.types[ts.Name.Name] = ts
-						src.runtimeAlias[ts] = alias
+						src.pyAlias[ts] = alias
 					}
 				}
 			}

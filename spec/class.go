@@ -18,7 +18,7 @@ func (l *loader) buildClass(m *Module, c *Class, v *yaml.Node, structs map[strin
 		}
 		c.Init.Sig = l.signature(get(in, "args"), structs, c.Name+"()")
 		if c.Init.Sig.ElemTypes != nil {
-			l.errorf(in, "%s(): a constructor cannot take a list of element types; take one, or a runtime.Buffer", c.Name)
+			l.errorf(in, "%s(): a constructor cannot take a list of element types; take one, or a py.Buffer", c.Name)
 		}
 	}
 	if b := get(v, "buffer"); b != nil {
@@ -159,7 +159,7 @@ var reservedMethods = map[string]string{
 	"__init__":           "__init__ is the constructor: declare it under `init:` (init: {args: {...}}), with a Go function New$C",
 	"__new__":            "__new__ is pyspec's: $C() allocates the object and calls the Go constructor declared under `init:`",
 	"__del__":            "__del__ cannot be declared: when an instance of $C dies, its Go value is left to Go's garbage collector; release resources in a method such as close(), or with runtime.AddCleanup in Go",
-	"__buffer__":         "__buffer__ is declared with `buffer: {}` (the Go method Buffer(flags runtime.Flags) (runtime.Export, error))",
+	"__buffer__":         "__buffer__ is declared with `buffer: {}` (the Go method Buffer(flags py.Flags) (py.Export, error))",
 	"__release_buffer__": "__release_buffer__ is declared with `buffer: {release: true}` (the Go method ReleaseBuffer())",
 }
 
@@ -182,7 +182,7 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 	owner := c.Name + "." + meth.Name + "()"
 	meth.Sig = l.signature(get(v, "args"), structs, owner)
 	if meth.Sig.ElemTypes != nil {
-		l.errorf(k, "%s: a method cannot take a list of element types (Go methods have no type parameters); a module function can: func F[T float32 | float64](x runtime.View[T])", owner)
+		l.errorf(k, "%s: a method cannot take a list of element types (Go methods have no type parameters); a module function can: func F[T float32 | float64](x py.View[T])", owner)
 	}
 	meth.Async = l.async(v, owner, meth.Sig, LookupProtocol(meth.Name) != nil)
 	meth.Results = l.returns(get(v, "returns"), owner)
@@ -227,7 +227,7 @@ func (l *loader) method(c *Class, k, v *yaml.Node, structs map[string]*Struct) *
 			l.errorf(k, "class %s: %s %v", c.Name, meth.Name, err)
 		}
 		if proto.Group == "richcompare" && len(meth.Sig.Params) == 2 && meth.Sig.Params[1].Type.Kind != KindInt {
-			l.errorf(k, "class %s: __richcompare__ takes the operator as its second parameter, an int (int64 in Go: runtime.LT ... runtime.GE)", c.Name)
+			l.errorf(k, "class %s: __richcompare__ takes the operator as its second parameter, an int (int64 in Go: py.LT ... py.GE)", c.Name)
 		}
 		if strings.HasSuffix(proto.Group, "attr") && len(meth.Sig.Params) > 0 && meth.Sig.Params[0].Type.Kind != KindStr {
 			l.errorf(k, "class %s: %s takes the attribute's name as its first parameter, a str", c.Name, meth.Name)

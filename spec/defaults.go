@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 	"gopkg.in/yaml.v3"
 )
 
@@ -116,20 +116,20 @@ func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
 func floatDefault(f float64, bits int) (*Default, error) {
 	if bits == 16 {
 		// C holds a half's bits; Python shows the value it rounds to.
-		h, err := runtime.Float16From(f)
+		h, err := py.Float16From(f)
 		if err != nil {
 			return nil, fmt.Errorf("default %v is out of range for float16 (+-65504)", f)
 		}
-		py := strconv.FormatFloat(h.Float64(), 'g', -1, 64)
+		lit := strconv.FormatFloat(h.Float64(), 'g', -1, 64)
 		switch {
 		case math.IsNaN(f):
-			py = "nan"
+			lit = "nan"
 		case math.IsInf(f, 0):
-			py = strings.ToLower(strings.TrimPrefix(py, "+"))
-		case !strings.ContainsAny(py, ".eE"):
-			py += ".0"
+			lit = strings.ToLower(strings.TrimPrefix(lit, "+"))
+		case !strings.ContainsAny(lit, ".eE"):
+			lit += ".0"
 		}
-		return &Default{Python: py, C: fmt.Sprintf("0x%04x", uint16(h)), Go: fmt.Sprintf("runtime.Float16(0x%04x)", uint16(h))}, nil
+		return &Default{Python: lit, C: fmt.Sprintf("0x%04x", uint16(h)), Go: fmt.Sprintf("py.Float16(0x%04x)", uint16(h))}, nil
 	}
 	switch {
 	case math.IsNaN(f):

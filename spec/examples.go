@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 	"gopkg.in/yaml.v3"
 )
 
@@ -367,7 +367,7 @@ var arrayCodes = map[string]string{
 // A buffer result is compared the same way (the test takes bytes() or
 // .tolist() of what the call returns).
 func pyBuffer(n *yaml.Node, t *Type) (string, error) {
-	writable := t.Flags&runtime.WRITABLE != 0
+	writable := t.Flags&py.WRITABLE != 0
 	switch n.Kind {
 	case yaml.ScalarNode:
 		data, err := exampleBytes(n)

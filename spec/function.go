@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 	"gopkg.in/yaml.v3"
 )
 
@@ -370,7 +370,7 @@ func (l *loader) param(k, v *yaml.Node, owner string) *Param {
 }
 
 // optionalBuffer is `buffer | None` of a resolved buffer request: Go gets
-// nil for None (a *runtime.Buffer or *runtime.View[T]).
+// nil for None (a *py.Buffer or *py.View[T]).
 func optionalBuffer(b *Type) *Type {
 	return &Type{Kind: KindOptional, Elem: b, Spec: b.Spec + " | None"}
 }
@@ -379,7 +379,7 @@ func optionalBuffer(b *Type) *Type {
 // guarantees a C-contiguous view; FORMAT is added when elem is declared, so
 // the glue can check the element type.
 func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
-	t := &Type{Kind: KindBuffer, Spec: "buffer", Flags: runtime.ND}
+	t := &Type{Kind: KindBuffer, Spec: "buffer", Flags: py.ND}
 	if flags != nil {
 		t.Flags = 0
 		names := []*yaml.Node{flags}
@@ -387,7 +387,7 @@ func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
 			names = flags.Content
 		}
 		for _, n := range names {
-			t.Flags |= runtime.FlagNames[n.Value]
+			t.Flags |= py.FlagNames[n.Value]
 		}
 	}
 	switch {
@@ -398,12 +398,12 @@ func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
 			t.Elems = append(t.Elems, scalarTypes[e.Value])
 			names[i] = e.Value
 		}
-		t.Flags |= runtime.FORMAT
+		t.Flags |= py.FORMAT
 		t.TypeParam = "T"
 		t.Spec = "buffer[" + strings.Join(names, " | ") + "]"
 	case elem != nil:
 		t.Elem = scalarTypes[elem.Value]
-		t.Flags |= runtime.FORMAT
+		t.Flags |= py.FORMAT
 		t.Spec = "buffer[" + elem.Value + "]"
 	}
 	parts := strings.Split(t.Flags.String(), "|")
@@ -422,7 +422,7 @@ func (l *loader) bufferShape(v *yaml.Node, t *Type, owner, param string) {
 	if nd == nil && sh == nil {
 		return
 	}
-	if t.Flags&runtime.ND != runtime.ND {
+	if t.Flags&py.ND != py.ND {
 		l.errorf(firstNode(sh, nd), "%s: parameter %q: a shape needs the view's shape: add ND or STRIDES to flags", owner, param)
 		return
 	}

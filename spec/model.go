@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // Module is a resolved spec: everything the templates need, decided.
@@ -249,7 +249,7 @@ type Init struct {
 
 // Export is a class's buffer export.
 type Export struct {
-	GoMethod        string // Buffer(flags runtime.Flags) (runtime.Export, error)
+	GoMethod        string // Buffer(flags py.Flags) (py.Export, error)
 	ReleaseGoMethod string // "" when there is no release hook
 	// Fixed: the author promises that Buffer returns the same memory and
 	// layout, whatever the flags, from construction (or each __init__) on.
@@ -449,7 +449,7 @@ const (
 	KindOptional
 	KindObject // an instance of a spec class
 	// Converted by the Go part from the Python object (see Type.Dynamic).
-	KindAny       // object: any Python object, Go runtime.Object
+	KindAny       // object: any Python object, Go py.Object
 	KindDict      // dict[K, V]: Go map[K]V
 	KindSet       // set[T]: Go map[T]struct{}
 	KindStruct    // a spec struct as a value: a dict with its keys, Go the struct
@@ -487,18 +487,18 @@ type Type struct {
 	Signed bool   // ints
 	Elem   *Type  // list, optional, and buffer element (nil: untyped buffer)
 	Items  []*Type
-	Seq    SeqForm       // KindList: which Python values it takes and gives
-	Flags  runtime.Flags // buffer request
-	FlagsC string        // the request as a C expression
-	Class  *Class        // KindObject
-	Key    *Type         // KindDict (Elem is the value type)
-	Struct *Struct       // KindStruct
-	Enum   *Enum         // KindEnum
+	Seq    SeqForm  // KindList: which Python values it takes and gives
+	Flags  py.Flags // buffer request
+	FlagsC string   // the request as a C expression
+	Class  *Class   // KindObject
+	Key    *Type    // KindDict (Elem is the value type)
+	Struct *Struct  // KindStruct
+	Enum   *Enum    // KindEnum
 	// Callables: Items are the parameter types, Elem the result (nil for
 	// None); Untyped for a bare `callable`.
 	Untyped bool
 	// Buffer results: the Go result's type, found when binding ([]byte,
-	// []T or runtime.Export), and whether Python may write through it.
+	// []T or py.Export), and whether Python may write through it.
 	GoResult string
 	Writable bool
 	// Buffer parameters: the shape the spec requires (`ndim:` or

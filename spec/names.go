@@ -6,7 +6,7 @@ import (
 )
 
 // GoType is the Go type the author's code uses for t, with the pyspec
-// runtime package referred to as "runtime".
+// package py referred to as "py".
 func (t *Type) GoType() string { return t.GoTypeIn("") }
 
 // GoTypeIn is GoType as code outside the author's package spells it, with
@@ -22,7 +22,7 @@ func (t *Type) GoTypeIn(pkg string) string {
 		return "bool"
 	case KindFloat:
 		if t.Bits == 16 {
-			return "runtime.Float16"
+			return "py.Float16"
 		}
 		return t.Spec
 	case KindInt:
@@ -39,7 +39,7 @@ func (t *Type) GoTypeIn(pkg string) string {
 		}
 		return "*" + t.Elem.GoTypeIn(pkg)
 	case KindAny:
-		return "runtime.Object"
+		return "py.Object"
 	case KindDict:
 		return "map[" + t.Key.GoTypeIn(pkg) + "]" + t.Elem.GoTypeIn(pkg)
 	case KindSet:
@@ -52,7 +52,7 @@ func (t *Type) GoTypeIn(pkg string) string {
 		return "any"
 	case KindCallable:
 		if t.Untyped {
-			return "func(args ...any) (runtime.Object, error)"
+			return "func(args ...any) (py.Object, error)"
 		}
 		params := make([]string, len(t.Items))
 		for i, it := range t.Items {
@@ -74,12 +74,12 @@ func (t *Type) GoTypeIn(pkg string) string {
 			return t.GoResult
 		}
 		if t.Elem != nil {
-			return "runtime.View[" + t.Elem.GoType() + "]"
+			return "py.View[" + t.Elem.GoType() + "]"
 		}
 		if t.Elems != nil {
-			return "runtime.View[" + t.TypeParam + "]"
+			return "py.View[" + t.TypeParam + "]"
 		}
-		return "runtime.Buffer"
+		return "py.Buffer"
 	case KindTuple:
 		parts := make([]string, len(t.Items))
 		for i, it := range t.Items {
@@ -193,7 +193,7 @@ func (t *Type) CType() string {
 
 // GoResultType is the Go type of a result: as GoType, except that a buffer
 // result not bound to Go code yet is spelled []byte (it may also be a []T of
-// an element type, or a runtime.Export).
+// an element type, or a py.Export).
 func (t *Type) GoResultType() string {
 	if t.Kind == KindBuffer && (t.GoResult == "" || strings.Contains(t.GoResult, " or ")) {
 		return "[]byte"
@@ -229,7 +229,7 @@ func goParamName(name string) string {
 }
 
 // GoSignature spells the Go function the spec expects, for messages:
-// func Sum(buf runtime.View[int64]) (int64, error).
+// func Sum(buf py.View[int64]) (int64, error).
 func GoSignature(name, recv string, sig *Signature, results []string, withError bool) string {
 	var params []string
 	if sig != nil {

@@ -39,7 +39,7 @@ func init() {
 		{Name: "__setattr__", Group: "setattr", Args: 2, Result: "none"},
 		{Name: "__delattr__", Group: "delattr", Args: 1, Result: "none"},
 		// All six comparisons in one method, which gets the operator too
-		// (an int: runtime.LT, LE, EQ, NE, GT, GE), as Pydust's and PyO3's.
+		// (an int: py.LT, LE, EQ, NE, GT, GE), as Pydust's and PyO3's.
 		{Name: "__richcompare__", Group: "richcompare", Args: 2, Result: "any"},
 	} {
 		addProtocol(p)

@@ -145,7 +145,7 @@ functions:
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		"module.yaml:3:3: function ints: Go function Ints (m.go:5:6) result 1 is []int64, the spec needs []float64 or runtime.Export",
+		"module.yaml:3:3: function ints: Go function Ints (m.go:5:6) result 1 is []int64, the spec needs []float64 or py.Export",
 		"module.yaml:5:3: function seq: Go function Seq (m.go:9:6) result 1 is iter.Seq[string], the spec needs iter.Seq[int64]",
 	} {
 		if !strings.Contains(msg, want) {
@@ -166,17 +166,17 @@ func TestElementTypeLists(t *testing.T) {
 	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
 	os.WriteFile(dir+"/m.go", []byte(`package m
 
-import "github.com/pyspec/pyspec/runtime"
+import "github.com/pyspec/pyspec/py"
 
-func Plain(x runtime.View[float64]) {}
+func Plain(x py.View[float64]) {}
 
-func Good[E float32 | float64](x runtime.View[E], y *runtime.View[E]) {}
+func Good[E float32 | float64](x py.View[E], y *py.View[E]) {}
 
 type C struct{}
 
 func NewC() *C { return &C{} }
 
-func (c *C) M(x runtime.View[float64]) {}
+func (c *C) M(x py.View[float64]) {}
 `), 0o644)
 	os.WriteFile(dir+"/module.yaml", []byte(`module: m
 functions:
@@ -242,7 +242,7 @@ func TestLoadExample(t *testing.T) {
 		t.Fatalf("sum = %+v", sum)
 	}
 	buf := sum.Sig.Params[0].Type
-	if buf.FlagsC != "PyBUF_ND | PyBUF_FORMAT" || buf.Elem.Spec != "int64" || buf.GoType() != "runtime.View[int64]" {
+	if buf.FlagsC != "PyBUF_ND | PyBUF_FORMAT" || buf.Elem.Spec != "int64" || buf.GoType() != "py.View[int64]" {
 		t.Fatalf("buf = %+v", buf)
 	}
 	rev := m.Functions[1].Sig.Params[0].Type
@@ -277,9 +277,9 @@ func TestParseType(t *testing.T) {
 		{expr: "int64 | int64", err: "appears twice"},
 		{expr: "list[int64] | tuple[int64, ...]", err: "both Go []int64"},
 		{expr: "object | str", err: "use object alone"},
-		{expr: "object", spec: "object", goType: "runtime.Object"},
+		{expr: "object", spec: "object", goType: "py.Object"},
 		{expr: "object | None", err: "already includes None"},
-		{expr: "callable", spec: "callable", goType: "func(args ...any) (runtime.Object, error)"},
+		{expr: "callable", spec: "callable", goType: "func(args ...any) (py.Object, error)"},
 		{expr: "callable[[int64, str], float64]", spec: "callable[[int64, str], float64]", goType: "func(int64, string) (float64, error)"},
 		{expr: "callable[[], None]", spec: "callable[[], None]", goType: "func() error"},
 		{expr: "callable[[int64], None] | None", spec: "callable[[int64], None] | None", goType: "func(int64) error"},
@@ -292,7 +292,7 @@ func TestParseType(t *testing.T) {
 		{expr: "list[tuple[int64, str]]", err: "a fixed-size tuple is a return type only"},
 		{expr: "list[int8", err: "expected , or ]"},
 		{expr: "iterable[str]", spec: "iterable[str]", goType: "[]string"},
-		{expr: "buffer | None", spec: "buffer | None", goType: "*runtime.Buffer"},
+		{expr: "buffer | None", spec: "buffer | None", goType: "*py.Buffer"},
 		{expr: "buffer | None", err: "buffer | None is a parameter type only", ctx: ctxReturn},
 		{expr: "list[buffer | None]", err: "buffer cannot be an element type"},
 		{expr: "iterable[list[int64]] | None", spec: "iterable[list[int64]] | None", goType: "*[][]int64"},
@@ -302,7 +302,7 @@ func TestParseType(t *testing.T) {
 		{expr: "iterator[int64]", spec: "iterator[int64]", goType: "iter.Seq[int64]", ctx: ctxReturn},
 		{expr: "iterator[str, list[int64]]", spec: "iterator[str, list[int64]]", goType: "iter.Seq2[string, []int64]", ctx: ctxReturn},
 		{expr: "iterator[int64]", err: "iterator[T] is a result type only", ctx: ctxArg},
-		{expr: "ndarray[float32]", spec: "ndarray[float32]", goType: "runtime.View[float32]", ctx: ctxReturn},
+		{expr: "ndarray[float32]", spec: "ndarray[float32]", goType: "py.View[float32]", ctx: ctxReturn},
 		{expr: "ndarray[float32]", err: "ndarray[T] is a result type only; a parameter takes {type: buffer, elem: T}", ctx: ctxArg},
 		{expr: "ndarray[str]", err: "ndarray takes one element type, a bool, an int or a float", ctx: ctxReturn},
 		{expr: "list[ndarray[int8]]", err: "ndarray[T] cannot be an element type: it is a whole result", ctx: ctxReturn},
@@ -397,7 +397,7 @@ func TestBindChecksGoTypes(t *testing.T) {
 	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
 	os.WriteFile(dir+"/m.go", []byte(`package m
 
-import rt "github.com/pyspec/pyspec/runtime"
+import rt "github.com/pyspec/pyspec/py"
 
 func Scale(x float64, k int) float64 { return x }
 
@@ -437,7 +437,7 @@ classes:
 		}
 	}
 	if strings.Contains(msg, "function sum") {
-		t.Errorf("the runtime imported as rt is not recognised:\n%s", msg)
+		t.Errorf("package py imported as rt is not recognised:\n%s", msg)
 	}
 }
 
@@ -621,10 +621,10 @@ func TestSuggestedSignatures(t *testing.T) {
 import (
 	"context"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
-func Norms(xy runtime.View[float64]) (runtime.Buffer, error) { return runtime.Buffer{}, nil }
+func Norms(xy py.View[float64]) (py.Buffer, error) { return py.Buffer{}, nil }
 
 func Slow(points []int64, ctx context.Context, delayMs int64) float64 { return 0 }
 
@@ -632,7 +632,7 @@ type Polygon struct{ name string }
 
 type Grid struct{}
 
-func (g *Grid) Buffer(flags int) (runtime.Export, error) { return runtime.Export{}, nil }
+func (g *Grid) Buffer(flags int) (py.Export, error) { return py.Export{}, nil }
 
 func NewPolygon() *Polygon { return nil }
 `), 0o644)
@@ -666,14 +666,14 @@ classes:
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		"module.yaml:3:3: function norms: Go function Norms (m.go:9:6) result 1 is runtime.Buffer, the spec needs []byte, []T (T an element type: int64, float32, ...) or runtime.Export; expected func Norms(xy runtime.View[float64]) ([]byte, error)",
+		"module.yaml:3:3: function norms: Go function Norms (m.go:9:6) result 1 is py.Buffer, the spec needs []byte, []T (T an element type: int64, float32, ...) or py.Export; expected func Norms(xy py.View[float64]) ([]byte, error)",
 		"module.yaml:6:3: function slow: Go function Slow (m.go:11:6) parameter ctx is a context.Context: it must be the first parameter (the glue passes it); expected func Slow(points []int64, delayMs int64) (float64, error) (an async function may also take a ctx context.Context first, cancelled with its task)",
 		"expected func Missing(range_ int64, maxSize int64) ([]byte, error) (an async",
 		"struct Point: Go struct type Point not found in package example.com/m (",
 		"; expected type Point struct { X float64; Y float64 }",
 		"class Shape: Go type Shape not found in package example.com/m (",
 		"; expected type Shape struct { Sides int64; Label string } (with any other fields it needs)",
-		"class Grid: Go method Grid.Buffer (m.go:17:16) parameter flags is int, the spec needs runtime.Flags; expected func (c *Grid) Buffer(flags runtime.Flags) (runtime.Export, error)",
+		"class Grid: Go method Grid.Buffer (m.go:17:16) parameter flags is int, the spec needs py.Flags; expected func (c *Grid) Buffer(flags py.Flags) (py.Export, error)",
 		"class Polygon: attribute name needs the field Name string in Go type Polygon (its field name is unexported: pyspec reaches exported fields only; rename it Name, or name another with `go:`)",
 	} {
 		if !strings.Contains(msg, want) {

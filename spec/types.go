@@ -301,7 +301,7 @@ func (p *typeParser) parseAtom(where typeContext) (*Type, error) {
 }
 
 // parseCallable reads what follows `callable`: nothing (any callable, Go
-// func(args ...any) (runtime.Object, error)) or [[A, B], R].
+// func(args ...any) (py.Object, error)) or [[A, B], R].
 func (p *typeParser) parseCallable() (*Type, error) {
 	if !p.accept('[') {
 		return &Type{Kind: KindCallable, Spec: "callable", Untyped: true}, nil

@@ -32,11 +32,11 @@ functions:
 `)
 	write("alone.go", `package alone
 
-import "github.com/pyspec/pyspec/runtime"
+import "github.com/pyspec/pyspec/py"
 
-func Count(xs []runtime.Object, named map[string]runtime.Object) int64 { return int64(len(xs) + len(named)) }
+func Count(xs []py.Object, named map[string]py.Object) int64 { return int64(len(xs) + len(named)) }
 
-func Spread(args ...runtime.Object) func(map[string]runtime.Object) int64 { return nil }
+func Spread(args ...py.Object) func(map[string]py.Object) int64 { return nil }
 `)
 	// The binder says what Spread and Lend must look like; take its word.
 	out := filepath.Join(dir, "out")
@@ -50,11 +50,11 @@ func Spread(args ...runtime.Object) func(map[string]runtime.Object) int64 { retu
 	}
 	write("alone.go", `package alone
 
-import "github.com/pyspec/pyspec/runtime"
+import "github.com/pyspec/pyspec/py"
 
-func Count(xs []runtime.Object, named map[string]runtime.Object) int64 { return int64(len(xs) + len(named)) }
+func Count(xs []py.Object, named map[string]py.Object) int64 { return int64(len(xs) + len(named)) }
 
-func Spread(kwargs map[string]runtime.Object, args ...runtime.Object) int64 { return int64(len(args)*10 + len(kwargs)) }
+func Spread(kwargs map[string]py.Object, args ...py.Object) int64 { return int64(len(args)*10 + len(kwargs)) }
 
 func Lend(n int64) []byte { return make([]byte, n) }
 `)

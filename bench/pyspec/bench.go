@@ -5,7 +5,7 @@ package pyspecbench
 import (
 	"iter"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 func Noop() {}
@@ -30,7 +30,7 @@ func Count(n int64) iter.Seq[int64] {
 }
 
 // Sum adds a C-contiguous int64 buffer with four accumulators.
-func Sum(buf runtime.View[int64]) int64 {
+func Sum(buf py.View[int64]) int64 {
 	s := buf.Slice()
 	var a, b, c, d int64
 	i := 0
@@ -48,9 +48,9 @@ func Sum(buf runtime.View[int64]) int64 {
 }
 
 // Total2d adds a 2-D float64 buffer of any layout, walking its strides.
-func Total2d(m runtime.View[float64]) (float64, error) {
+func Total2d(m py.View[float64]) (float64, error) {
 	if m.NDim() != 2 {
-		return 0, runtime.ValueError("total2d expects a 2-D buffer, got %d dimensions", m.NDim())
+		return 0, py.ValueError("total2d expects a 2-D buffer, got %d dimensions", m.NDim())
 	}
 	shape, strides := m.Shape(), m.Strides()
 	base := m.Data()
@@ -93,7 +93,7 @@ type Buf struct {
 
 func NewBuf(n int64) (*Buf, error) {
 	if n < 0 {
-		return nil, runtime.ValueError("n must be >= 0")
+		return nil, py.ValueError("n must be >= 0")
 	}
 	b := &Buf{values: make([]int64, n)}
 	for i := range b.values {
@@ -102,8 +102,8 @@ func NewBuf(n int64) (*Buf, error) {
 	return b, nil
 }
 
-func (b *Buf) Buffer(flags runtime.Flags) (runtime.Export, error) {
-	return runtime.ExportSlice(b.values, true)
+func (b *Buf) Buffer(flags py.Flags) (py.Export, error) {
+	return py.ExportSlice(b.values, true)
 }
 
 // blobs are preallocated results, so that timing a large result measures
@@ -137,10 +137,10 @@ func PolyParallel(x float64) float64 { return Poly(x) }
 func PolyScalar(x float64) float64 { return Poly(x) }
 
 // PolyInto is what an author writes without ufuncs: a loop over two views.
-func PolyInto(x, out runtime.View[float64]) error {
+func PolyInto(x, out py.View[float64]) error {
 	xs, os := x.Slice(), out.Slice()
 	if len(os) != len(xs) {
-		return runtime.ValueError("out has %d elements, x %d", len(os), len(xs))
+		return py.ValueError("out has %d elements, x %d", len(os), len(xs))
 	}
 	for i, v := range xs {
 		os[i] = Poly(v)

@@ -16,8 +16,8 @@ var initCommand = &command{
 Writes a new project for module NAME into DIR (default NAME), which must be
 empty or missing: module.yaml with the schema modeline and a copy of the
 schema, a Go implementation, a first test, a README, pyproject.toml, and a
-copy of the pyspec runtime that go.mod points to, so that the project
-builds with GOPROXY=off.
+copy of pyspec's Go package py (with its subpackages) that go.mod points
+to, so that the project builds with GOPROXY=off.
 
 pyproject.toml's [build-system] requires pyspec (this version or later)
 and names its backend, pyspec_build: pip install . installs pyspec into the

@@ -152,9 +152,10 @@ var sdistCommand = &command{
 Writes <name>-<version>.tar.gz into DIST: PKG-INFO, pyproject.toml (the
 project's, or one made from the spec) with the in-tree backend, the spec
 and the files beside it, the Go packages the module is built from with
-go.mod and go.sum (the vendored runtime of a pyspec init project included),
-and the Go modules they need, as a module proxy directory. Building from it
-needs Go, a C compiler and pyspec, nothing from the network. The last line
+go.mod and go.sum (a pyspec init project's vendored copy of package py
+included), and the Go modules they need, as a module proxy directory.
+Building from it needs Go, a C compiler and pyspec, nothing from the
+network. The last line
 of stdout is its path.`,
 	run: func(c *cli, cmd *command, args []string) int {
 		fs := c.flags(cmd)

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // A conversion failure deep in a container names the whole path to the
 // value, outermost first, once the glue names the argument.
 func TestConversionErrorPaths(t *testing.T) {
-	var err error = &convError{kind: runtime.KindTypeError, msg: "must be int, not str"}
+	var err error = &convError{kind: py.KindTypeError, msg: "must be int, not str"}
 	err = within(within(err, " item 1"), " key 'a'")
 	if got, want := err.Error(), "value key 'a' item 1 must be int, not str"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
@@ -19,7 +19,7 @@ func TestConversionErrorPaths(t *testing.T) {
 	if got, want := named.Error(), "f() argument 'x' key 'a' item 1 must be int, not str"; got != want {
 		t.Errorf("named = %q, want %q", got, want)
 	}
-	if kind, _ := runtime.Classify(named); kind != runtime.KindTypeError {
+	if kind, _ := py.Classify(named); kind != py.KindTypeError {
 		t.Errorf("named kind = %v, want TypeError", kind)
 	}
 	other := errors.New("not a conversion")
@@ -32,10 +32,10 @@ func TestConversionErrorPaths(t *testing.T) {
 // naming the class; one with a class keeps it.
 func TestUnpickleError(t *testing.T) {
 	plain := unpickleError("Vec", errors.New("short state"))
-	if kind, msg := runtime.Classify(plain); kind != runtime.KindValueError || msg != "cannot unpickle Vec: short state" {
+	if kind, msg := py.Classify(plain); kind != py.KindValueError || msg != "cannot unpickle Vec: short state" {
 		t.Errorf("plain error: %v %q", kind, msg)
 	}
-	typed := runtime.TypeError("wrong version")
+	typed := py.TypeError("wrong version")
 	if got := unpickleError("Vec", typed); got != typed {
 		t.Errorf("a TypeError became %v", got)
 	}
@@ -50,7 +50,7 @@ func TestCheckCopy(t *testing.T) {
 		defer memoryErrorAs(&err)
 		checkCopy(1<<50, 8)
 	}()
-	if kind, _ := runtime.Classify(err); err == nil || kind != runtime.KindMemoryError {
+	if kind, _ := py.Classify(err); err == nil || kind != py.KindMemoryError {
 		t.Errorf("checkCopy(2**50, 8): %v, want a MemoryError", err)
 	}
 }

@@ -15,7 +15,7 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // batchIter is the Go side of one Python iterator. The sequence runs in
@@ -138,7 +138,7 @@ func (b *batchIter[T]) produce() {
 		}
 		var err error
 		if p != nil {
-			err = runtime.PanicError(b.fn, p)
+			err = py.PanicError(b.fn, p)
 		}
 		b.publish(&batch[T]{items: buf, last: true, err: err})
 	}()
@@ -225,7 +225,7 @@ func (b *batchIter[T]) take(out *C.pyspec_iter_batch) int {
 				b.raw = C.malloc(C.size_t(b.size) * C.size_t(unsafe.Sizeof(zero)))
 				if b.raw == nil {
 					b.ended = true
-					raise(runtime.MemoryError("no memory for a batch of %d items", b.size))
+					raise(py.MemoryError("no memory for a batch of %d items", b.size))
 					return iterError
 				}
 			}
@@ -299,7 +299,7 @@ func newIterator(it goIter, code C.int) *C.PyObject {
 // conv makes.
 func pySeq[T any](seq iter.Seq[T], fn string, size int, code C.int, conv func([]T) *C.PyObject) *C.PyObject {
 	if seq == nil {
-		return raiseNil(runtime.RuntimeError("%s returned a nil iter.Seq", fn))
+		return raiseNil(py.RuntimeError("%s returned a nil iter.Seq", fn))
 	}
 	return newIterator(newBatchIter(fn, size, conv, func(body func(T) bool) error {
 		for v := range seq {
@@ -316,7 +316,7 @@ func pySeq[T any](seq iter.Seq[T], fn string, size int, code C.int, conv func([]
 // raised at the next() that reaches it.
 func pySeqErr[T any](seq iter.Seq2[T, error], fn string, size int, code C.int, conv func([]T) *C.PyObject) *C.PyObject {
 	if seq == nil {
-		return raiseNil(runtime.RuntimeError("%s returned a nil iter.Seq2", fn))
+		return raiseNil(py.RuntimeError("%s returned a nil iter.Seq2", fn))
 	}
 	return newIterator(newBatchIter(fn, size, conv, func(body func(T) bool) error {
 		for v, err := range seq {
@@ -340,7 +340,7 @@ type pair[K, V any] struct {
 // pySeq2 is the Python iterator over an iterator[K, V] result: 2-tuples.
 func pySeq2[K, V any](seq iter.Seq2[K, V], fn string, size int, convK func([]K) *C.PyObject, convV func([]V) *C.PyObject) *C.PyObject {
 	if seq == nil {
-		return raiseNil(runtime.RuntimeError("%s returned a nil iter.Seq2", fn))
+		return raiseNil(py.RuntimeError("%s returned a nil iter.Seq2", fn))
 	}
 	var ks []K
 	var vs []V
@@ -381,7 +381,7 @@ func pySeq2[K, V any](seq iter.Seq2[K, V], fn string, size int, convK func([]K) 
 func iter_next_go(token C.uintptr_t, out *C.pyspec_iter_batch) C.int {
 	it := iters[uintptr(token)]
 	if it == nil {
-		raise(runtime.RuntimeError("the Go side of this iterator is gone"))
+		raise(py.RuntimeError("the Go side of this iterator is gone"))
 		return -1
 	}
 	if !it.ready() {

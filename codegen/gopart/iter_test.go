@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	goruntime "runtime"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -94,7 +94,7 @@ func TestErrorsAndPanicsComeLast(t *testing.T) {
 // A dropped iterator's producer returns, wherever it was: not started,
 // waiting to hand over a batch, or asleep after polling.
 func TestStopEndsTheProducer(t *testing.T) {
-	before := goruntime.NumGoroutine()
+	before := runtime.NumGoroutine()
 	var its []*batchIter[int]
 	for i := range 50 {
 		b := newBatchIter("t", 8, nil, counting(1<<30))
@@ -108,10 +108,10 @@ func TestStopEndsTheProducer(t *testing.T) {
 		b.stop()
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for goruntime.NumGoroutine() > before && time.Now().Before(deadline) {
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
-	if n := goruntime.NumGoroutine(); n > before {
+	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after stopping, %d before", n, before)
 	}
 }

@@ -1,6 +1,6 @@
 // Python objects in Go: the conversions of the types the Go part converts
 // itself (object, dict, set, structs, unions, callables, enums, time and
-// complex values, and containers of them), and runtime.Object's host. The
+// complex values, and containers of them), and py.Object's host. The
 // C part passes such arguments as the Python objects they are; everything
 // here runs with the GIL held unless it says otherwise.
 
@@ -20,14 +20,14 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	goruntime "runtime"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unsafe"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // ---- errors ------------------------------------------------------------------
@@ -36,7 +36,7 @@ import (
 // inside the value (" item 2", " value for key 'a'") and what is wrong
 // ("must be int, not str"). The caller names the value.
 type convError struct {
-	kind runtime.ExcKind
+	kind py.ExcKind
 	path string
 	msg  string
 }
@@ -46,7 +46,7 @@ func (e *convError) Error() string { return "value" + e.path + " " + e.msg }
 // named is the error raised for e when the value is what where names:
 // "f() argument 'x'", "attribute 'n' of 'T' objects", "the result of f".
 func (e *convError) named(where string) error {
-	return runtime.ErrorOf(e.kind, "%s%s %s", where, e.path, e.msg)
+	return py.ErrorOf(e.kind, "%s%s %s", where, e.path, e.msg)
 }
 
 // mismatchError is the conversion failure the C part just described.
@@ -54,7 +54,7 @@ func mismatchError() error {
 	var kind C.int
 	var n C.pyspec_ssize
 	p := C.host_mismatch(&kind, &n)
-	return &convError{kind: runtime.ExcKind(kind), msg: C.GoStringN(p, C.int(n))}
+	return &convError{kind: py.ExcKind(kind), msg: C.GoStringN(p, C.int(n))}
 }
 
 // pendingError takes the pending Python exception as a Go error: raising it
@@ -64,12 +64,12 @@ func mismatchError() error {
 func pendingError() error {
 	exc := C.host_fetch_error()
 	if exc == nil {
-		return runtime.RuntimeError("pyspec: a Python call failed without an exception")
+		return py.RuntimeError("pyspec: a Python call failed without an exception")
 	}
-	obj := runtime.StealObject(uintptr(unsafe.Pointer(exc)))
+	obj := py.StealObject(uintptr(unsafe.Pointer(exc)))
 	typ := textOr(exc, 2, "exception")
 	msg := textOr(exc, 0, "")
-	return &runtime.PythonError{Exc: obj, Type: typ, Msg: msg}
+	return &py.PythonError{Exc: obj, Type: typ, Msg: msg}
 }
 
 // textOr is str(o), repr(o) or the name of o's type (how 0, 1, 2), or
@@ -97,7 +97,7 @@ func textOr(o *C.PyObject, how C.int, fallback string) string {
 // dropError releases at once the exception an error the glue discards
 // holds (rather than when Go's garbage collector finds it).
 func dropError(err error) {
-	var pe *runtime.PythonError
+	var pe *py.PythonError
 	if errors.As(err, &pe) {
 		pe.Exc.Close()
 	}
@@ -133,17 +133,17 @@ func raiseAt(err error, where string) C.int {
 }
 
 // raisePython re-raises the original exception of a PythonError in err's
-// chain, unless an error with a class of its own (runtime.ValueError(...,
+// chain, unless an error with a class of its own (py.ValueError(...,
 // %w), a declared exception) wraps it: false then, or when there is none.
 // The Go error's own text, when it says more, becomes a note on the
 // exception (PEP 678).
 func raisePython(err error) bool {
-	var pe *runtime.PythonError
+	var pe *py.PythonError
 	for e := err; e != nil; e = errors.Unwrap(e) {
-		if _, ok := e.(*runtime.Error); ok {
+		if _, ok := e.(*py.Error); ok {
 			return false
 		}
-		if p, ok := e.(*runtime.PythonError); ok {
+		if p, ok := e.(*py.PythonError); ok {
 			pe = p
 			break
 		}
@@ -156,7 +156,7 @@ func raisePython(err error) bool {
 			r.Close()
 		}
 	}
-	p, perr := runtime.PtrOf(pe.Exc)
+	p, perr := py.PtrOf(pe.Exc)
 	if perr != nil || p == 0 {
 		return false
 	}
@@ -227,8 +227,8 @@ func fromPy_uint64(o *C.PyObject) (uint64, error) { return fromScalar[uint64](o,
 func fromPy_float32(o *C.PyObject) (float32, error) {
 	return fromScalar[float32](o, C.PYSPEC_T_FLOAT32)
 }
-func fromPy_float16(o *C.PyObject) (runtime.Float16, error) {
-	return fromScalar[runtime.Float16](o, C.PYSPEC_T_FLOAT16)
+func fromPy_float16(o *C.PyObject) (py.Float16, error) {
+	return fromScalar[py.Float16](o, C.PYSPEC_T_FLOAT16)
 }
 func fromPy_float64(o *C.PyObject) (float64, error) {
 	return fromScalar[float64](o, C.PYSPEC_T_FLOAT64)
@@ -251,16 +251,16 @@ func fromPy_bytes(o *C.PyObject) ([]byte, error) {
 }
 
 // fromPy_object holds any object; an absent argument is None. Converting
-// a call's arguments, it is borrowed for the call; otherwise (runtime.As)
+// a call's arguments, it is borrowed for the call; otherwise (py.As)
 // owned by Go.
-func fromPy_object(o *C.PyObject) (runtime.Object, error) {
+func fromPy_object(o *C.PyObject) (py.Object, error) {
 	if o == nil {
-		return runtime.Object{}, nil
+		return py.Object{}, nil
 	}
 	if s := argScope(); s != nil {
 		return s.Borrow(ptrOf(o)), nil
 	}
-	return runtime.NewObject(ptrOf(o)), nil
+	return py.NewObject(ptrOf(o)), nil
 }
 
 func fromPy_complex128(o *C.PyObject) (complex128, error) {
@@ -295,12 +295,12 @@ func fromPy_timedelta(o *C.PyObject) (time.Duration, error) {
 	const maxDays = int64(1<<63-1) / 1000 / usPerDay
 	if d := int64(days); d > maxDays || d < -maxDays-1 {
 		r := textOr(o, 1, "?")
-		return 0, &convError{kind: runtime.KindOverflowError, msg: "out of range for time.Duration (about ±292 years): " + r}
+		return 0, &convError{kind: py.KindOverflowError, msg: "out of range for time.Duration (about ±292 years): " + r}
 	}
 	total := (int64(days)*usPerDay + int64(secs)*1e6 + int64(us))
 	if total > (1<<63-1)/1000 || total < -(1<<63)/1000 {
 		r := textOr(o, 1, "?")
-		return 0, &convError{kind: runtime.KindOverflowError, msg: "out of range for time.Duration (about ±292 years): " + r}
+		return 0, &convError{kind: py.KindOverflowError, msg: "out of range for time.Duration (about ±292 years): " + r}
 	}
 	return time.Duration(total) * time.Microsecond, nil
 }
@@ -428,7 +428,7 @@ func fromUnion(o *C.PyObject, spec string, alts []func(*C.PyObject) (any, error)
 		if !ok {
 			return nil, err
 		}
-		if ce.kind != runtime.KindTypeError {
+		if ce.kind != py.KindTypeError {
 			reasons = append(reasons, strings.TrimPrefix(ce.path+" "+ce.msg, " "))
 		}
 	}
@@ -437,7 +437,7 @@ func fromUnion(o *C.PyObject, spec string, alts []func(*C.PyObject) (any, error)
 	if len(reasons) > 0 {
 		msg += " (" + strings.Join(reasons, "; ") + ")"
 	}
-	return nil, &convError{kind: runtime.KindTypeError, msg: msg}
+	return nil, &convError{kind: py.KindTypeError, msg: msg}
 }
 
 // dictFields reads a dict that holds a struct: the value of each of keys
@@ -462,7 +462,7 @@ func dictFields(o *C.PyObject, name string, keys []string, required []bool) (fie
 		i := slices.Index(keys, k)
 		if err != nil || i < 0 {
 			C.host_decref(snap)
-			return nil, nil, &convError{kind: runtime.KindTypeError,
+			return nil, nil, &convError{kind: py.KindTypeError,
 				msg: fmt.Sprintf("has the key %s, which %s does not have (its keys: %s)", reprFor(ko), name, strings.Join(keys, ", "))}
 		}
 		fields[i] = vo
@@ -470,7 +470,7 @@ func dictFields(o *C.PyObject, name string, keys []string, required []bool) (fie
 	for i, f := range fields {
 		if f == nil && required[i] {
 			C.host_decref(snap)
-			return nil, nil, &convError{kind: runtime.KindTypeError, msg: fmt.Sprintf("is missing the key '%s' of %s", keys[i], name)}
+			return nil, nil, &convError{kind: py.KindTypeError, msg: fmt.Sprintf("is missing the key '%s' of %s", keys[i], name)}
 		}
 	}
 	return fields, func() { C.host_decref(snap) }, nil
@@ -478,17 +478,17 @@ func dictFields(o *C.PyObject, name string, keys []string, required []bool) (fie
 
 // fromCallable checks that o can be called and holds it (borrowed, for a
 // call's argument, as fromPy_object does).
-func fromCallable(o *C.PyObject) (runtime.Object, error) {
+func fromCallable(o *C.PyObject) (py.Object, error) {
 	if C.host_is_callable(o) == 0 {
 		tn := typeName(o)
-		return runtime.Object{}, &convError{kind: runtime.KindTypeError, msg: "must be callable, not " + tn}
+		return py.Object{}, &convError{kind: py.KindTypeError, msg: "must be callable, not " + tn}
 	}
 	return fromPy_object(o)
 }
 
 // lendFunc records f, the Go func of the callable fn, with the call that
-// lends fn, so that runtime.RetainFunc(f) can keep it.
-func lendFunc[F any](fn runtime.Object, f F) F {
+// lends fn, so that py.RetainFunc(f) can keep it.
+func lendFunc[F any](fn py.Object, f F) F {
 	if s := argScope(); s != nil {
 		s.LendFunc(f, fn)
 	}
@@ -496,8 +496,8 @@ func lendFunc[F any](fn runtime.Object, f F) F {
 }
 
 // fromPy_callable is an untyped callable: Go's arguments are converted as
-// runtime.ValueOf does, and the result is an Object.
-func fromPy_callable(o *C.PyObject) (func(args ...any) (runtime.Object, error), error) {
+// py.ValueOf does, and the result is an Object.
+func fromPy_callable(o *C.PyObject) (func(args ...any) (py.Object, error), error) {
 	fn, err := fromCallable(o)
 	if err != nil {
 		return nil, err
@@ -508,7 +508,7 @@ func fromPy_callable(o *C.PyObject) (func(args ...any) (runtime.Object, error), 
 // callPython calls fn with the arguments args builds and hands the result
 // to result, holding the GIL (taken by the calling goroutine, whichever
 // it is) for all of it.
-func callPython(fn runtime.Object, args func() []*C.PyObject, result func(r *C.PyObject) error) (err error) {
+func callPython(fn py.Object, args func() []*C.PyObject, result func(r *C.PyObject) error) (err error) {
 	defer memoryErrorAs(&err)
 	leave, err := (pyHost{}).Enter()
 	if err != nil {
@@ -534,7 +534,7 @@ func callPython(fn runtime.Object, args func() []*C.PyObject, result func(r *C.P
 	}
 	// A reference of its own while Python runs: the call may release
 	// the GIL, and the call that lent fn may return meanwhile.
-	p, err := runtime.PtrOf(fn)
+	p, err := py.PtrOf(fn)
 	if err != nil {
 		return err
 	}
@@ -564,20 +564,20 @@ func reprFor(o *C.PyObject) string {
 
 // ---- Go to Python ----------------------------------------------------------
 
-func toPy_bool(v bool) *C.PyObject               { return pyBool(v) }
-func toPy_int8(v int8) *C.PyObject               { return pyInt(v) }
-func toPy_int16(v int16) *C.PyObject             { return pyInt(v) }
-func toPy_int32(v int32) *C.PyObject             { return pyInt(v) }
-func toPy_int64(v int64) *C.PyObject             { return pyInt(v) }
-func toPy_uint8(v uint8) *C.PyObject             { return pyUint(v) }
-func toPy_uint16(v uint16) *C.PyObject           { return pyUint(v) }
-func toPy_uint32(v uint32) *C.PyObject           { return pyUint(v) }
-func toPy_uint64(v uint64) *C.PyObject           { return pyUint(v) }
-func toPy_float32(v float32) *C.PyObject         { return pyFloat(v) }
-func toPy_float16(v runtime.Float16) *C.PyObject { return pyFloat(v.Float64()) }
-func toPy_float64(v float64) *C.PyObject         { return pyFloat(v) }
-func toPy_str(v string) *C.PyObject              { return pyStr(v) }
-func toPy_bytes(v []byte) *C.PyObject            { return pyBytes(v) }
+func toPy_bool(v bool) *C.PyObject          { return pyBool(v) }
+func toPy_int8(v int8) *C.PyObject          { return pyInt(v) }
+func toPy_int16(v int16) *C.PyObject        { return pyInt(v) }
+func toPy_int32(v int32) *C.PyObject        { return pyInt(v) }
+func toPy_int64(v int64) *C.PyObject        { return pyInt(v) }
+func toPy_uint8(v uint8) *C.PyObject        { return pyUint(v) }
+func toPy_uint16(v uint16) *C.PyObject      { return pyUint(v) }
+func toPy_uint32(v uint32) *C.PyObject      { return pyUint(v) }
+func toPy_uint64(v uint64) *C.PyObject      { return pyUint(v) }
+func toPy_float32(v float32) *C.PyObject    { return pyFloat(v) }
+func toPy_float16(v py.Float16) *C.PyObject { return pyFloat(v.Float64()) }
+func toPy_float64(v float64) *C.PyObject    { return pyFloat(v) }
+func toPy_str(v string) *C.PyObject         { return pyStr(v) }
+func toPy_bytes(v []byte) *C.PyObject       { return pyBytes(v) }
 
 func toPy_complex128(v complex128) *C.PyObject {
 	return C.host_from_complex(C.double(real(v)), C.double(imag(v)))
@@ -586,8 +586,8 @@ func toPy_complex128(v complex128) *C.PyObject {
 // toPy_object is a new reference to the object (None for the zero Object).
 // For a call's result, an Object Go owns is handed over: it gives up its
 // own reference when the call ends.
-func toPy_object(v runtime.Object) *C.PyObject {
-	p, err := runtime.PtrOf(v)
+func toPy_object(v py.Object) *C.PyObject {
+	p, err := py.PtrOf(v)
 	if err != nil {
 		return raiseNil(err)
 	}
@@ -606,7 +606,7 @@ func toPy_object(v runtime.Object) *C.PyObject {
 func toPy_datetime(t time.Time) *C.PyObject {
 	t = t.Round(time.Microsecond)
 	if t.Year() < 1 || t.Year() > 9999 {
-		return raiseNil(runtime.OverflowError("%s is outside datetime's range (years 1 to 9999)", t))
+		return raiseNil(py.OverflowError("%s is outside datetime's range (years 1 to 9999)", t))
 	}
 	_, off := t.Zone()
 	d := C.pyspec_datetime{
@@ -719,70 +719,70 @@ func toOptNil[T comparable](v T, conv func(T) *C.PyObject) *C.PyObject {
 
 // unionMismatch is the error of a Go value a union's result cannot be.
 func unionMismatch(v any, spec string) *C.PyObject {
-	return raiseNil(runtime.TypeError("Go returned a %T where the spec declares %s", v, spec))
+	return raiseNil(py.TypeError("Go returned a %T where the spec declares %s", v, spec))
 }
 
-// ---- runtime.Object's host -------------------------------------------------
+// ---- py.Object's host -------------------------------------------------
 
-// pyHost is the interpreter for runtime.Object and runtime.ValueOf.
+// pyHost is the interpreter for py.Object and py.ValueOf.
 type pyHost struct{}
 
-func init() { runtime.SetHost(pyHost{}) }
+func init() { py.SetHost(pyHost{}) }
 
 // gilSlots bounds the goroutines that wait for the GIL on an OS thread of
 // their own (locked, blocked in PyGILState_Ensure): the others wait here,
 // as goroutines, which cost no thread. Without the bound, thousands of
 // goroutines calling Python at once exhaust the OS threads Go may make.
-var gilSlots = make(chan struct{}, max(16, min(64, 4*goruntime.GOMAXPROCS(0))))
+var gilSlots = make(chan struct{}, max(16, min(64, 4*runtime.GOMAXPROCS(0))))
 
 func (pyHost) Enter() (func(), error) {
 	select {
 	case gilSlots <- struct{}{}:
-		goruntime.LockOSThread()
+		runtime.LockOSThread()
 	default:
 		// Every slot is taken. A thread that holds the GIL already (Go
 		// code called from Python, or inside another Enter) takes it again
 		// without waiting, and must not wait for a slot: the waiters wait
 		// for it.
-		goruntime.LockOSThread()
+		runtime.LockOSThread()
 		if C.host_gil_held() != 0 {
 			st := C.host_gil_ensure()
 			if st < 0 {
-				goruntime.UnlockOSThread()
+				runtime.UnlockOSThread()
 				return nil, errShuttingDown
 			}
 			return func() {
 				C.host_gil_release(st)
-				goruntime.UnlockOSThread()
+				runtime.UnlockOSThread()
 			}, nil
 		}
-		goruntime.UnlockOSThread()
+		runtime.UnlockOSThread()
 		gilSlots <- struct{}{}
-		goruntime.LockOSThread()
+		runtime.LockOSThread()
 	}
 	st := C.host_gil_ensure()
 	<-gilSlots
 	if st < 0 {
-		goruntime.UnlockOSThread()
+		runtime.UnlockOSThread()
 		return nil, errShuttingDown
 	}
 	return func() {
 		C.host_gil_release(st)
-		goruntime.UnlockOSThread()
+		runtime.UnlockOSThread()
 	}, nil
 }
 
-var errShuttingDown = runtime.RuntimeError("Python is shutting down: a Go goroutine cannot call into it any more")
+var errShuttingDown = py.RuntimeError("Python is shutting down: a Go goroutine cannot call into it any more")
 
 // ---- what a call lends Go and hands Python ----------------------------------
 
-// callScope is the runtime.Scope of one call: the Objects its arguments
+// callScope is the py.Scope of one call: the Objects its arguments
 // lend Go (borrowed: released when it returns) and those its results hand
 // Python. While the arguments are converted, and again while the results
 // are, it is its thread's current scope, which the conversions of object
 // and callable values consult. Used with the GIL held.
 type callScope struct {
-	runtime.Scope
+	py.Scope
 	tid  C.ulong
 	prev *callScope
 	mode int8 // scopeIdle, scopeArgs or scopeResults
@@ -872,7 +872,7 @@ func resultScope() *callScope { return currentScope(scopeResults) }
 // n values of size bytes cannot be allocated: Go's own failure would end
 // the process. For sizes Python reports, of values it holds.
 func checkAlloc(n, size int64) {
-	if err := runtime.CheckAlloc(n, size); err != nil {
+	if err := py.CheckAlloc(n, size); err != nil {
 		panic(err)
 	}
 }
@@ -881,7 +881,7 @@ func checkAlloc(n, size int64) {
 // own goroutines, which have no glue to raise it): it sets *err.
 func memoryErrorAs(err *error) {
 	if r := recover(); r != nil {
-		if e, ok := r.(*runtime.Error); ok && e.Kind == runtime.KindMemoryError {
+		if e, ok := r.(*py.Error); ok && e.Kind == py.KindMemoryError {
 			*err = e
 			return
 		}
@@ -910,7 +910,7 @@ func (pyHost) Decref(p uintptr)      { C.host_decref(obj(p)) }
 func (pyHost) DecrefLater(p uintptr) { C.host_decref_later(obj(p)) }
 func (pyHost) None() uintptr         { return ptrOf(C.host_none()) }
 
-func (pyHost) Text(p uintptr, how runtime.TextKind) (string, error) {
+func (pyHost) Text(p uintptr, how py.TextKind) (string, error) {
 	return textOf(obj(p), C.int(how))
 }
 
@@ -1008,18 +1008,18 @@ func (pyHost) ToGo(p uintptr, target any) (err error) {
 	defer memoryErrorAs(&err)
 	rv := reflect.ValueOf(target)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return runtime.TypeError("runtime.As: the target must be a non-nil pointer, not %T", target)
+		return py.TypeError("py.As: the target must be a non-nil pointer, not %T", target)
 	}
 	if err := toGo(obj(p), rv.Elem()); err != nil {
 		if ce, ok := err.(*convError); ok {
-			return runtime.ErrorOf(ce.kind, "cannot convert to Go %s: value%s %s", rv.Elem().Type(), ce.path, ce.msg)
+			return py.ErrorOf(ce.kind, "cannot convert to Go %s: value%s %s", rv.Elem().Type(), ce.path, ce.msg)
 		}
 		return err
 	}
 	return nil
 }
 
-// ---- conversions by reflection (runtime.ValueOf, runtime.As) -------------------
+// ---- conversions by reflection (py.ValueOf, py.As) -------------------
 
 // The module's classes, structs and enums, registered by the generated
 // glue: how values of their Go types cross.
@@ -1049,7 +1049,7 @@ func registerType[T any](toPy func(T) *C.PyObject, fromPy func(*C.PyObject) (T, 
 }
 
 var (
-	objectType   = reflect.TypeFor[runtime.Object]()
+	objectType   = reflect.TypeFor[py.Object]()
 	timeType     = reflect.TypeFor[time.Time]()
 	durationType = reflect.TypeFor[time.Duration]()
 	bytesType    = reflect.TypeFor[[]byte]()
@@ -1082,7 +1082,7 @@ func fromGoIn(v reflect.Value, path []goPlace) *C.PyObject {
 		}
 		for _, at := range path {
 			if at == here {
-				return raiseNil(runtime.ValueError("runtime.ValueOf: the Go value is cyclic (a %s contains itself), which no Python value can be", v.Type()))
+				return raiseNil(py.ValueError("py.ValueOf: the Go value is cyclic (a %s contains itself), which no Python value can be", v.Type()))
 			}
 		}
 		path = append(path, here)
@@ -1094,7 +1094,7 @@ func fromGoIn(v reflect.Value, path []goPlace) *C.PyObject {
 	}
 	switch t {
 	case objectType:
-		return toPy_object(v.Interface().(runtime.Object))
+		return toPy_object(v.Interface().(py.Object))
 	case timeType:
 		return toPy_datetime(v.Interface().(time.Time))
 	case durationType:
@@ -1152,7 +1152,7 @@ func fromGoIn(v reflect.Value, path []goPlace) *C.PyObject {
 		}
 		return fromGo(v.Elem())
 	}
-	return raiseNil(runtime.TypeError("cannot convert a Go %s to a Python object", t))
+	return raiseNil(py.TypeError("cannot convert a Go %s to a Python object", t))
 }
 
 // toGo converts o into v, which must be settable.
@@ -1284,7 +1284,7 @@ func toGo(o *C.PyObject, v reflect.Value) error {
 		}
 	}
 	tn := typeName(o)
-	return &convError{kind: runtime.KindTypeError, msg: fmt.Sprintf("cannot become a Go %s (it is a %s)", t, tn)}
+	return &convError{kind: py.KindTypeError, msg: fmt.Sprintf("cannot become a Go %s (it is a %s)", t, tn)}
 }
 
 // naturalGo is the Go value Python's built-in types map to in an any:
@@ -1292,7 +1292,7 @@ func toGo(o *C.PyObject, v reflect.Value) error {
 // string, bytes []byte, list and tuple []any, dict map[any]any (str keys:
 // map[string]any), set map[any]struct{}, datetime time.Time, timedelta
 // time.Duration, an instance of the module's classes its Go pointer;
-// anything else a runtime.Object.
+// anything else a py.Object.
 func naturalGo(o *C.PyObject) (any, error) {
 	switch C.host_kind_of(o) {
 	case C.PYSPEC_K_NONE:
@@ -1346,7 +1346,7 @@ func naturalKey(o *C.PyObject) (any, error) {
 	}
 	if x != nil && !reflect.TypeOf(x).Comparable() {
 		tn := typeName(o)
-		return nil, &convError{kind: runtime.KindTypeError, msg: "cannot be a Go map key (it is a " + tn + ")"}
+		return nil, &convError{kind: py.KindTypeError, msg: "cannot be a Go map key (it is a " + tn + ")"}
 	}
 	return x, err
 }

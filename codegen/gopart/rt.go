@@ -11,11 +11,11 @@ import "C"
 import (
 	"context"
 	"os"
-	goruntime "runtime"
+	"runtime"
 	"sync"
 	"unsafe"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 func main() {}
@@ -25,7 +25,7 @@ func raise(err error) C.int {
 	if raisePython(err) {
 		return -1
 	}
-	kind, msg := runtime.Classify(err)
+	kind, msg := py.Classify(err)
 	// A Python exception wrapped in an error with a class of its own is
 	// raised by that class: Go's reference to it goes now.
 	defer dropError(err)
@@ -46,15 +46,15 @@ func unraisable(err error) {
 // unpickleError is the error of an UnmarshalBinary that refused a pickled
 // state: its own class if it has one, else ValueError naming the class.
 func unpickleError(class string, err error) error {
-	if kind, _ := runtime.Classify(err); kind != runtime.KindRuntimeError {
+	if kind, _ := py.Classify(err); kind != py.KindRuntimeError {
 		return err
 	}
-	return runtime.ValueError("cannot unpickle %s: %w", class, err)
+	return py.ValueError("cannot unpickle %s: %w", class, err)
 }
 
 // raisePanic turns a recovered panic of the Go function fn into an exception.
 func raisePanic(fn string, recovered any) C.int {
-	return raise(runtime.PanicError(fn, recovered))
+	return raise(py.PanicError(fn, recovered))
 }
 
 func goBool(v C.int) bool { return v != 0 }
@@ -124,18 +124,18 @@ func opt[T any](present C.int, v T) *T {
 	return &v
 }
 
-// The C descriptor and runtime.CView must agree (a compile error otherwise).
-var _ [unsafe.Sizeof(runtime.CView{}) - C.sizeof_pyspec_desc]byte
-var _ [C.sizeof_pyspec_desc - unsafe.Sizeof(runtime.CView{})]byte
+// The C descriptor and py.CView must agree (a compile error otherwise).
+var _ [unsafe.Sizeof(py.CView{}) - C.sizeof_pyspec_desc]byte
+var _ [C.sizeof_pyspec_desc - unsafe.Sizeof(py.CView{})]byte
 
 // goBuffer describes an acquired view without copying; it is valid until
 // the Go function returns.
-func goBuffer(d *C.pyspec_desc) runtime.Buffer {
-	return runtime.BufferOf((*runtime.CView)(unsafe.Pointer(d)))
+func goBuffer(d *C.pyspec_desc) py.Buffer {
+	return py.BufferOf((*py.CView)(unsafe.Pointer(d)))
 }
 
-func goView[T runtime.Elem](d *C.pyspec_desc) runtime.View[T] {
-	return runtime.View[T]{Buffer: goBuffer(d)}
+func goView[T py.Elem](d *C.pyspec_desc) py.View[T] {
+	return py.View[T]{Buffer: goBuffer(d)}
 }
 
 func pyBool(v bool) *C.PyObject {
@@ -213,15 +213,15 @@ func pyOpt[T any](p *T, conv func(T) *C.PyObject) *C.PyObject {
 // is pinned until the view's release. owner and cls are the exporting value
 // and its class index, hook the class whose release hook the view's release
 // runs.
-func describeExport(e runtime.Export, owner unsafe.Pointer, cls C.int32_t, hook int32, d *C.pyspec_export_desc) C.int {
+func describeExport(e py.Export, owner unsafe.Pointer, cls C.int32_t, hook int32, d *C.pyspec_export_desc) C.int {
 	format := e.Format()
 	if len(format) >= len(d.format) || e.NDim() > len(d.shape) {
-		return raise(runtime.BufferError("export format %q or %d dimensions exceed what a view can describe", format, e.NDim()))
+		return raise(py.BufferError("export format %q or %d dimensions exceed what a view can describe", format, e.NDim()))
 	}
 	if err := e.Check(); err != nil {
 		return raise(err)
 	}
-	d.token = C.uintptr_t(runtime.PinExport(e, owner, int32(cls), hook))
+	d.token = C.uintptr_t(py.PinExport(e, owner, int32(cls), hook))
 	d.buf = e.Data()
 	d.len = C.pyspec_ssize(e.Len())
 	d.itemsize = C.pyspec_ssize(e.ItemSize())
@@ -279,7 +279,7 @@ func asyncRun(token uint64, fut *C.PyObject) C.int {
 	}
 	asyncMu.Unlock()
 	if work == nil {
-		return raise(runtime.RuntimeError("pyspec: async call %d has no work", token))
+		return raise(py.RuntimeError("pyspec: async call %d has no work", token))
 	}
 	go work(ctx, fut)
 	return 0
@@ -302,7 +302,7 @@ func asyncFinish(token uint64, fut *C.PyObject, build func() *C.PyObject) {
 	C.host_async_ready(fut, C.uint64_t(token))
 }
 
-func asyncSettle(token uint64) (py *C.PyObject) {
+func asyncSettle(token uint64) (res *C.PyObject) {
 	asyncMu.Lock()
 	build := asyncResults[token]
 	delete(asyncResults, token)
@@ -310,11 +310,11 @@ func asyncSettle(token uint64) (py *C.PyObject) {
 	defer func() {
 		if p := recover(); p != nil {
 			raisePanic("building an async result", p)
-			py = nil
+			res = nil
 		}
 	}()
 	if build == nil {
-		raise(runtime.RuntimeError("pyspec: no result for async call %d", token))
+		raise(py.RuntimeError("pyspec: no result for async call %d", token))
 		return nil
 	}
 	return build()
@@ -376,8 +376,8 @@ func interruptContext() (context.Context, func()) {
 
 // pyGoSlice lends xs to Python as a GoBuffer: no copy; pinned while the
 // GoBuffer (or any view of it) lives.
-func pyGoSlice[T runtime.Elem](xs []T, readonly bool) *C.PyObject {
-	e, err := runtime.ExportSlice(xs, readonly)
+func pyGoSlice[T py.Elem](xs []T, readonly bool) *C.PyObject {
+	e, err := py.ExportSlice(xs, readonly)
 	if err != nil {
 		raise(err)
 		return nil
@@ -386,14 +386,14 @@ func pyGoSlice[T runtime.Elem](xs []T, readonly bool) *C.PyObject {
 }
 
 // pyExport lends the memory of e to Python as a GoBuffer.
-func pyExport(e runtime.Export) *C.PyObject {
+func pyExport(e py.Export) *C.PyObject {
 	var d C.pyspec_export_desc
 	if describeExport(e, nil, -1, -1, &d) < 0 {
 		return nil
 	}
 	obj := C.host_new_buffer(&d)
 	if obj == nil {
-		runtime.ReleaseExport(uintptr(d.token))
+		py.ReleaseExport(uintptr(d.token))
 	}
 	return obj
 }
@@ -424,7 +424,7 @@ func sameElem(fn string, args ...elemArg) (C.int, error) {
 		case first < 0:
 			first = i
 		case a.code != args[first].code:
-			return -1, runtime.TypeError("%s() argument '%s' must be a buffer of %s, as argument '%s' is, not %s",
+			return -1, py.TypeError("%s() argument '%s' must be a buffer of %s, as argument '%s' is, not %s",
 				fn, a.name, elemNames[args[first].code], args[first].name, elemNames[a.code])
 		}
 	}
@@ -455,7 +455,7 @@ const ufuncParallelMin = 1 << 16
 func ufuncLoop(fn string, n int, parallel bool, body func(lo, hi int) error) error {
 	workers := 1
 	if parallel && n >= ufuncParallelMin {
-		workers = min(goruntime.GOMAXPROCS(0), n/(ufuncParallelMin/2))
+		workers = min(runtime.GOMAXPROCS(0), n/(ufuncParallelMin/2))
 	}
 	if workers <= 1 {
 		return ufuncRange(fn, body, 0, n)
@@ -482,7 +482,7 @@ func ufuncLoop(fn string, n int, parallel bool, body func(lo, hi int) error) err
 func ufuncRange(fn string, body func(lo, hi int) error, lo, hi int) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = runtime.PanicError(fn, p)
+			err = py.PanicError(fn, p)
 		}
 	}()
 	return body(lo, hi)

@@ -8,7 +8,7 @@ import (
 	"math/big"
 	"math/bits"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // BitsPopcount is bits.popcount of the submodule arith.bits.
@@ -27,7 +27,7 @@ func (b *Bits) Invert() *Bits       { return &Bits{^b.v} }
 
 func shift(n int64) (uint, error) {
 	if n < 0 {
-		return 0, runtime.ValueError("negative shift count")
+		return 0, py.ValueError("negative shift count")
 	}
 	return uint(n), nil
 }
@@ -84,7 +84,7 @@ func gcd(a, b int64) int64 {
 
 func makeFrac(num, den int64) (*Frac, error) {
 	if den == 0 {
-		return nil, runtime.ZeroDivisionError("Frac(%d, 0)", num)
+		return nil, py.ZeroDivisionError("Frac(%d, 0)", num)
 	}
 	if den < 0 {
 		num, den = -num, -den
@@ -119,7 +119,7 @@ func (f *Frac) Boom() int64 {
 // The arithmetic is checked: Python's fractions never overflow, and an
 // int64 that wrapped around would give a wrong answer without a word. A
 // result beyond int64 is an OverflowError instead.
-var errOverflow = runtime.OverflowError("Frac result does not fit int64 numerator and denominator")
+var errOverflow = py.OverflowError("Frac result does not fit int64 numerator and denominator")
 
 // mul is a*b, or errOverflow.
 func mul(a, b int64) (int64, error) {
@@ -197,7 +197,7 @@ func (f *Frac) Mul(o *Frac) (*Frac, error) {
 
 func (f *Frac) Truediv(o *Frac) (*Frac, error) {
 	if o.Num == 0 {
-		return nil, runtime.ZeroDivisionError("Frac division by zero")
+		return nil, py.ZeroDivisionError("Frac division by zero")
 	}
 	return f.Mul(&Frac{o.Den, o.Num})
 }
@@ -226,7 +226,7 @@ func (f *Frac) Mod(o *Frac) (*Frac, error) {
 
 func (f *Frac) Divmod(o *Frac) (int64, *Frac, error) {
 	if o.Num == 0 {
-		return 0, nil, runtime.ZeroDivisionError("Frac divmod by zero")
+		return 0, nil, py.ZeroDivisionError("Frac divmod by zero")
 	}
 	a, err1 := mul(f.Num, o.Den)
 	b, err2 := mul(o.Num, f.Den)
@@ -249,7 +249,7 @@ func (f *Frac) Pow(n int64) (*Frac, error) {
 	num, den := int64(1), int64(1)
 	if n < 0 {
 		if f.Num == 0 {
-			return nil, runtime.ZeroDivisionError("0 cannot be raised to a negative power")
+			return nil, py.ZeroDivisionError("0 cannot be raised to a negative power")
 		}
 		n = -n
 		f = &Frac{f.Den, f.Num}
@@ -303,7 +303,7 @@ func (f *Frac) cmp(o *Frac) int {
 }
 
 // Richcompare is all six comparisons in one (__richcompare__): op is
-// runtime.LT ... runtime.GE.
-func (f *Frac) Richcompare(o *Frac, op int64) bool { return runtime.Compare(f.cmp(o), 0, op) }
+// py.LT ... py.GE.
+func (f *Frac) Richcompare(o *Frac, op int64) bool { return py.Compare(f.cmp(o), 0, op) }
 
 func (f *Frac) Hash() int64 { return f.Num*1000003 ^ f.Den }

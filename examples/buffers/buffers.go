@@ -6,13 +6,13 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // Sum adds up the elements of a C-contiguous int64 buffer (requested with
 // ND): with AVX2 where the module is built with Go's simd experiment (the
 // spec's go.experiments) and the CPU has it, else sumScalar (sum_simd.go).
-func Sum(buf runtime.View[int64]) (int64, error) { return sumInt64(buf.Slice()), nil }
+func Sum(buf py.View[int64]) (int64, error) { return sumInt64(buf.Slice()), nil }
 
 // sumScalar is the portable sum. Go does not vectorize loops; four
 // accumulators let the CPU overlap the additions.
@@ -35,11 +35,11 @@ func sumScalar(s []int64) int64 {
 // Reverse reverses a writable int64 buffer in place.
 // ScaleHalf multiplies each half in place (rounded back to half, an
 // OverflowError past 65504) and sums the results.
-func ScaleHalf(buf runtime.View[runtime.Float16], k float64) (float64, error) {
+func ScaleHalf(buf py.View[py.Float16], k float64) (float64, error) {
 	var total float64
 	xs := buf.Slice()
 	for i, x := range xs {
-		h, err := runtime.Float16From(x.Float64() * k)
+		h, err := py.Float16From(x.Float64() * k)
 		if err != nil {
 			return 0, err
 		}
@@ -49,7 +49,7 @@ func ScaleHalf(buf runtime.View[runtime.Float16], k float64) (float64, error) {
 	return total, nil
 }
 
-func Reverse(buf runtime.View[int64]) error {
+func Reverse(buf py.View[int64]) error {
 	s := buf.Slice()
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
 		s[i], s[j] = s[j], s[i]
@@ -61,7 +61,7 @@ func Reverse(buf runtime.View[int64]) error {
 // strides, so any memory layout works.
 // ColumnSums needs no check of m's dimensions: the spec's ndim: 2 has the
 // glue refuse others before the call.
-func ColumnSums(m runtime.View[float64]) []float64 {
+func ColumnSums(m py.View[float64]) []float64 {
 	rows, cols := m.Shape()[0], m.Shape()[1]
 	sums := make([]float64, cols)
 	for i := 0; i < rows; i++ {
@@ -74,7 +74,7 @@ func ColumnSums(m runtime.View[float64]) []float64 {
 
 // Matvec: the spec's shapes [rows, cols], [cols] and [rows] are checked
 // before the call, so the loops cannot run past any of the three.
-func Matvec(m, v, out runtime.View[float64]) {
+func Matvec(m, v, out py.View[float64]) {
 	rows, cols := m.Shape()[0], m.Shape()[1]
 	x, y := v.Slice(), out.Slice()
 	for i := range rows {
@@ -95,7 +95,7 @@ type ConstantBuffer struct {
 // length comes from the user: the memory is checked before Go allocates
 // it (a failed Go allocation ends the process; this is a MemoryError).
 func NewConstantBuffer(elem int64, length uint32) (*ConstantBuffer, error) {
-	if err := runtime.CheckAlloc(int64(length), 8); err != nil {
+	if err := py.CheckAlloc(int64(length), 8); err != nil {
 		return nil, err
 	}
 	values := make([]int64, length)
@@ -106,11 +106,11 @@ func NewConstantBuffer(elem int64, length uint32) (*ConstantBuffer, error) {
 }
 
 // Buffer exports the values, refusing writable requests as Pydust's example does.
-func (c *ConstantBuffer) Buffer(flags runtime.Flags) (runtime.Export, error) {
+func (c *ConstantBuffer) Buffer(flags py.Flags) (py.Export, error) {
 	if flags.Writable() {
-		return runtime.Export{}, runtime.BufferError("request for writable buffer is rejected")
+		return py.Export{}, py.BufferError("request for writable buffer is rejected")
 	}
-	return runtime.ExportSlice(c.values, true)
+	return py.ExportSlice(c.values, true)
 }
 
 // MarshalBinary makes ConstantBuffer picklable (and copy.copy-able): the
@@ -136,7 +136,7 @@ func (c *ConstantBuffer) UnmarshalBinary(data []byte) error {
 }
 
 // WeightedSum gets nil weights when Python passes None (or nothing).
-func WeightedSum(x runtime.View[float64], weights *runtime.View[float64]) float64 {
+func WeightedSum(x py.View[float64], weights *py.View[float64]) float64 {
 	xs := x.Slice()
 	var total float64
 	if weights == nil {
@@ -166,7 +166,7 @@ type Grid struct {
 
 // NewGrid is the constructor behind Grid(rows, cols, fill=0, readonly=False).
 func NewGrid(rows, cols uint32, fill float64, readonly bool) (*Grid, error) {
-	if err := runtime.CheckAlloc(int64(rows), 8*int64(cols)); err != nil {
+	if err := py.CheckAlloc(int64(rows), 8*int64(cols)); err != nil {
 		return nil, err
 	}
 	g := &Grid{rows: int(rows), cols: int(cols), data: make([]float64, int(rows)*int(cols)), readonly: readonly}
@@ -179,15 +179,15 @@ func NewGrid(rows, cols uint32, fill float64, readonly bool) (*Grid, error) {
 // Buffer exports the matrix in C order, whatever the flags: the glue
 // refuses the requests it cannot satisfy (writable when read-only, Fortran
 // order for more than one row and column).
-func (g *Grid) Buffer(flags runtime.Flags) (runtime.Export, error) {
+func (g *Grid) Buffer(flags py.Flags) (py.Export, error) {
 	g.exports++
-	return runtime.ExportSlice(g.data, g.readonly, g.rows, g.cols)
+	return py.ExportSlice(g.data, g.readonly, g.rows, g.cols)
 }
 
 // At reads an element, so tests see that Python's writes reach Go.
 func (g *Grid) At(i, j int64) (float64, error) {
 	if i < 0 || i >= int64(g.rows) || j < 0 || j >= int64(g.cols) {
-		return 0, runtime.IndexError("(%d, %d) is outside a %d x %d grid", i, j, g.rows, g.cols)
+		return 0, py.IndexError("(%d, %d) is outside a %d x %d grid", i, j, g.rows, g.cols)
 	}
 	return g.data[int(i)*g.cols+int(j)], nil
 }
@@ -198,7 +198,7 @@ func (g *Grid) Exports() int64 { return g.exports }
 // Linspace returns a slice: the glue lends it to Python as a numpy array
 // (the spec says ndarray[float64]), pinned while the array lives.
 func Linspace(start, stop float64, n uint32) ([]float64, error) {
-	if err := runtime.CheckAlloc(int64(n), 8); err != nil {
+	if err := py.CheckAlloc(int64(n), 8); err != nil {
 		return nil, err
 	}
 	out := make([]float64, n)
@@ -217,10 +217,10 @@ func Linspace(start, stop float64, n uint32) ([]float64, error) {
 
 // Outer returns its (n, m) result as an export with a shape: Python gets
 // a 2-D numpy array.
-func Outer(a, b runtime.View[float64]) (runtime.Export, error) {
+func Outer(a, b py.View[float64]) (py.Export, error) {
 	xs, ys := a.Slice(), b.Slice()
-	if err := runtime.CheckAlloc(int64(len(xs))*int64(len(ys)), 8); err != nil {
-		return runtime.Export{}, err
+	if err := py.CheckAlloc(int64(len(xs))*int64(len(ys)), 8); err != nil {
+		return py.Export{}, err
 	}
 	out := make([]float64, 0, len(xs)*len(ys))
 	for _, x := range xs {
@@ -228,12 +228,12 @@ func Outer(a, b runtime.View[float64]) (runtime.Export, error) {
 			out = append(out, x*y)
 		}
 	}
-	return runtime.ExportSlice(out, true, len(xs), len(ys))
+	return py.ExportSlice(out, true, len(xs), len(ys))
 }
 
 // Scale is generic over the element types the spec lists: the glue calls
 // Scale[float32] or Scale[float64], whichever x holds.
-func Scale[T float32 | float64](x runtime.View[T], k float64) {
+func Scale[T float32 | float64](x py.View[T], k float64) {
 	xs := x.Slice()
 	for i := range xs {
 		xs[i] *= T(k)
@@ -242,7 +242,7 @@ func Scale[T float32 | float64](x runtime.View[T], k float64) {
 
 // Dot's a and b share T: the glue refuses a float32 a with a float64 b,
 // and the spec's shape [n] for both makes their lengths agree.
-func Dot[T float32 | float64](a, b runtime.View[T]) float64 {
+func Dot[T float32 | float64](a, b py.View[T]) float64 {
 	xs, ys := a.Slice(), b.Slice()
 	var s float64
 	for i := range xs {

@@ -257,7 +257,7 @@ def test_functions_pickle_by_reference():
 
 
 def test_float16_buffers_in_place():
-    # numpy's float16 arrays (format 'e') reach Go as View[runtime.Float16],
+    # numpy's float16 arrays (format 'e') reach Go as View[py.Float16],
     # without a copy, in every layout.
     rng = np.random.default_rng(3)
     a = rng.uniform(-100, 100, size=(6, 5)).astype(np.float16)
@@ -276,7 +276,7 @@ def test_float16_buffers_in_place():
 
 def test_an_optional_buffer_takes_none():
     # Issue 21, item 5: `buffer | None` (out=None-style parameters); Go
-    # gets a nil *runtime.View[float64] for None or nothing.
+    # gets a nil *py.View[float64] for None or nothing.
     import array
     import inspect
     import sys

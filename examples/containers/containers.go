@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // IntList is a list of int64.
@@ -49,7 +49,7 @@ func (l *IntList) index(i int64) (int, error) {
 		i += n
 	}
 	if i < 0 || i >= n {
-		return 0, runtime.IndexError("IntList index out of range")
+		return 0, py.IndexError("IntList index out of range")
 	}
 	return int(i), nil
 }
@@ -118,7 +118,7 @@ func (it *IntListIter) Iter() *IntListIter { return it }
 
 func (it *IntListIter) Next() (int64, error) {
 	if it.pos >= len(it.items) {
-		return 0, runtime.StopIteration()
+		return 0, py.StopIteration()
 	}
 	it.pos++
 	return it.items[it.pos-1], nil
@@ -136,7 +136,7 @@ func (r *Registry) Len() int64 { return int64(len(r.m)) }
 func (r *Registry) Getitem(key string) (int64, error) {
 	v, ok := r.m[key]
 	if !ok {
-		return 0, runtime.KeyError("%s", key)
+		return 0, py.KeyError("%s", key)
 	}
 	return v, nil
 }
@@ -177,7 +177,7 @@ func (r *Registry) Items() iter.Seq2[string, int64] {
 // before any item is asked for.
 func Count(stop, start, step int64) (iter.Seq[int64], error) {
 	if step == 0 {
-		return nil, runtime.ValueError("count(): step must not be zero")
+		return nil, py.ValueError("count(): step must not be zero")
 	}
 	return func(yield func(int64) bool) {
 		for i := start; step > 0 && i < stop || step < 0 && i > stop; i += step {
@@ -212,7 +212,7 @@ func ParseInts(texts []string) iter.Seq2[int64, error] {
 		for i, t := range texts {
 			n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
 			if err != nil {
-				yield(0, runtime.ValueError("item %d: %q is not an int64", i, t))
+				yield(0, py.ValueError("item %d: %q is not an int64", i, t))
 				return
 			}
 			if !yield(n, nil) {

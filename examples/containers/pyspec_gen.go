@@ -2,11 +2,11 @@
 
 package containers
 
-import "github.com/pyspec/pyspec/runtime"
+import "github.com/pyspec/pyspec/py"
 
 // The exception classes of module containers. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// EmptyError is containers.EmptyError (a IndexError). Taking an item from an empty container.
-	EmptyError = runtime.NewException("containers", "EmptyError", runtime.KindIndexError)
+	EmptyError = py.NewException("containers", "EmptyError", py.KindIndexError)
 )

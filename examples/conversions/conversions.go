@@ -8,7 +8,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 func Add(a, b int64) int64 { return a + b }
@@ -105,7 +105,7 @@ func Find(xs []string, target string) *int64 {
 
 func DivMod(a, b int64) (int64, int64, error) {
 	if b == 0 {
-		return 0, 0, runtime.ValueError("div_mod: division by zero")
+		return 0, 0, py.ValueError("div_mod: division by zero")
 	}
 	q, r := a/b, a%b
 	if r != 0 && (r < 0) != (b < 0) { // Python floors
@@ -123,7 +123,7 @@ type Window struct {
 
 func WindowLen(w Window) (int64, error) {
 	if w.Stop == nil {
-		return 0, runtime.ValueError("window_len: an open window has no length")
+		return 0, py.ValueError("window_len: an open window has no length")
 	}
 	return max(0, *w.Stop-w.Start), nil
 }
@@ -147,16 +147,16 @@ func SliceText(text string, window Window) string {
 }
 
 // DoubleHalf is 2*x in half precision: Go has no float16, so a spec's
-// float16 is a runtime.Float16 (its bits), converted to compute.
-func DoubleHalf(x runtime.Float16) (runtime.Float16, error) {
-	return runtime.Float16From(2 * x.Float64())
+// float16 is a py.Float16 (its bits), converted to compute.
+func DoubleHalf(x py.Float16) (py.Float16, error) {
+	return py.Float16From(2 * x.Float64())
 }
 
 // Halves is each x/2 (a half always fits).
-func Halves(xs []runtime.Float16) []runtime.Float16 {
-	out := make([]runtime.Float16, len(xs))
+func Halves(xs []py.Float16) []py.Float16 {
+	out := make([]py.Float16, len(xs))
 	for i, x := range xs {
-		out[i] = runtime.MustFloat16(x.Float64() / 2)
+		out[i] = py.MustFloat16(x.Float64() / 2)
 	}
 	return out
 }
@@ -165,19 +165,19 @@ func Fail(kind string) error {
 	var err error
 	switch kind {
 	case "value":
-		err = runtime.ValueError("bad value")
+		err = py.ValueError("bad value")
 	case "type":
-		err = runtime.TypeError("bad type")
+		err = py.TypeError("bad type")
 	case "overflow":
-		err = runtime.OverflowError("too big")
+		err = py.OverflowError("too big")
 	case "index":
-		err = runtime.IndexError("no such index")
+		err = py.IndexError("no such index")
 	case "key":
-		err = runtime.KeyError("no such key")
+		err = py.KeyError("no such key")
 	case "buffer":
-		err = runtime.BufferError("bad buffer")
+		err = py.BufferError("bad buffer")
 	case "notimpl":
-		err = runtime.NotImplementedError("later")
+		err = py.NotImplementedError("later")
 	case "none":
 		return nil
 	default:

@@ -5,21 +5,21 @@ package pyobjects
 
 import (
 	"fmt"
-	goruntime "runtime"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
-func Describe(x runtime.Object) string { return x.TypeName() + ": " + x.Repr() }
+func Describe(x py.Object) string { return x.TypeName() + ": " + x.Repr() }
 
-func Attr(o runtime.Object, name string, def runtime.Object) (runtime.Object, error) {
+func Attr(o py.Object, name string, def py.Object) (py.Object, error) {
 	has, err := o.HasAttr(name)
 	if err != nil {
-		return runtime.Object{}, err
+		return py.Object{}, err
 	}
 	if !has {
 		return def, nil
@@ -27,10 +27,10 @@ func Attr(o runtime.Object, name string, def runtime.Object) (runtime.Object, er
 	return o.Attr(name)
 }
 
-func AsNumber(o runtime.Object) (float64, error) { return runtime.As[float64](o) }
+func AsNumber(o py.Object) (float64, error) { return py.As[float64](o) }
 
-func GoValues() (runtime.Object, error) {
-	return runtime.ValueOf(map[string]any{
+func GoValues() (py.Object, error) {
+	return py.ValueOf(map[string]any{
 		"int":      42,
 		"float":    2.5,
 		"str":      "héllo",
@@ -49,7 +49,7 @@ func GoValues() (runtime.Object, error) {
 
 var (
 	keptMu sync.Mutex
-	kept   runtime.Object
+	kept   py.Object
 )
 
 // Keep stores o beyond the call. An argument is only borrowed for the
@@ -58,7 +58,7 @@ var (
 //
 // The previous one is closed after the lock is let go: closing may run
 // Python code (its __del__), which may call Keep, Kept or Drop again.
-func Keep(o runtime.Object) {
+func Keep(o py.Object) {
 	keptMu.Lock()
 	old := kept
 	kept = o.Retain()
@@ -69,7 +69,7 @@ func Keep(o runtime.Object) {
 // Kept returns what Keep kept while Go keeps it too: a returned Object is
 // handed to Python (Go's reference becomes the result's), so Go returns a
 // new reference, kept.Retain(), and keeps its own.
-func Kept() runtime.Object {
+func Kept() py.Object {
 	keptMu.Lock()
 	defer keptMu.Unlock()
 	return kept.Retain()
@@ -79,33 +79,33 @@ func Kept() runtime.Object {
 func Drop() {
 	keptMu.Lock()
 	old := kept
-	kept = runtime.Object{}
+	kept = py.Object{}
 	keptMu.Unlock()
 	old.Close()
 }
 
-func Poke(m runtime.Object, key string, value runtime.Object) (runtime.Object, int64, bool, error) {
+func Poke(m py.Object, key string, value py.Object) (py.Object, int64, bool, error) {
 	if err := m.SetItem(key, value); err != nil {
-		return runtime.Object{}, 0, false, err
+		return py.Object{}, 0, false, err
 	}
 	if _, err := m.Item("gone"); err == nil {
 		if err := m.DelItem("gone"); err != nil {
-			return runtime.Object{}, 0, false, err
+			return py.Object{}, 0, false, err
 		}
 	}
 	got, err := m.Item(key)
 	if err != nil {
-		return runtime.Object{}, 0, false, err
+		return py.Object{}, 0, false, err
 	}
 	n, err := m.Len()
 	if err != nil {
-		return runtime.Object{}, 0, false, err
+		return py.Object{}, 0, false, err
 	}
 	t, err := m.Truth()
 	return got, int64(n), t, err
 }
 
-func CallKw(f runtime.Object, x int64) (runtime.Object, error) {
+func CallKw(f py.Object, x int64) (py.Object, error) {
 	return f.CallKw([]any{x}, map[string]any{"scale": 2})
 }
 
@@ -114,8 +114,8 @@ func CallKw(f runtime.Object, x int64) (runtime.Object, error) {
 func GoObjects() int64 {
 	prev := int64(-1)
 	for range 100 {
-		goruntime.GC()
-		n := runtime.LiveObjects()
+		runtime.GC()
+		n := py.LiveObjects()
 		if n == prev {
 			return n
 		}
@@ -126,7 +126,7 @@ func GoObjects() int64 {
 }
 
 // ReprInGoroutines runs without the GIL; each goroutine's Repr takes it.
-func ReprInGoroutines(o runtime.Object, n int64) []string {
+func ReprInGoroutines(o py.Object, n int64) []string {
 	out := make([]string, n)
 	var wg sync.WaitGroup
 	for i := range out {
@@ -140,10 +140,10 @@ func ReprInGoroutines(o runtime.Object, n int64) []string {
 	return out
 }
 
-func Loads(text string) (runtime.Object, error) {
-	json, err := runtime.Import("json")
+func Loads(text string) (py.Object, error) {
+	json, err := py.Import("json")
 	if err != nil {
-		return runtime.Object{}, err
+		return py.Object{}, err
 	}
 	return json.CallMethod("loads", text)
 }
@@ -207,12 +207,12 @@ func CallEach(f func(string) error, words []string, n int64) error {
 	return <-errs // nil when there were none
 }
 
-func CallAny(f func(args ...any) (runtime.Object, error), a, b runtime.Object) (runtime.Object, error) {
+func CallAny(f func(args ...any) (py.Object, error), a, b py.Object) (py.Object, error) {
 	return f(a, b)
 }
 
 func FirstOk(fs []func() (string, error)) (string, error) {
-	var last error = runtime.ValueError("no functions")
+	var last error = py.ValueError("no functions")
 	for _, f := range fs {
 		s, err := f()
 		if err == nil {
@@ -229,11 +229,11 @@ var (
 )
 
 // Subscribe stores f beyond the call: a callable argument is borrowed for
-// the call, like an Object, so Go keeps it with runtime.RetainFunc.
+// the call, like an Object, so Go keeps it with py.RetainFunc.
 func Subscribe(f func(string) (bool, error)) {
 	subMu.Lock()
 	defer subMu.Unlock()
-	subscriber = runtime.RetainFunc(f)
+	subscriber = py.RetainFunc(f)
 }
 
 func Publish(msg string) (bool, error) {
@@ -241,7 +241,7 @@ func Publish(msg string) (bool, error) {
 	f := subscriber
 	subMu.Unlock()
 	if f == nil {
-		return false, runtime.RuntimeError("no subscriber")
+		return false, py.RuntimeError("no subscriber")
 	}
 	type result struct {
 		ok  bool
@@ -270,7 +270,7 @@ func (m *Money) Add(other any) (*Money, error) {
 	case *Money:
 		return &Money{m.Cents + v.Cents}, nil
 	}
-	return nil, runtime.TypeError("cannot add %T", other)
+	return nil, py.TypeError("cannot add %T", other)
 }
 
 func (m *Money) Radd(other any) (*Money, error) { return m.Add(other) }
@@ -281,7 +281,7 @@ func (m *Money) Repr() string         { return fmt.Sprintf("Money(%d)", m.Cents)
 
 func (m *Money) Split(n int64, cents bool) (any, error) {
 	if n <= 0 {
-		return nil, runtime.ValueError("n must be positive, not %d", n)
+		return nil, py.ValueError("n must be positive, not %d", n)
 	}
 	parts := make([]int64, n)
 	for i := range parts {
@@ -313,7 +313,7 @@ func Tally(counts map[string]int64) (int64, []string) {
 	return total, names
 }
 
-func CallShape(first int64, options map[string]runtime.Object, rest ...runtime.Object) string {
+func CallShape(first int64, options map[string]py.Object, rest ...py.Object) string {
 	keys := make([]string, 0, len(options))
 	for k := range options {
 		keys = append(keys, k)
@@ -325,23 +325,23 @@ func CallShape(first int64, options map[string]runtime.Object, rest ...runtime.O
 // Record holds fields by name, which Python reaches as attributes.
 type Record struct {
 	Closed bool
-	fields map[string]runtime.Object
+	fields map[string]py.Object
 }
 
-func NewRecord() *Record { return &Record{fields: map[string]runtime.Object{}} }
+func NewRecord() *Record { return &Record{fields: map[string]py.Object{}} }
 
-func (r *Record) Getattr(name string) (runtime.Object, error) {
+func (r *Record) Getattr(name string) (py.Object, error) {
 	v, ok := r.fields[name]
 	if !ok {
-		return runtime.Object{}, runtime.AttributeError("'Record' object has no attribute '%s'", name)
+		return py.Object{}, py.AttributeError("'Record' object has no attribute '%s'", name)
 	}
 	// Python gets a reference of its own; the record keeps v.
 	return v.Retain(), nil
 }
 
-func (r *Record) Setattr(name string, value runtime.Object) error {
+func (r *Record) Setattr(name string, value py.Object) error {
 	if r.Closed {
-		return runtime.ValueError("the record is closed")
+		return py.ValueError("the record is closed")
 	}
 	// value is borrowed for the call: the record keeps its own reference.
 	r.fields[name].Close() // the field's previous value, if any
@@ -352,7 +352,7 @@ func (r *Record) Setattr(name string, value runtime.Object) error {
 func (r *Record) Delattr(name string) error {
 	v, ok := r.fields[name]
 	if !ok {
-		return runtime.AttributeError("'Record' object has no attribute '%s'", name)
+		return py.AttributeError("'Record' object has no attribute '%s'", name)
 	}
 	v.Close()
 	delete(r.fields, name)
@@ -363,7 +363,7 @@ func (r *Record) Enter() *Record { return r }
 
 // Exit closes the record, dropping Go's references to its fields at once,
 // whether or not the block raised; false lets an exception through.
-func (r *Record) Exit(excType, exc, tb runtime.Object) bool {
+func (r *Record) Exit(excType, exc, tb py.Object) bool {
 	for k, v := range r.fields {
 		v.Close()
 		delete(r.fields, k)

@@ -1,4 +1,4 @@
-"""The author's tests of the pyobjects example: runtime.Object, unions and
+"""The author's tests of the pyobjects example: py.Object, unions and
 Python callables called from Go."""
 
 import gc

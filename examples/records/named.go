@@ -3,7 +3,7 @@ package records
 import (
 	"unsafe"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // Go names of the author's own: an alias is its target; a named type whose
@@ -36,7 +36,7 @@ func TagCount(t Tags) int64 { return int64(len(t)) }
 // fails ends the process, so the size is checked first (a MemoryError, as
 // Python raises for a list it cannot make).
 func SortedTags(n int64) (Tags, error) {
-	if err := runtime.CheckAlloc(n, int64(unsafe.Sizeof(""))); err != nil {
+	if err := py.CheckAlloc(n, int64(unsafe.Sizeof(""))); err != nil {
 		return nil, err
 	}
 	out := make(Tags, n)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 func WordCounts(text string) map[string]int64 {
@@ -77,7 +77,7 @@ func Midpoint(a, b Point) Point {
 
 func BoundingBox(points []Point, color Color) (Box, error) {
 	if len(points) == 0 {
-		return Box{}, runtime.ValueError("bounding_box of no points")
+		return Box{}, py.ValueError("bounding_box of no points")
 	}
 	box := Box{Low: points[0], High: points[0], Inside: points, Color: color}
 	for _, p := range points[1:] {
@@ -120,7 +120,7 @@ func Rotate(z complex128) complex128 { return z * 1i }
 
 func Roots(a, b, c float64) ([]complex128, error) {
 	if a == 0 {
-		return nil, runtime.ValueError("a must not be 0")
+		return nil, py.ValueError("a must not be 0")
 	}
 	d := cmplx.Sqrt(complex(b*b-4*a*c, 0))
 	return []complex128{(complex(-b, 0) + d) / complex(2*a, 0), (complex(-b, 0) - d) / complex(2*a, 0)}, nil

@@ -2,13 +2,13 @@
 
 package shapes
 
-import "github.com/pyspec/pyspec/runtime"
+import "github.com/pyspec/pyspec/py"
 
 // The exception classes of module shapes. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// ShapeError is shapes.ShapeError (a ValueError). A shape that cannot exist, such as a circle of negative radius.
-	ShapeError = runtime.NewException("shapes", "ShapeError", runtime.KindValueError)
+	ShapeError = py.NewException("shapes", "ShapeError", py.KindValueError)
 	// DegenerateError is shapes.DegenerateError (a ShapeError). A shape of zero size.
-	DegenerateError = runtime.NewException("shapes", "DegenerateError", runtime.KindRuntimeError)
+	DegenerateError = py.NewException("shapes", "DegenerateError", py.KindRuntimeError)
 )

@@ -5,7 +5,7 @@ package ufuncs
 import (
 	"math"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 func Poly(x float64) float64 { return x*x + 1 }
@@ -27,11 +27,11 @@ func ClampAdd(a, b int64) int64 {
 
 func DivMod(a, b int64) (int64, int64, error) {
 	if b == 0 {
-		return 0, 0, runtime.ZeroDivisionError("integer division or modulo by zero")
+		return 0, 0, py.ZeroDivisionError("integer division or modulo by zero")
 	}
 	if a == math.MinInt64 && b == -1 {
 		// Go would wrap the quotient to MinInt64; Python's is 2**63.
-		return 0, 0, runtime.OverflowError("div_mod(%d, -1): the quotient does not fit in int64", a)
+		return 0, 0, py.OverflowError("div_mod(%d, -1): the quotient does not fit in int64", a)
 	}
 	q, r := a/b, a%b
 	if r != 0 && (r < 0) != (b < 0) {
@@ -42,7 +42,7 @@ func DivMod(a, b int64) (int64, int64, error) {
 
 func Isqrt(x int64) (int64, error) {
 	if x < 0 {
-		return 0, runtime.ValueError("isqrt of a negative number: %d", x)
+		return 0, py.ValueError("isqrt of a negative number: %d", x)
 	}
 	r := int64(math.Sqrt(float64(x)))
 	for r*r > x {
@@ -73,6 +73,6 @@ func Rotate(z complex128, k int8, turn bool) complex128 {
 	return z
 }
 
-func Halve(x runtime.Float16) runtime.Float16 { return runtime.MustFloat16(x.Float64() / 2) }
+func Halve(x py.Float16) py.Float16 { return py.MustFloat16(x.Float64() / 2) }
 
 func Saturate(x int32) uint8 { return uint8(min(max(x, 0), 255)) }

@@ -2,11 +2,11 @@
 
 package vectors
 
-import "github.com/pyspec/pyspec/runtime"
+import "github.com/pyspec/pyspec/py"
 
 // The exception classes of module vectors. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// VectorError is vectors.VectorError (a ValueError). An operation that has no answer, such as normalising the zero vector.
-	VectorError = runtime.NewException("vectors", "VectorError", runtime.KindValueError)
+	VectorError = py.NewException("vectors", "VectorError", py.KindValueError)
 )

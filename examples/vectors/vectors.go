@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // Vec is a 2-D vector; Python sees X and Y as the attributes x and y.
@@ -24,7 +24,7 @@ func (v *Vec) Length() float64 { return math.Hypot(v.X, v.Y) }
 
 func (v *Vec) SetLength(l float64) error {
 	if l < 0 {
-		return runtime.ValueError("length must be >= 0, not %v", l)
+		return py.ValueError("length must be >= 0, not %v", l)
 	}
 	n := v.Length()
 	if n == 0 {
@@ -88,7 +88,7 @@ func (v *Vec) Getitem(i int64) (float64, error) {
 	case 1, -1:
 		return v.Y, nil
 	}
-	return 0, runtime.IndexError("Vec index %d out of range", i)
+	return 0, py.IndexError("Vec index %d out of range", i)
 }
 
 func (v *Vec) Add(o *Vec) *Vec { return &Vec{v.X + o.X, v.Y + o.Y} }
@@ -101,7 +101,7 @@ func (v *Vec) Rmul(k float64) *Vec { return v.Mul(k) }
 
 func (v *Vec) Truediv(k float64) (*Vec, error) {
 	if k == 0 {
-		return nil, runtime.ZeroDivisionError("Vec division by zero")
+		return nil, py.ZeroDivisionError("Vec division by zero")
 	}
 	return &Vec{v.X / k, v.Y / k}, nil
 }

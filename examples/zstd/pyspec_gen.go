@@ -2,11 +2,11 @@
 
 package zstd
 
-import "github.com/pyspec/pyspec/runtime"
+import "github.com/pyspec/pyspec/py"
 
 // The exception classes of module zstd. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// ZstdError is zstd.ZstdError (a ValueError). Data that is not a zstd frame, or a frame larger than allowed.
-	ZstdError = runtime.NewException("zstd", "ZstdError", runtime.KindValueError)
+	ZstdError = py.NewException("zstd", "ZstdError", py.KindValueError)
 )

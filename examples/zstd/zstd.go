@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	kzstd "github.com/klauspost/compress/zstd"
-	pyrt "github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // Encoders and decoders are costly to make and safe for concurrent
@@ -21,7 +21,7 @@ var (
 
 func encoder(level int64) (*kzstd.Encoder, error) {
 	if level < 1 || level > 22 {
-		return nil, pyrt.ValueError("level must be 1..22, not %d", level)
+		return nil, py.ValueError("level must be 1..22, not %d", level)
 	}
 	if e, ok := encoders.Load(level); ok {
 		return e.(*kzstd.Encoder), nil
@@ -36,7 +36,7 @@ func encoder(level int64) (*kzstd.Encoder, error) {
 
 func decoder(maxSize int64) (*kzstd.Decoder, error) {
 	if maxSize < 0 {
-		return nil, pyrt.ValueError("max_size must be >= 0, not %d", maxSize)
+		return nil, py.ValueError("max_size must be >= 0, not %d", maxSize)
 	}
 	if d, ok := decoders.Load(maxSize); ok {
 		return d.(*kzstd.Decoder), nil
@@ -50,7 +50,7 @@ func decoder(maxSize int64) (*kzstd.Decoder, error) {
 }
 
 // Compress is the zstd frame of data.
-func Compress(data pyrt.Buffer, level int64) ([]byte, error) {
+func Compress(data py.Buffer, level int64) ([]byte, error) {
 	enc, err := encoder(level)
 	if err != nil {
 		return nil, err
@@ -59,10 +59,10 @@ func Compress(data pyrt.Buffer, level int64) ([]byte, error) {
 }
 
 // CompressBytes is Compress, for a bytes result.
-func CompressBytes(data pyrt.Buffer, level int64) ([]byte, error) { return Compress(data, level) }
+func CompressBytes(data py.Buffer, level int64) ([]byte, error) { return Compress(data, level) }
 
 // Decompress is the data of a zstd frame.
-func Decompress(data pyrt.Buffer, maxSize int64) ([]byte, error) {
+func Decompress(data py.Buffer, maxSize int64) ([]byte, error) {
 	dec, err := decoder(maxSize)
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func NewCompressor(level int64) (*Compressor, error) {
 
 // Compress is the zstd frame of data. Frames counts it: the object's lock
 // keeps concurrent calls from losing counts.
-func (c *Compressor) Compress(data pyrt.Buffer) []byte {
+func (c *Compressor) Compress(data py.Buffer) []byte {
 	out := c.enc.EncodeAll(data.Bytes(), nil)
 	c.Frames++
 	return out
@@ -122,7 +122,7 @@ type Writer struct {
 // NewWriter makes a Writer at level.
 func NewWriter(level int64) (*Writer, error) {
 	if level < 1 || level > 22 {
-		return nil, pyrt.ValueError("level must be 1..22, not %d", level)
+		return nil, py.ValueError("level must be 1..22, not %d", level)
 	}
 	w := &Writer{}
 	enc, err := kzstd.NewWriter(&w.buf, kzstd.WithEncoderLevel(kzstd.EncoderLevelFromZstd(int(level))), kzstd.WithEncoderConcurrency(1))
@@ -134,9 +134,9 @@ func NewWriter(level int64) (*Writer, error) {
 }
 
 // Write compresses data into the frame.
-func (w *Writer) Write(data pyrt.Buffer) (int64, error) {
+func (w *Writer) Write(data py.Buffer) (int64, error) {
 	if w.closed {
-		return 0, pyrt.ValueError("write to a closed Writer")
+		return 0, py.ValueError("write to a closed Writer")
 	}
 	n, err := w.w.Write(data.Bytes())
 	return int64(n), err
@@ -145,7 +145,7 @@ func (w *Writer) Write(data pyrt.Buffer) (int64, error) {
 // Close ends the frame and returns it.
 func (w *Writer) Close() ([]byte, error) {
 	if w.closed {
-		return nil, pyrt.ValueError("the Writer is closed already")
+		return nil, py.ValueError("the Writer is closed already")
 	}
 	w.closed = true
 	if err := w.w.Close(); err != nil {

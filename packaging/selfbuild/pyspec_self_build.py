@@ -27,7 +27,7 @@ import zipfile
 
 _NAME = "pyspec"
 # The Go packages of the command, and the files beside them it embeds.
-_SOURCE_DIRS = ("build", "cmd", "codegen", "packaging", "runtime", "schema", "spec", "target", "version")
+_SOURCE_DIRS = ("build", "cmd", "codegen", "packaging", "py", "schema", "spec", "target", "version")
 _SOURCE_FILES = ("go.mod", "go.sum", "sources.go", "pyproject.toml", "README.md")
 # 2020-01-01, or $SOURCE_DATE_EPOCH: the same tree gives the same bytes.
 _EPOCH = max(int(os.environ.get("SOURCE_DATE_EPOCH", "1577836800")), 315532800)

@@ -5,41 +5,41 @@ package ownership
 
 import (
 	"fmt"
-	goruntime "runtime"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 var (
 	mu     sync.Mutex
-	kept   runtime.Object
+	kept   py.Object
 	closed chan error
-	values []runtime.Object
+	values []py.Object
 	fn     func(int64) (int64, error)
 )
 
-func Keep(o runtime.Object) {
+func Keep(o py.Object) {
 	mu.Lock()
 	defer mu.Unlock()
 	kept = o.Retain() // Go keeps it beyond the call: Retain
 }
 
-func KeepBorrowed(o runtime.Object) {
+func KeepBorrowed(o py.Object) {
 	mu.Lock()
 	defer mu.Unlock()
 	kept = o // wrong: o is only lent for the call
 }
 
-func current() runtime.Object {
+func current() py.Object {
 	mu.Lock()
 	defer mu.Unlock()
 	return kept
 }
 
-func KeptItem(key runtime.Object) (runtime.Object, error) { return current().Item(key) }
+func KeptItem(key py.Object) (py.Object, error) { return current().Item(key) }
 
 func KeptLen() (int64, error) {
 	n, err := current().Len()
@@ -48,7 +48,7 @@ func KeptLen() (int64, error) {
 
 // Kept hands Python a reference of its own: returning kept itself would
 // move Go's reference to Python.
-func Kept() runtime.Object { return current().Retain() }
+func Kept() py.Object { return current().Retain() }
 
 func CloseKept() error { return current().Close() }
 
@@ -66,12 +66,12 @@ func WaitClosed() error {
 	ch := closed
 	mu.Unlock()
 	if ch == nil {
-		return runtime.RuntimeError("nothing is being closed")
+		return py.RuntimeError("nothing is being closed")
 	}
 	return <-ch
 }
 
-func CloseTwice(o runtime.Object) error {
+func CloseTwice(o py.Object) error {
 	r := o.Retain()
 	if err := r.Close(); err != nil {
 		return fmt.Errorf("the first Close failed: %w", err)
@@ -79,21 +79,21 @@ func CloseTwice(o runtime.Object) error {
 	return r.Close()
 }
 
-func UseAfterClose(o runtime.Object) (int64, error) {
+func UseAfterClose(o py.Object) (int64, error) {
 	r := o.Retain()
 	r.Close()
 	n, err := r.Len()
 	return int64(n), err
 }
 
-func Ignore(o runtime.Object) int64 { return 0 }
+func Ignore(o py.Object) int64 { return 0 }
 
-func Same(o runtime.Object) runtime.Object { return o }
+func Same(o py.Object) py.Object { return o }
 
-func GetAttr(o runtime.Object, name string) (runtime.Object, error) { return o.Attr(name) }
+func GetAttr(o py.Object, name string) (py.Object, error) { return o.Attr(name) }
 
-func GetAttrs(o runtime.Object, names []string) ([]runtime.Object, error) {
-	out := make([]runtime.Object, len(names))
+func GetAttrs(o py.Object, names []string) ([]py.Object, error) {
+	out := make([]py.Object, len(names))
 	for i, n := range names {
 		a, err := o.Attr(n)
 		if err != nil {
@@ -104,13 +104,13 @@ func GetAttrs(o runtime.Object, names []string) ([]runtime.Object, error) {
 	return out, nil
 }
 
-func KeepList(xs []runtime.Object) {
+func KeepList(xs []py.Object) {
 	mu.Lock()
 	defer mu.Unlock()
 	values = xs // wrong: the items are only lent for the call
 }
 
-func KeepDict(d map[string]runtime.Object) {
+func KeepDict(d map[string]py.Object) {
 	mu.Lock()
 	defer mu.Unlock()
 	values = values[:0]
@@ -119,7 +119,7 @@ func KeepDict(d map[string]runtime.Object) {
 	}
 }
 
-func KeepArgs(kwargs map[string]runtime.Object, args ...runtime.Object) {
+func KeepArgs(kwargs map[string]py.Object, args ...py.Object) {
 	mu.Lock()
 	defer mu.Unlock()
 	values = append(args, values[:0]...)
@@ -144,7 +144,7 @@ func KeptValues() ([]int64, error) {
 
 func KeepCallable(f func(int64) (int64, error), retain bool) {
 	if retain {
-		f = runtime.RetainFunc(f)
+		f = py.RetainFunc(f)
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -158,44 +158,44 @@ func CallKept(x int64) (int64, error) {
 	return f(x)
 }
 
-func LiveObjects() int64 { return runtime.LiveObjects() }
+func LiveObjects() int64 { return py.LiveObjects() }
 
 type node struct {
 	Name string
 	Next *node
 }
 
-func Cyclic(kind string) (runtime.Object, error) {
+func Cyclic(kind string) (py.Object, error) {
 	switch kind {
 	case "map":
 		m := map[string]any{"a": 1}
 		m["self"] = m
-		return runtime.ValueOf(m)
+		return py.ValueOf(m)
 	case "slice":
 		s := []any{1, nil}
 		s[1] = s
-		return runtime.ValueOf(s)
+		return py.ValueOf(s)
 	case "pointer":
 		var x any
 		x = &x
-		return runtime.ValueOf(x)
+		return py.ValueOf(x)
 	case "struct":
 		n := &node{Name: "n"}
 		n.Next = n
-		return runtime.ValueOf(map[string]any{"n": []any{n}})
+		return py.ValueOf(map[string]any{"n": []any{n}})
 	case "deep":
 		// Not a cycle: the same map twice is fine.
 		m := map[string]int{"x": 1}
-		return runtime.ValueOf([]any{m, m, []any{m}})
+		return py.ValueOf([]any{m, m, []any{m}})
 	}
-	return runtime.Object{}, runtime.ValueError("no kind %q", kind)
+	return py.Object{}, py.ValueError("no kind %q", kind)
 }
 
 func Rotate(z complex128) complex128 { return z * 1i }
 
 func ModeValue(m Mode) int64 { return int64(m) }
 
-func ReprInGoroutines(o runtime.Object, n int64) int64 {
+func ReprInGoroutines(o py.Object, n int64) int64 {
 	var wg sync.WaitGroup
 	var ok sync.Map
 	for i := range n {
@@ -217,7 +217,7 @@ func SetMaxThreads(n int64) int64 { return int64(debug.SetMaxThreads(int(n))) }
 
 var reprCh chan string
 
-func ReprLater(o runtime.Object) {
+func ReprLater(o py.Object) {
 	r := o.Retain()
 	ch := make(chan string, 1)
 	mu.Lock()
@@ -237,7 +237,7 @@ func ReprDone() string {
 }
 
 func Length(b []byte) int64 {
-	goruntime.KeepAlive(b)
+	runtime.KeepAlive(b)
 	return int64(len(b))
 }
 
@@ -254,7 +254,7 @@ func Total(xs any) int64 {
 // MakeTags allocates n strings: a size from the user, so it checks first
 // that the memory can be had (a Go allocation that cannot is fatal).
 func MakeTags(n int64) ([]string, error) {
-	if err := runtime.CheckAlloc(n, 16); err != nil {
+	if err := py.CheckAlloc(n, 16); err != nil {
 		return nil, err
 	}
 	out := make([]string, n)

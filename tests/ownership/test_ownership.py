@@ -199,7 +199,7 @@ def test_callables_are_borrowed():
     assert ownership.call_kept(1) == 3
 
 
-# 3. runtime.ValueOf of a cyclic value.
+# 3. py.ValueOf of a cyclic value.
 
 @pytest.mark.parametrize("kind,typ", [("map", "map[string]interface {}"), ("slice", "[]interface {}"),
                                       ("pointer", "*interface {}"), ("struct", "*ownership.node")])

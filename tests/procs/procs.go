@@ -9,13 +9,13 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	goruntime "runtime"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // Checksum is FNV-1a over data.
@@ -190,7 +190,7 @@ func Apply(f func(int64) (int64, error), x int64) (int64, error) { return f(x) }
 
 // AccumulatorAfter calls f, then makes an Accumulator: when f forked, the
 // rest of this call runs in the child on the parent's Go runtime.
-func AccumulatorAfter(f func(args ...any) (runtime.Object, error), start float64) (*Accumulator, error) {
+func AccumulatorAfter(f func(args ...any) (py.Object, error), start float64) (*Accumulator, error) {
 	if _, err := f(); err != nil {
 		return nil, err
 	}
@@ -218,10 +218,10 @@ func GcSettings() (int64, int64) {
 // of goroutines: what a leak of Go values or goroutines grows, whatever
 // the collector's pace (this module's GOGC is 400) does to the RSS.
 func GoHeap() (int64, int64) {
-	goruntime.GC()
-	var ms goruntime.MemStats
-	goruntime.ReadMemStats(&ms)
-	return int64(ms.HeapAlloc), int64(goruntime.NumGoroutine())
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc), int64(runtime.NumGoroutine())
 }
 
 var openSequences atomic.Int64
@@ -246,7 +246,7 @@ func OpenSequences() int64 { return openSequences.Load() }
 // The sequence runs after Mapped returns: it keeps f, which is borrowed
 // for the call only.
 func Mapped(f func(int64) (int64, error), n int64) iter.Seq2[int64, error] {
-	f = runtime.RetainFunc(f)
+	f = py.RetainFunc(f)
 	return func(yield func(int64, error) bool) {
 		for i := range n {
 			if !yield(f(i)) {

@@ -2,11 +2,11 @@
 
 package procs
 
-import "github.com/pyspec/pyspec/runtime"
+import "github.com/pyspec/pyspec/py"
 
 // The exception classes of module procs. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// Refused is procs.Refused (a ValueError). An async call that fails on purpose.
-	Refused = runtime.NewException("procs", "Refused", runtime.KindValueError)
+	Refused = py.NewException("procs", "Refused", py.KindValueError)
 )

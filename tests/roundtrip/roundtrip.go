@@ -5,7 +5,7 @@ package roundtrip
 import (
 	"fmt"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // EchoBool returns x.
@@ -86,31 +86,31 @@ func EchoMany(a int8, b float32, c string, d *[]byte) (int8, float32, string, *[
 }
 
 // ElemsInt8 lists the elements of buf in C order.
-func ElemsInt8(buf runtime.View[int8]) []int8 { return elems(buf) }
+func ElemsInt8(buf py.View[int8]) []int8 { return elems(buf) }
 
 // ElemsUint16 lists the elements of buf in C order.
-func ElemsUint16(buf runtime.View[uint16]) []uint16 { return elems(buf) }
+func ElemsUint16(buf py.View[uint16]) []uint16 { return elems(buf) }
 
 // ElemsInt32 lists the elements of buf in C order.
-func ElemsInt32(buf runtime.View[int32]) []int32 { return elems(buf) }
+func ElemsInt32(buf py.View[int32]) []int32 { return elems(buf) }
 
 // ElemsInt64 lists the elements of buf in C order.
-func ElemsInt64(buf runtime.View[int64]) []int64 { return elems(buf) }
+func ElemsInt64(buf py.View[int64]) []int64 { return elems(buf) }
 
 // ElemsUint64 lists the elements of buf in C order.
-func ElemsUint64(buf runtime.View[uint64]) []uint64 { return elems(buf) }
+func ElemsUint64(buf py.View[uint64]) []uint64 { return elems(buf) }
 
 // ElemsFloat32 lists the elements of buf in C order.
-func ElemsFloat32(buf runtime.View[float32]) []float32 { return elems(buf) }
+func ElemsFloat32(buf py.View[float32]) []float32 { return elems(buf) }
 
 // ElemsFloat64 lists the elements of buf in C order.
-func ElemsFloat64(buf runtime.View[float64]) []float64 { return elems(buf) }
+func ElemsFloat64(buf py.View[float64]) []float64 { return elems(buf) }
 
 // ElemsBool lists the elements of buf in C order.
-func ElemsBool(buf runtime.View[bool]) []bool { return elems(buf) }
+func ElemsBool(buf py.View[bool]) []bool { return elems(buf) }
 
 // elems walks every index of v in C order with At, whatever the strides.
-func elems[T runtime.Elem](v runtime.View[T]) []T {
+func elems[T py.Elem](v py.View[T]) []T {
 	shape := v.Shape()
 	out := make([]T, 0, v.NumElems())
 	if v.NumElems() == 0 {
@@ -135,7 +135,7 @@ func elems[T runtime.Elem](v runtime.View[T]) []T {
 }
 
 // FillUint8 writes v into every element of buf.
-func FillUint8(buf runtime.View[uint8], v uint8) {
+func FillUint8(buf py.View[uint8], v uint8) {
 	shape := buf.Shape()
 	if buf.NumElems() == 0 {
 		return
@@ -159,7 +159,7 @@ func FillUint8(buf runtime.View[uint8], v uint8) {
 }
 
 // Nbytes is the buffer's length in bytes.
-func Nbytes(buf runtime.Buffer) int64 { return int64(buf.Len()) }
+func Nbytes(buf py.Buffer) int64 { return int64(buf.Len()) }
 
 // Fields has a field of every scalar type, in an order that makes padding.
 type Fields struct {
@@ -185,7 +185,7 @@ func (f *Fields) InGo() string {
 }
 
 // ShapeOf is buf's shape: empty for a 0-d array (a scalar).
-func ShapeOf(buf runtime.Buffer) []int64 {
+func ShapeOf(buf py.Buffer) []int64 {
 	out := make([]int64, buf.NDim())
 	for i, n := range buf.Shape() {
 		out[i] = int64(n)

@@ -2,11 +2,11 @@
 
 package safety
 
-import "github.com/pyspec/pyspec/runtime"
+import "github.com/pyspec/pyspec/py"
 
 // The exception classes of module safety. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// ExportRefused is safety.ExportRefused (a Exception). Raised by an exporter that refuses every request.
-	ExportRefused = runtime.NewException("safety", "ExportRefused", runtime.KindRuntimeError)
+	ExportRefused = py.NewException("safety", "ExportRefused", py.KindRuntimeError)
 )

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pyspec/pyspec/runtime"
+	"github.com/pyspec/pyspec/py"
 )
 
 // Item is what a Holder keeps.
@@ -102,28 +102,28 @@ var (
 // NewExporter makes an Exporter of n values.
 func NewExporter(n int64, mode string) (*Exporter, error) {
 	if n < 0 {
-		return nil, runtime.ValueError("n must be >= 0, not %d", n)
+		return nil, py.ValueError("n must be >= 0, not %d", n)
 	}
 	nextIdent++
 	return &Exporter{Ident: nextIdent, mode: mode, data: make([]int64, n)}, nil
 }
 
 // Buffer describes the export.
-func (e *Exporter) Buffer(flags runtime.Flags) (runtime.Export, error) {
+func (e *Exporter) Buffer(flags py.Flags) (py.Export, error) {
 	switch e.mode {
 	case "overflow":
 		// The shape's product wraps around to 0 in 64 bits.
-		return runtime.ExportSlice([]int64{}, true, 1<<33, 1<<31)
+		return py.ExportSlice([]int64{}, true, 1<<33, 1<<31)
 	case "refuse":
-		return runtime.Export{}, ExportRefused.New("refused by mode %q", e.mode)
+		return py.Export{}, ExportRefused.New("refused by mode %q", e.mode)
 	case "buffererror":
-		return runtime.Export{}, runtime.BufferError("no buffer today")
+		return py.Export{}, py.BufferError("no buffer today")
 	}
 	e.live++
 	if e.mode == "grid" {
-		return runtime.ExportSlice(e.data, true, 2, len(e.data)/2)
+		return py.ExportSlice(e.data, true, 2, len(e.data)/2)
 	}
-	return runtime.ExportSlice(e.data, true)
+	return py.ExportSlice(e.data, true)
 }
 
 // ReleaseBuffer runs once per released view.
@@ -142,13 +142,13 @@ func (e *Exporter) Live() int64 { return e.live }
 func ReleasedIds() []int64 { return append([]int64{}, released...) }
 
 // TakeWritable accepts a writable buffer.
-func TakeWritable(buf runtime.Buffer) {}
+func TakeWritable(buf py.Buffer) {}
 
 // TakeFortran accepts a Fortran-contiguous buffer.
-func TakeFortran(buf runtime.Buffer) {}
+func TakeFortran(buf py.Buffer) {}
 
 // BufferThenInt returns n.
-func BufferThenInt(buf runtime.Buffer, n int64) int64 { return n }
+func BufferThenInt(buf py.Buffer, n int64) int64 { return n }
 
 // F32 returns x.
 func F32(x float32) float32 { return x }
@@ -165,15 +165,15 @@ type LockedExporter struct {
 // NewLockedExporter makes a LockedExporter of n values.
 func NewLockedExporter(n int64) (*LockedExporter, error) {
 	if n < 0 || n > 1<<20 {
-		return nil, runtime.ValueError("n must be in [0, 2**20], not %d", n)
+		return nil, py.ValueError("n must be in [0, 2**20], not %d", n)
 	}
 	return &LockedExporter{data: make([]int64, n)}, nil
 }
 
 // Buffer exports the values read-only.
-func (e *LockedExporter) Buffer(flags runtime.Flags) (runtime.Export, error) {
+func (e *LockedExporter) Buffer(flags py.Flags) (py.Export, error) {
 	e.live++
-	return runtime.ExportSlice(e.data, true)
+	return py.ExportSlice(e.data, true)
 }
 
 // ReleaseBuffer runs once per released view.
@@ -195,7 +195,7 @@ type FixedLocked struct {
 // NewFixedLocked makes a FixedLocked of n values.
 func NewFixedLocked(n int64) (*FixedLocked, error) {
 	if n < 0 || n > 1<<20 {
-		return nil, runtime.ValueError("n must be in [0, 2**20], not %d", n)
+		return nil, py.ValueError("n must be in [0, 2**20], not %d", n)
 	}
 	e := &FixedLocked{data: make([]int64, n)}
 	for i := range e.data {
@@ -205,9 +205,9 @@ func NewFixedLocked(n int64) (*FixedLocked, error) {
 }
 
 // Buffer exports the values read-only, and counts its calls.
-func (e *FixedLocked) Buffer(flags runtime.Flags) (runtime.Export, error) {
+func (e *FixedLocked) Buffer(flags py.Flags) (py.Export, error) {
 	e.exports++
-	return runtime.ExportSlice(e.data, true)
+	return py.ExportSlice(e.data, true)
 }
 
 // Hold sleeps ms milliseconds (its caller holds the object's lock).
@@ -280,7 +280,7 @@ func (b *Bag) Setattr(name string, value int64) { b.m[name] = value }
 func (b *Bag) Getattr(name string) (int64, error) {
 	v, ok := b.m[name]
 	if !ok {
-		return 0, runtime.AttributeError("no attribute %q", name)
+		return 0, py.AttributeError("no attribute %q", name)
 	}
 	return v, nil
 }

@@ -1,4 +1,4 @@
-package runtime
+package py
 
 // The operators __richcompare__ gets, as Python numbers them (Py_LT ...
 // Py_GE): one method may implement all six comparisons.

@@ -1,4 +1,4 @@
-package runtime
+package py
 
 import (
 	"fmt"
@@ -99,7 +99,7 @@ func (b Buffer) Bytes() []byte {
 
 func (b Buffer) mustBeContiguous() {
 	if b.d.Contiguous == 0 {
-		panic(fmt.Sprintf("pyspec/runtime: whole-memory access to a non-contiguous buffer (shape %v, strides %v); request a contiguous layout or index elements", b.Shape(), b.Strides()))
+		panic(fmt.Sprintf("pyspec/py: whole-memory access to a non-contiguous buffer (shape %v, strides %v); request a contiguous layout or index elements", b.Shape(), b.Strides()))
 	}
 }
 
@@ -109,12 +109,12 @@ func (b Buffer) mustBeContiguous() {
 func (b Buffer) Ptr(index ...int) unsafe.Pointer {
 	shape, strides, sub := b.Shape(), b.Strides(), b.Suboffsets()
 	if len(index) != len(shape) {
-		panic(fmt.Sprintf("pyspec/runtime: %d indices for a %d-dimensional buffer", len(index), len(shape)))
+		panic(fmt.Sprintf("pyspec/py: %d indices for a %d-dimensional buffer", len(index), len(shape)))
 	}
 	p := b.d.Data
 	for i, x := range index {
 		if x < 0 || x >= shape[i] {
-			panic(fmt.Sprintf("pyspec/runtime: index %d out of range for dimension %d of size %d", x, i, shape[i]))
+			panic(fmt.Sprintf("pyspec/py: index %d out of range for dimension %d of size %d", x, i, shape[i]))
 		}
 		p = unsafe.Add(p, x*strides[i])
 		if sub != nil && sub[i] >= 0 {
@@ -146,7 +146,7 @@ func (v View[T]) At(index ...int) T { return *(*T)(v.Ptr(index...)) }
 // Set stores x at the given index. It panics when the buffer is read-only.
 func (v View[T]) Set(x T, index ...int) {
 	if v.Readonly() {
-		panic("pyspec/runtime: Set on a read-only buffer")
+		panic("pyspec/py: Set on a read-only buffer")
 	}
 	*(*T)(v.Ptr(index...)) = x
 }

@@ -1,7 +1,7 @@
-package runtime
+package py
 
 import (
-	goruntime "runtime"
+	"runtime"
 	"unsafe"
 )
 
@@ -11,7 +11,7 @@ import (
 // free list, so pinning allocates nothing once warm. For the glue; used
 // with the GIL held.
 type Pins struct {
-	pinners []goruntime.Pinner
+	pinners []runtime.Pinner
 	free    []uint32
 }
 
@@ -21,7 +21,7 @@ func (ps *Pins) Pin(p unsafe.Pointer) uint32 {
 	if n := len(ps.free); n > 0 {
 		i, ps.free = ps.free[n-1], ps.free[:n-1]
 	} else {
-		ps.pinners = append(ps.pinners, goruntime.Pinner{})
+		ps.pinners = append(ps.pinners, runtime.Pinner{})
 		i = uint32(len(ps.pinners) - 1)
 	}
 	ps.pinners[i].Pin(p)

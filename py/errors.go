@@ -1,11 +1,11 @@
-// Package runtime is the Go library shared by every pyspec-generated module and
+// Package py is the Go library shared by every pyspec-generated module and
 // by the Go code of module authors: buffer views and exports, and the errors
 // that become Python exceptions.
 //
 // It holds no CPython code of its own: the generated glue translates between
 // CPython's structures and the types defined here, so this package is plain Go
 // and can be tested without an interpreter.
-package runtime
+package py
 
 import (
 	"errors"

@@ -1,9 +1,9 @@
-package runtime
+package py
 
 import (
 	"math"
 	"math/bits"
-	goruntime "runtime"
+	"runtime"
 	"unsafe"
 )
 
@@ -145,7 +145,7 @@ func (e Export) Readonly() bool { return e.readonly }
 // exported it (kept alive, and asked to release, even if its wrapper has
 // been given another value since).
 type exportPin struct {
-	pinner goruntime.Pinner
+	pinner runtime.Pinner
 	owner  unsafe.Pointer
 	cls    int32
 	hook   int32

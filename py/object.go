@@ -1,4 +1,4 @@
-package runtime
+package py
 
 import (
 	"errors"
@@ -16,7 +16,7 @@ import (
 //   - An argument of type object (also inside a list, a dict, *args or
 //     **kwargs, and the object behind a callable) is borrowed: it is valid
 //     until the call that received it returns, and released then. Go code
-//     that keeps it longer keeps o.Retain() (runtime.RetainFunc for a
+//     that keeps it longer keeps o.Retain() (py.RetainFunc for a
 //     callable) instead; using a borrowed Object after its call returned is
 //     an error (a RuntimeError that says to Retain), never a memory error.
 //   - Objects Go makes (Attr, Call, Item, ValueOf, Import, As, Retain) are
@@ -72,11 +72,11 @@ func (r *objectRef) release(why int32) uintptr {
 func (r *objectRef) deadError() error {
 	switch r.dead.Load() {
 	case deadExpired:
-		return RuntimeError("runtime.Object used after the call that lent it returned: an argument is borrowed for the call; Go code that keeps it must keep o.Retain() (runtime.RetainFunc(f) for a callable)")
+		return RuntimeError("py.Object used after the call that lent it returned: an argument is borrowed for the call; Go code that keeps it must keep o.Retain() (py.RetainFunc(f) for a callable)")
 	case deadHanded:
-		return RuntimeError("runtime.Object used after Go returned it to Python, which took its reference: return o.Retain() to keep one in Go")
+		return RuntimeError("py.Object used after Go returned it to Python, which took its reference: return o.Retain() to keep one in Go")
 	}
-	return RuntimeError("runtime.Object is closed (used after Close, or closed twice)")
+	return RuntimeError("py.Object is closed (used after Close, or closed twice)")
 }
 
 // live returns o's PyObject*, 0 for None (the zero Object), or the error of
@@ -137,7 +137,7 @@ func SetHost(h Host) { host.Store(&h) }
 func getHost() (Host, error) {
 	h := host.Load()
 	if h == nil {
-		return nil, errors.New("pyspec: no Python interpreter (runtime.Object is used outside a pyspec module)")
+		return nil, errors.New("pyspec: no Python interpreter (py.Object is used outside a pyspec module)")
 	}
 	return *h, nil
 }
