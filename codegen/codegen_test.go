@@ -255,3 +255,17 @@ func TestRuntimePartsAreAllJoined(t *testing.T) {
 		t.Errorf("the joined runtime does not start with args.c or lacks gobuffer.c")
 	}
 }
+
+// An import dropped between two kept ones leaves no blank line, which
+// would split the block into groups.
+func TestPruneImportsLeavesNoGap(t *testing.T) {
+	src := []byte("package main\n\nimport (\n\t\"context\"\n\t\"iter\"\n\t\"unsafe\"\n\timpl \"example.com/m\"\n)\n\nvar _ context.Context\nvar _ unsafe.Pointer\n")
+	got, err := pruneImports(src, "example.com/m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "import (\n\t\"context\"\n\t_ \"example.com/m\"\n\t\"unsafe\"\n)\n"
+	if !bytes.Contains(got, []byte(want)) {
+		t.Errorf("pruned imports:\n%s\nwant the block\n%s", got, want)
+	}
+}

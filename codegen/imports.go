@@ -29,6 +29,10 @@ func pruneImports(src []byte, keep string) ([]byte, error) {
 		if !ok || gd.Tok != token.IMPORT {
 			continue
 		}
+		slots := make([]token.Pos, len(gd.Specs))
+		for i, s := range gd.Specs {
+			slots[i] = s.Pos()
+		}
 		specs := gd.Specs[:0]
 		for _, s := range gd.Specs {
 			is := s.(*ast.ImportSpec)
@@ -43,6 +47,16 @@ func pruneImports(src []byte, keep string) ([]byte, error) {
 			case p == keep:
 				is.Name = ast.NewIdent("_")
 				specs = append(specs, s)
+			}
+		}
+		// The kept imports move up into the first lines of the block, so
+		// that a dropped one leaves no blank line (which would split the
+		// block into groups).
+		for i, s := range specs {
+			is := s.(*ast.ImportSpec)
+			is.Path.ValuePos = slots[i]
+			if is.Name != nil {
+				is.Name.NamePos = slots[i]
 			}
 		}
 		gd.Specs = specs
