@@ -1190,7 +1190,8 @@ func (v *moduleView) GoCalls() []*callView {
 // Imports is the Go glue's import block: every package the glue may use.
 // Generate prunes what the rendered file does not use (pruneImports).
 func (v *moduleView) Imports() []string {
-	return []string{`"context"`, `"iter"`, `"time"`, `"unsafe"`, `"github.com/pyspec/pyspec/py"`,
+	return []string{`"context"`, `"iter"`, `"time"`, `"unsafe"`,
+		`"github.com/pyspec/pyspec/py"`, `"github.com/pyspec/pyspec/py/pyimpl"`,
 		implAlias + " " + strconv.Quote(v.Go.ImportPath)}
 }
 
@@ -1372,7 +1373,7 @@ func (c *callView) VarArgs() []int {
 }
 
 // Borrows reports whether Python objects cross the call as
-// py.Objects (object and callable values, alone or inside other
+// py.Object values (object and callable values, alone or inside other
 // types): the glue then opens a scope that lends the arguments' objects
 // for the call and hands the results' to Python.
 func (c *callView) Borrows() bool {
@@ -1392,7 +1393,7 @@ func (c *callView) Borrows() bool {
 	return false
 }
 
-// holdsObjects reports whether values of t may hold py.Objects.
+// holdsObjects reports whether values of t may hold py.Object values.
 func holdsObjects(t *spec.Type, depth int) bool {
 	if t == nil || depth > 32 {
 		return false

@@ -182,10 +182,10 @@ func (p *goPackage) files() []string {
 	return out
 }
 
-// goList lists the packages pkg is built from, and pyspec's packages the
-// glue adds.
+// goList lists the packages pkg is built from, and those of pyspec the
+// glue adds (py/pyimpl brings py).
 func goList(root, pkg string) ([]goPackage, error) {
-	cmd := exec.Command("go", "list", "-deps", "-json", pkg, "github.com/pyspec/pyspec/py")
+	cmd := exec.Command("go", "list", "-deps", "-json", pkg, "github.com/pyspec/pyspec/py/pyimpl")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 	var stderr bytes.Buffer

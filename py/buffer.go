@@ -3,6 +3,8 @@ package py
 import (
 	"fmt"
 	"unsafe"
+
+	"github.com/pyspec/pyspec/py/internal/core"
 )
 
 // Buffer is a consumer's view of memory exported by a Python object through
@@ -11,28 +13,8 @@ import (
 // the exporter and is valid only until the Go function that received the view
 // returns. Keep no slice or pointer obtained from it after that.
 type Buffer struct {
-	d *CView
+	d *core.CView
 }
-
-// CView describes an acquired buffer. The generated glue fills it in C (its
-// layout is pyspec.h's pyspec_desc) and Buffer reads it in place, so making a
-// view costs nothing per call.
-type CView struct {
-	Data       unsafe.Pointer
-	Len        int
-	ItemSize   int
-	Shape      *int // NDim entries
-	Strides    *int // NDim entries
-	Suboffsets *int // nil, or NDim entries
-	Format     *byte
-	NDim       int32
-	Readonly   int32
-	Contiguous int32 // 1: C order, 2: Fortran order, 3: both, 0: neither
-	_          int32
-}
-
-// BufferOf wraps a descriptor; for the glue.
-func BufferOf(d *CView) Buffer { return Buffer{d} }
 
 // Data is the address of the first byte of the buffer.
 func (b Buffer) Data() unsafe.Pointer { return b.d.Data }

@@ -1,6 +1,7 @@
-// Package py is the Go library shared by every pyspec-generated module and
-// by the Go code of module authors: buffer views and exports, and the errors
-// that become Python exceptions.
+// Package py is the Go library of pyspec module authors: Python objects
+// (Object), buffer views (Buffer, View) and exports (Export), and the errors
+// that become Python exceptions (py.ValueError("...")). The code pyspec
+// generates uses it too, with package pyimpl for what only that code needs.
 //
 // It holds no CPython code of its own: the generated glue translates between
 // CPython's structures and the types defined here, so this package is plain Go
@@ -130,19 +131,9 @@ func MemoryError(format string, args ...any) error {
 	return newError(KindMemoryError, format, args)
 }
 
-// Classify tells which exception class err is raised as, and with which
-// message. An error with no *Error in its chain is a RuntimeError.
-func Classify(err error) (ExcKind, string) {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind, err.Error()
-	}
-	return KindRuntimeError, err.Error()
-}
-
-// DeclaredException is the spec-declared exception class err is raised as,
-// or nil when it is raised as a built-in one (see Classify).
-func DeclaredException(err error) *Exception {
+// declared is the spec-declared exception class err is raised as, or nil
+// when it is raised as a built-in one.
+func declared(err error) *Exception {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.exc
@@ -155,12 +146,6 @@ func DeclaredException(err error) *Exception {
 type Exception struct {
 	module, name string
 	kind         ExcKind // the class raised if the module cannot be found
-}
-
-// NewException describes the declared exception module.name; for the
-// code pyspec generates.
-func NewException(module, name string, fallback ExcKind) *Exception {
-	return &Exception{module: module, name: name, kind: fallback}
 }
 
 // Name is the exception's class name.
@@ -176,16 +161,4 @@ func (x *Exception) New(format string, args ...any) error {
 }
 
 // Is reports whether err is (or wraps) an error of this exception class.
-func (x *Exception) Is(err error) bool { return DeclaredException(err) == x }
-
-// PanicError turns a value recovered from a panic in the Go function named
-// fn into the error that the glue raises in Python.
-func PanicError(fn string, recovered any) error {
-	// A MemoryError panic (the glue's allocation checks) stays one.
-	if e, ok := recovered.(*Error); ok && e.Kind == KindMemoryError {
-		return e
-	}
-	// %v rather than %w: a panic is a bug in the Go code, whatever value it
-	// carries, so it is never raised as the class of a wrapped error.
-	return &Error{Kind: KindRuntimeError, err: fmt.Errorf("Go panic in %s: %v", fn, recovered)}
-}
+func (x *Exception) Is(err error) bool { return declared(err) == x }

@@ -1,13 +1,11 @@
 package py
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
-	"sync"
-	"sync/atomic"
-	"unsafe"
+
+	"github.com/pyspec/pyspec/py/internal/core"
 )
 
 // Object is a reference to a Python object. Who owns the reference
@@ -39,44 +37,19 @@ import (
 // meanwhile), and hold a reference of their own while they run, so a Close
 // from another goroutine or from Python code the method runs waits for
 // them to finish with the object.
-type Object struct{ ref *objectRef }
+type Object struct{ ref *core.Ref }
 
-type objectRef struct {
-	p        atomic.Uintptr // the PyObject*; 0 once released
-	dead     atomic.Int32   // why p is 0 (set first): deadClosed, ...
-	borrowed atomic.Bool    // lent for a call: its Scope releases it
-	cleanup  runtime.Cleanup
-}
+// Host and its GIL, by short names.
+type host = core.Host
 
-// Why an Object no longer holds its reference.
-const (
-	deadClosed  = 1 + iota // Close
-	deadExpired            // a borrowed Object whose call returned
-	deadHanded             // returned to Python, which took the reference
-)
+var withGIL = core.WithGIL
 
-// release gives up r's reference for the reason why: the PyObject* it
-// held, or 0 when it was already given up.
-func (r *objectRef) release(why int32) uintptr {
-	if !r.dead.CompareAndSwap(0, why) {
-		return 0
+// steal wraps p, a new reference, in an owned Object (None for 0).
+func steal(p uintptr) Object {
+	if p == 0 {
+		return Object{}
 	}
-	p := r.p.Swap(0)
-	if !r.borrowed.Load() {
-		r.cleanup.Stop()
-	}
-	live.Add(-1)
-	return p
-}
-
-func (r *objectRef) deadError() error {
-	switch r.dead.Load() {
-	case deadExpired:
-		return RuntimeError("py.Object used after the call that lent it returned: an argument is borrowed for the call; Go code that keeps it must keep o.Retain() (py.RetainFunc(f) for a callable)")
-	case deadHanded:
-		return RuntimeError("py.Object used after Go returned it to Python, which took its reference: return o.Retain() to keep one in Go")
-	}
-	return RuntimeError("py.Object is closed (used after Close, or closed twice)")
+	return Object{core.Owned(p)}
 }
 
 // live returns o's PyObject*, 0 for None (the zero Object), or the error of
@@ -85,133 +58,18 @@ func (o Object) live() (uintptr, error) {
 	if o.ref == nil {
 		return 0, nil
 	}
-	if p := o.ref.p.Load(); p != 0 {
+	if p := o.ref.Ptr(); p != 0 {
 		return p, nil
 	}
-	return 0, o.ref.deadError()
+	return 0, RuntimeError("%s", core.DeadMessage(o.ref.Why()))
 }
-
-// Host is how this package reaches the Python interpreter: the glue of each
-// pyspec module implements it. Every method but Enter, Incref and
-// DecrefLater is called with the GIL held, which Enter takes.
-type Host interface {
-	// Enter takes the GIL for the calling goroutine, which it locks to its
-	// OS thread until leave; an error once Python is shutting down.
-	Enter() (leave func(), err error)
-	Incref(p uintptr)
-	Decref(p uintptr)
-	// DecrefLater drops a reference without the GIL, from any goroutine.
-	DecrefLater(p uintptr)
-	None() uintptr // a new reference to None
-	Text(p uintptr, how TextKind) (string, error)
-	GetAttr(p uintptr, name string) (uintptr, error)
-	SetAttr(p uintptr, name string, v uintptr) error // v 0: delete
-	HasAttr(p uintptr, name string) (bool, error)
-	Call(p uintptr, args []uintptr, kwargs map[string]uintptr) (uintptr, error)
-	Truth(p uintptr) (bool, error)
-	Len(p uintptr) (int, error)
-	GetItem(p, key uintptr) (uintptr, error)
-	SetItem(p, key, v uintptr) error // v 0: delete
-	Import(name string) (uintptr, error)
-	// FromGo makes a new Python object of a Go value; ToGo converts a
-	// Python object into *target (a pointer).
-	FromGo(v any) (uintptr, error)
-	ToGo(p uintptr, target any) error
-}
-
-// TextKind selects what Host.Text returns.
-type TextKind int
-
-const (
-	TextStr  TextKind = iota // str(o)
-	TextRepr                 // repr(o)
-	TextType                 // the name of o's type
-)
-
-var host atomic.Pointer[Host]
-
-// SetHost installs the interpreter this package talks to; for the code
-// pyspec generates, once, when a module's Go part loads.
-func SetHost(h Host) { host.Store(&h) }
-
-func getHost() (Host, error) {
-	h := host.Load()
-	if h == nil {
-		return nil, errors.New("pyspec: no Python interpreter (py.Object is used outside a pyspec module)")
-	}
-	return *h, nil
-}
-
-// withGIL runs f holding the GIL.
-func withGIL(f func(h Host) error) error {
-	h, err := getHost()
-	if err != nil {
-		return err
-	}
-	leave, err := h.Enter()
-	if err != nil {
-		return err
-	}
-	defer leave()
-	return f(h)
-}
-
-// NewObject takes a new reference to the Python object at p (a PyObject*,
-// with the GIL held), owned by Go: for the code pyspec generates.
-func NewObject(p uintptr) Object {
-	h, err := getHost()
-	if err != nil || p == 0 {
-		return Object{}
-	}
-	h.Incref(p)
-	return StealObject(p)
-}
-
-// StealObject wraps a reference the caller owns (a new reference) without
-// taking another, owned by Go: for the code pyspec generates.
-func StealObject(p uintptr) Object {
-	if p == 0 {
-		return Object{}
-	}
-	live.Add(1)
-	r := &objectRef{}
-	r.p.Store(p)
-	r.cleanup = runtime.AddCleanup(r, dropLater, p)
-	return Object{r}
-}
-
-// live counts the references Objects hold.
-var live atomic.Int64
 
 // LiveObjects is the number of Python references Go holds through
 // Objects: borrowed ones whose call has not returned, and owned ones not
 // yet closed, handed to Python, nor released after Go's garbage collector
 // found them unreachable. (A debugging aid: Go drops a reference some time
 // after the last use of its Object, when its collector runs.)
-func LiveObjects() int64 { return live.Load() }
-
-func dropLater(p uintptr) {
-	if h, err := getHost(); err == nil {
-		h.DecrefLater(p)
-	}
-	live.Add(-1) // after: once LiveObjects says 0, every drop is queued
-}
-
-// Ptr is the PyObject* of o, 0 for None (the zero Object) or once o no
-// longer holds its reference: for the code pyspec generates, valid while o
-// is reachable (see PtrOf).
-func (o Object) Ptr() uintptr {
-	if o.ref == nil {
-		return 0
-	}
-	return o.ref.p.Load()
-}
-
-// PtrOf is the PyObject* of o (0 for None), or the error of an Object
-// that no longer holds its reference: for the code pyspec generates, with
-// the GIL held, which must take a reference of its own before anything
-// may release the GIL.
-func PtrOf(o Object) (uintptr, error) { return o.live() }
+func LiveObjects() int64 { return core.Live() }
 
 // Retain returns an Object that owns a new reference to o's Python
 // object: what Go keeps of an argument beyond the call (a borrowed Object
@@ -225,23 +83,21 @@ func (o Object) Retain() Object {
 		return Object{}
 	}
 	var r Object
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		p, err := o.live()
 		if err != nil {
 			return err
 		}
 		h.Incref(p)
-		r = StealObject(p)
+		r = steal(p)
 		return nil
 	})
 	if err != nil {
-		dead := &objectRef{}
-		if why := o.ref.dead.Load(); why != 0 {
-			dead.dead.Store(why)
-		} else {
-			dead.dead.Store(deadClosed) // no interpreter: nothing to hold
+		why := o.ref.Why()
+		if why == 0 {
+			why = core.DeadClosed // no interpreter: nothing to hold
 		}
-		return Object{dead}
+		return Object{core.Dead(why)}
 	}
 	return r
 }
@@ -257,12 +113,12 @@ func (o Object) Close() error {
 	if o.ref == nil {
 		return nil
 	}
-	p := o.ref.release(deadClosed)
+	p := o.ref.Release(core.DeadClosed)
 	if p == 0 {
-		return o.ref.deadError()
+		return RuntimeError("%s", core.DeadMessage(o.ref.Why()))
 	}
-	if withGIL(func(h Host) error { h.Decref(p); return nil }) != nil {
-		if h, err := getHost(); err == nil {
+	if withGIL(func(h host) error { h.Decref(p); return nil }) != nil {
+		if h, err := core.GetHost(); err == nil {
 			h.DecrefLater(p) // Python is exiting: later, if ever
 		}
 	}
@@ -273,7 +129,7 @@ func (o Object) Close() error {
 // withPtr runs f with o's PyObject* (None's for the zero Object), holding
 // a reference of its own meanwhile: f may run Python code, which may
 // release the GIL or close o. The GIL is held.
-func (o Object) withPtr(h Host, f func(p uintptr) error) error {
+func (o Object) withPtr(h host, f func(p uintptr) error) error {
 	p, err := o.live()
 	if err != nil {
 		return err
@@ -287,96 +143,6 @@ func (o Object) withPtr(h Host, f func(p uintptr) error) error {
 	return f(p)
 }
 
-// Scope holds what one call lends Go and hands Python: the borrowed
-// Objects of its arguments, released when it ends, and the owned Objects
-// its results hand over. For the code pyspec generates; used with the GIL
-// held, and reused once ended.
-type Scope struct {
-	borrowed []*objectRef
-	handed   []*objectRef
-	funcs    []unsafe.Pointer
-}
-
-// Borrow wraps the Python object at p, an argument of the call, taking a
-// reference that End releases.
-func (s *Scope) Borrow(p uintptr) Object {
-	h, err := getHost()
-	if err != nil || p == 0 {
-		return Object{}
-	}
-	h.Incref(p)
-	live.Add(1)
-	r := &objectRef{}
-	r.p.Store(p)
-	r.borrowed.Store(true)
-	s.borrowed = append(s.borrowed, r)
-	return Object{r}
-}
-
-// Hand records that o, a result, was handed to Python (which got a
-// reference of its own): an owned o gives up its reference when the call
-// ends, as if Python had taken it.
-func (s *Scope) Hand(o Object) {
-	if o.ref != nil && !o.ref.borrowed.Load() {
-		s.handed = append(s.handed, o.ref)
-	}
-}
-
-// LendFunc records f, a callable argument made around the borrowed
-// Object o, so that RetainFunc(f) can keep o.
-func (s *Scope) LendFunc(f any, o Object) {
-	if o.ref == nil || !o.ref.borrowed.Load() {
-		return
-	}
-	k := funcKey(f)
-	funcsMu.Lock()
-	funcs[k] = o.ref
-	funcsMu.Unlock()
-	s.funcs = append(s.funcs, k)
-}
-
-// End releases what the call lent and handed over. The GIL is held.
-func (s *Scope) End() {
-	h, err := getHost()
-	if len(s.funcs) > 0 {
-		funcsMu.Lock()
-		for _, k := range s.funcs {
-			delete(funcs, k)
-		}
-		funcsMu.Unlock()
-		clear(s.funcs)
-		s.funcs = s.funcs[:0]
-	}
-	for _, r := range s.borrowed {
-		if !r.borrowed.Load() {
-			continue // retained by RetainFunc: owned now
-		}
-		if p := r.release(deadExpired); p != 0 && err == nil {
-			h.Decref(p)
-		}
-	}
-	for _, r := range s.handed {
-		if p := r.release(deadHanded); p != 0 && err == nil {
-			h.Decref(p)
-		}
-	}
-	clear(s.borrowed)
-	clear(s.handed)
-	s.borrowed, s.handed = s.borrowed[:0], s.handed[:0]
-}
-
-// The borrowed Objects behind the callables of calls in progress, by the
-// func value's closure.
-var (
-	funcsMu sync.Mutex
-	funcs   = map[unsafe.Pointer]*objectRef{}
-)
-
-// funcKey is the closure pointer of the func value in f.
-func funcKey(f any) unsafe.Pointer {
-	return (*[2]unsafe.Pointer)(unsafe.Pointer(&f))[1]
-}
-
 // RetainFunc keeps the Python callable behind f, a callable argument
 // (borrowed for the call, like an Object), beyond the call, and returns f:
 // Go may store and call it later, from any goroutine. Its reference is
@@ -387,21 +153,11 @@ func RetainFunc[F any](f F) F {
 	if reflect.TypeOf(f) == nil || reflect.TypeOf(f).Kind() != reflect.Func {
 		return f
 	}
-	k := funcKey(f)
-	funcsMu.Lock()
-	r := funcs[k]
-	delete(funcs, k)
-	funcsMu.Unlock()
+	r := core.TakeLent(core.FuncKey(f))
 	if r == nil {
 		return f
 	}
-	withGIL(func(h Host) error {
-		if p := r.p.Load(); p != 0 {
-			r.borrowed.Store(false)
-			r.cleanup = runtime.AddCleanup(r, dropLater, p)
-		}
-		return nil
-	})
+	withGIL(func(host) error { r.Own(); return nil })
 	return f
 }
 
@@ -416,7 +172,7 @@ func (o Object) IsNone() bool {
 		return true
 	}
 	isNone := false
-	withGIL(func(h Host) error {
+	withGIL(func(h host) error {
 		n := h.None()
 		isNone = n == p
 		h.Decref(n)
@@ -443,9 +199,9 @@ func (o Object) Is(other Object) bool {
 	return a == b
 }
 
-func (o Object) text(how TextKind) string {
+func (o Object) text(how core.TextKind) string {
 	var s string
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		return o.withPtr(h, func(p uintptr) (err error) {
 			s, err = h.Text(p, how)
 			return err
@@ -458,22 +214,22 @@ func (o Object) text(how TextKind) string {
 }
 
 // String is str(o); it makes Objects print well with fmt.
-func (o Object) String() string { return o.text(TextStr) }
+func (o Object) String() string { return o.text(core.TextStr) }
 
 // Repr is repr(o).
-func (o Object) Repr() string { return o.text(TextRepr) }
+func (o Object) Repr() string { return o.text(core.TextRepr) }
 
 // TypeName is the name of o's type, as Python's error messages spell it
 // ("int", "numpy.ndarray").
-func (o Object) TypeName() string { return o.text(TextType) }
+func (o Object) TypeName() string { return o.text(core.TextType) }
 
 // Attr is getattr(o, name).
 func (o Object) Attr(name string) (Object, error) {
 	var r Object
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		return o.withPtr(h, func(p uintptr) error {
 			a, err := h.GetAttr(p, name)
-			r = StealObject(a)
+			r = steal(a)
 			return err
 		})
 	})
@@ -484,7 +240,7 @@ func (o Object) Attr(name string) (Object, error) {
 // raised looking it up is the error.
 func (o Object) HasAttr(name string) (bool, error) {
 	var has bool
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		return o.withPtr(h, func(p uintptr) (err error) {
 			has, err = h.HasAttr(p, name)
 			return err
@@ -495,20 +251,20 @@ func (o Object) HasAttr(name string) (bool, error) {
 
 // SetAttr is setattr(o, name, v), with v converted as ValueOf does.
 func (o Object) SetAttr(name string, v any) error {
-	return o.with(v, func(h Host, p, pv uintptr) error { return h.SetAttr(p, name, pv) })
+	return o.with(v, func(h host, p, pv uintptr) error { return h.SetAttr(p, name, pv) })
 }
 
 // DelAttr is delattr(o, name).
 func (o Object) DelAttr(name string) error {
-	return withGIL(func(h Host) error {
+	return withGIL(func(h host) error {
 		return o.withPtr(h, func(p uintptr) error { return h.SetAttr(p, name, 0) })
 	})
 }
 
 // with runs f with the GIL, o's PyObject* and a new Python object of v
 // (converted as ValueOf does), which it drops after.
-func (o Object) with(v any, f func(h Host, p, pv uintptr) error) error {
-	return withGIL(func(h Host) error {
+func (o Object) with(v any, f func(h host, p, pv uintptr) error) error {
+	return withGIL(func(h host) error {
 		return o.withPtr(h, func(p uintptr) error {
 			pv, err := h.FromGo(v)
 			if err != nil {
@@ -527,7 +283,7 @@ func (o Object) Call(args ...any) (Object, error) { return o.CallKw(args, nil) }
 // CallKw calls o with positional and keyword arguments.
 func (o Object) CallKw(args []any, kwargs map[string]any) (Object, error) {
 	var r Object
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		return o.withPtr(h, func(p uintptr) error {
 			ps := make([]uintptr, 0, len(args))
 			defer func() {
@@ -559,7 +315,7 @@ func (o Object) CallKw(args []any, kwargs map[string]any) (Object, error) {
 				}
 			}
 			res, err := h.Call(p, ps, kw)
-			r = StealObject(res)
+			r = steal(res)
 			return err
 		})
 	})
@@ -579,7 +335,7 @@ func (o Object) CallMethod(name string, args ...any) (Object, error) {
 // Truth is bool(o).
 func (o Object) Truth() (bool, error) {
 	var t bool
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		return o.withPtr(h, func(p uintptr) (err error) {
 			t, err = h.Truth(p)
 			return err
@@ -591,7 +347,7 @@ func (o Object) Truth() (bool, error) {
 // Len is len(o).
 func (o Object) Len() (int, error) {
 	var n int
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		return o.withPtr(h, func(p uintptr) (err error) {
 			n, err = h.Len(p)
 			return err
@@ -603,9 +359,9 @@ func (o Object) Len() (int, error) {
 // Item is o[key], with key converted as ValueOf does.
 func (o Object) Item(key any) (Object, error) {
 	var r Object
-	err := o.with(key, func(h Host, p, k uintptr) error {
+	err := o.with(key, func(h host, p, k uintptr) error {
 		v, err := h.GetItem(p, k)
-		r = StealObject(v)
+		r = steal(v)
 		return err
 	})
 	return r, err
@@ -613,7 +369,7 @@ func (o Object) Item(key any) (Object, error) {
 
 // SetItem is o[key] = v.
 func (o Object) SetItem(key, v any) error {
-	return o.with(key, func(h Host, p, k uintptr) error {
+	return o.with(key, func(h host, p, k uintptr) error {
 		pv, err := h.FromGo(v)
 		if err != nil {
 			return err
@@ -625,7 +381,7 @@ func (o Object) SetItem(key, v any) error {
 
 // DelItem is del o[key].
 func (o Object) DelItem(key any) error {
-	return o.with(key, func(h Host, p, k uintptr) error { return h.SetItem(p, k, 0) })
+	return o.with(key, func(h host, p, k uintptr) error { return h.SetItem(p, k, 0) })
 }
 
 // As converts o to a Go value of type T: bool, any integer or float type
@@ -635,7 +391,7 @@ func (o Object) DelItem(key any) error {
 // A value of another type is a TypeError naming both.
 func As[T any](o Object) (T, error) {
 	var v T
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		return o.withPtr(h, func(p uintptr) error { return h.ToGo(p, &v) })
 	})
 	return v, err
@@ -666,9 +422,9 @@ func ValueOf(v any) (Object, error) {
 		return o, nil
 	}
 	var r Object
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		p, err := h.FromGo(v)
-		r = StealObject(p)
+		r = steal(p)
 		return err
 	})
 	return r, err
@@ -677,9 +433,9 @@ func ValueOf(v any) (Object, error) {
 // Import is Python's import of the module name ("json", "os.path").
 func Import(name string) (Object, error) {
 	var r Object
-	err := withGIL(func(h Host) error {
+	err := withGIL(func(h host) error {
 		p, err := h.Import(name)
-		r = StealObject(p)
+		r = steal(p)
 		return err
 	})
 	return r, err

@@ -1,11 +1,11 @@
 package py
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"testing"
 	"unsafe"
+
+	"github.com/pyspec/pyspec/py/internal/core"
 )
 
 func TestFlags(t *testing.T) {
@@ -22,20 +22,6 @@ func TestFlags(t *testing.T) {
 	}
 	if !CONTIG.Writable() || CONTIG_RO.Writable() || !RECORDS.Has(STRIDES|FORMAT) {
 		t.Error("flag predicates are wrong")
-	}
-}
-
-func TestClassify(t *testing.T) {
-	err := fmt.Errorf("loading: %w", ValueError("bad value %d", 3))
-	kind, msg := Classify(err)
-	if kind != KindValueError || msg != "loading: bad value 3" {
-		t.Errorf("Classify = %v, %q", kind, msg)
-	}
-	if kind, _ := Classify(errors.New("plain")); kind != KindRuntimeError {
-		t.Errorf("plain error is %v", kind)
-	}
-	if kind, msg := Classify(PanicError("m.F", ValueError("x"))); kind != KindRuntimeError || msg != "Go panic in m.F: x" {
-		t.Errorf("panic = %v %q", kind, msg)
 	}
 }
 
@@ -61,7 +47,7 @@ func TestParseFormat(t *testing.T) {
 // pyspec_rt.c does.
 func makeTestBuffer(data []int64, format string, shape, strides []int) Buffer {
 	f := append([]byte(format), 0)
-	d := &CView{Data: unsafe.Pointer(&data[0]), Len: len(data) * 8, ItemSize: 8, NDim: int32(len(shape)),
+	d := &core.CView{Data: unsafe.Pointer(&data[0]), Len: len(data) * 8, ItemSize: 8, NDim: int32(len(shape)),
 		Format: &f[0], Shape: &shape[0], Strides: &strides[0]}
 	c, fo := 8, 8
 	cOK, fOK := true, true
@@ -79,7 +65,7 @@ func makeTestBuffer(data []int64, format string, shape, strides []int) Buffer {
 	if fOK {
 		d.Contiguous |= 2
 	}
-	return BufferOf(d)
+	return Buffer{d}
 }
 
 func TestBufferViews(t *testing.T) {
@@ -143,19 +129,6 @@ func TestExportSlice(t *testing.T) {
 	if got := flat.ShapeInto(dims[:]); len(got) != 1 || got[0] != 3 || flat.NDim() != 1 || flat.Shape()[0] != 3 {
 		t.Fatalf("flat ShapeInto = %v", got)
 	}
-	owner := unsafe.Pointer(new(int))
-	tok := PinExport(e, owner, 3, 1)
-	tok2 := PinExport(flat, nil, 0, 0)
-	if o, cls, hook := ExportOwner(tok); o != owner || cls != 3 || hook != 1 {
-		t.Fatalf("ExportOwner = %v, %d, %d", o, cls, hook)
-	}
-	ReleaseExport(tok)
-	if again := PinExport(e, nil, 0, 0); again != tok {
-		t.Fatalf("a released token is not reused: %d, then %d", tok, again)
-	}
-	ReleaseExport(tok2)
-	empty, _ := ExportSlice([]uint8{}, false)
-	ReleaseExport(PinExport(empty, nil, 0, 0))
 	if err := e.Check(); err != nil {
 		t.Fatalf("Check of a good export: %v", err)
 	}
@@ -175,88 +148,6 @@ func TestExportShapeOverflow(t *testing.T) {
 	bad := Export{itemsize: 8, nbytes: 0, shape: []int{1 << 33, 1 << 31}}
 	if bad.Check() == nil {
 		t.Error("Check accepts an overflowing shape")
-	}
-}
-
-func TestAliases(t *testing.T) {
-	var a Aliases
-	py := unsafe.Pointer(new(byte))
-	parts := []unsafe.Pointer{unsafe.Pointer(new(int)), nil}
-	a.Record(py, parts)
-	parts[0] = nil // recorded by copy
-	if got := a.Take(py); len(got) != 2 || got[0] == nil || got[1] != nil {
-		t.Fatalf("Take = %v", got)
-	}
-	if a.Take(py) != nil {
-		t.Fatal("Take twice")
-	}
-}
-
-func TestObjects(t *testing.T) {
-	type T struct{ p *int }
-	var o Objects[T]
-	a, b := &T{}, &T{}
-	pa, pb := unsafe.Pointer(new(byte)), unsafe.Pointer(new(byte))
-	o.Bind(a, pa)
-	if o.Lookup(a) != pa || o.Lookup(b) != nil || o.Len() != 1 {
-		t.Fatal("lookup after bind")
-	}
-	o.Alias(b, pb)
-	o.Bind(a, pb) // a second wrapper of a (a constructor returning a shared value)
-	if o.Lookup(a) != pb {
-		t.Fatal("the newest wrapper is not the one returned")
-	}
-	o.Unbind(a, pa)
-	if o.Lookup(a) != pb || o.Len() != 2 {
-		t.Fatal("the first wrapper of a is gone, the second still holds it")
-	}
-	o.Unbind(a, pb)
-	o.Unbind(b, pb)
-	if o.Len() != 0 {
-		t.Fatal("entries left after unbinding everything")
-	}
-}
-
-// BenchmarkObjectsBindUnbind is the Go side of making and dropping one
-// Python wrapper of a value Go may return: pin and register, then forget
-// and unpin.
-func BenchmarkObjectsBindUnbind(b *testing.B) {
-	type T struct{ v [4]int64 }
-	var o Objects[T]
-	var pins Pins
-	py := unsafe.Pointer(new(byte))
-	for i := 0; i < b.N; i++ {
-		p := &T{}
-		pin := pins.Pin(unsafe.Pointer(p))
-		o.Bind(p, py)
-		o.Unbind(p, py)
-		pins.Unpin(pin)
-	}
-}
-
-// BenchmarkPins is the same for a value Go never returns: the pin alone.
-func BenchmarkPins(b *testing.B) {
-	type T struct{ v [4]int64 }
-	var pins Pins
-	for i := 0; i < b.N; i++ {
-		pins.Unpin(pins.Pin(unsafe.Pointer(&T{})))
-	}
-}
-
-func TestPins(t *testing.T) {
-	var pins Pins
-	a, b := pins.Pin(unsafe.Pointer(new(int))), pins.Pin(unsafe.Pointer(new(int)))
-	if a == b || pins.Len() != 2 {
-		t.Fatalf("pins %d %d, len %d", a, b, pins.Len())
-	}
-	pins.Unpin(a)
-	if c := pins.Pin(unsafe.Pointer(new(int))); c != a {
-		t.Fatalf("a freed pin is not reused: %d, then %d", a, c)
-	}
-	pins.Unpin(a)
-	pins.Unpin(b)
-	if pins.Len() != 0 {
-		t.Fatalf("len %d after unpinning all", pins.Len())
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
 )
 
 // A conversion failure deep in a container names the whole path to the
@@ -19,7 +20,7 @@ func TestConversionErrorPaths(t *testing.T) {
 	if got, want := named.Error(), "f() argument 'x' key 'a' item 1 must be int, not str"; got != want {
 		t.Errorf("named = %q, want %q", got, want)
 	}
-	if kind, _ := py.Classify(named); kind != py.KindTypeError {
+	if kind, _ := pyimpl.Classify(named); kind != py.KindTypeError {
 		t.Errorf("named kind = %v, want TypeError", kind)
 	}
 	other := errors.New("not a conversion")
@@ -32,7 +33,7 @@ func TestConversionErrorPaths(t *testing.T) {
 // naming the class; one with a class keeps it.
 func TestUnpickleError(t *testing.T) {
 	plain := unpickleError("Vec", errors.New("short state"))
-	if kind, msg := py.Classify(plain); kind != py.KindValueError || msg != "cannot unpickle Vec: short state" {
+	if kind, msg := pyimpl.Classify(plain); kind != py.KindValueError || msg != "cannot unpickle Vec: short state" {
 		t.Errorf("plain error: %v %q", kind, msg)
 	}
 	typed := py.TypeError("wrong version")
@@ -50,7 +51,7 @@ func TestCheckCopy(t *testing.T) {
 		defer memoryErrorAs(&err)
 		checkCopy(1<<50, 8)
 	}()
-	if kind, _ := py.Classify(err); err == nil || kind != py.KindMemoryError {
+	if kind, _ := pyimpl.Classify(err); err == nil || kind != py.KindMemoryError {
 		t.Errorf("checkCopy(2**50, 8): %v, want a MemoryError", err)
 	}
 }

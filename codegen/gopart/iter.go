@@ -16,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
 )
 
 // batchIter is the Go side of one Python iterator. The sequence runs in
@@ -138,7 +139,7 @@ func (b *batchIter[T]) produce() {
 		}
 		var err error
 		if p != nil {
-			err = py.PanicError(b.fn, p)
+			err = pyimpl.PanicError(b.fn, p)
 		}
 		b.publish(&batch[T]{items: buf, last: true, err: err})
 	}()

@@ -28,6 +28,7 @@ import (
 	"unsafe"
 
 	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
 )
 
 // ---- errors ------------------------------------------------------------------
@@ -66,7 +67,7 @@ func pendingError() error {
 	if exc == nil {
 		return py.RuntimeError("pyspec: a Python call failed without an exception")
 	}
-	obj := py.StealObject(uintptr(unsafe.Pointer(exc)))
+	obj := pyimpl.StealObject(uintptr(unsafe.Pointer(exc)))
 	typ := textOr(exc, 2, "exception")
 	msg := textOr(exc, 0, "")
 	return &py.PythonError{Exc: obj, Type: typ, Msg: msg}
@@ -148,7 +149,7 @@ func raisePython(err error) bool {
 			break
 		}
 	}
-	if pe == nil || pe.Exc.Ptr() == 0 {
+	if pe == nil || pyimpl.Ptr(pe.Exc) == 0 {
 		return false
 	}
 	if err.Error() != pe.Error() {
@@ -156,7 +157,7 @@ func raisePython(err error) bool {
 			r.Close()
 		}
 	}
-	p, perr := py.PtrOf(pe.Exc)
+	p, perr := pyimpl.PtrOf(pe.Exc)
 	if perr != nil || p == 0 {
 		return false
 	}
@@ -260,7 +261,7 @@ func fromPy_object(o *C.PyObject) (py.Object, error) {
 	if s := argScope(); s != nil {
 		return s.Borrow(ptrOf(o)), nil
 	}
-	return py.NewObject(ptrOf(o)), nil
+	return pyimpl.NewObject(ptrOf(o)), nil
 }
 
 func fromPy_complex128(o *C.PyObject) (complex128, error) {
@@ -534,7 +535,7 @@ func callPython(fn py.Object, args func() []*C.PyObject, result func(r *C.PyObje
 	}
 	// A reference of its own while Python runs: the call may release
 	// the GIL, and the call that lent fn may return meanwhile.
-	p, err := py.PtrOf(fn)
+	p, err := pyimpl.PtrOf(fn)
 	if err != nil {
 		return err
 	}
@@ -587,7 +588,7 @@ func toPy_complex128(v complex128) *C.PyObject {
 // For a call's result, an Object Go owns is handed over: it gives up its
 // own reference when the call ends.
 func toPy_object(v py.Object) *C.PyObject {
-	p, err := py.PtrOf(v)
+	p, err := pyimpl.PtrOf(v)
 	if err != nil {
 		return raiseNil(err)
 	}
@@ -727,7 +728,7 @@ func unionMismatch(v any, spec string) *C.PyObject {
 // pyHost is the interpreter for py.Object and py.ValueOf.
 type pyHost struct{}
 
-func init() { py.SetHost(pyHost{}) }
+func init() { pyimpl.SetHost(pyHost{}) }
 
 // gilSlots bounds the goroutines that wait for the GIL on an OS thread of
 // their own (locked, blocked in PyGILState_Ensure): the others wait here,
@@ -776,13 +777,13 @@ var errShuttingDown = py.RuntimeError("Python is shutting down: a Go goroutine c
 
 // ---- what a call lends Go and hands Python ----------------------------------
 
-// callScope is the py.Scope of one call: the Objects its arguments
+// callScope is the pyimpl.Scope of one call: the Objects its arguments
 // lend Go (borrowed: released when it returns) and those its results hand
 // Python. While the arguments are converted, and again while the results
 // are, it is its thread's current scope, which the conversions of object
 // and callable values consult. Used with the GIL held.
 type callScope struct {
-	py.Scope
+	pyimpl.Scope
 	tid  C.ulong
 	prev *callScope
 	mode int8 // scopeIdle, scopeArgs or scopeResults
@@ -910,7 +911,7 @@ func (pyHost) Decref(p uintptr)      { C.host_decref(obj(p)) }
 func (pyHost) DecrefLater(p uintptr) { C.host_decref_later(obj(p)) }
 func (pyHost) None() uintptr         { return ptrOf(C.host_none()) }
 
-func (pyHost) Text(p uintptr, how py.TextKind) (string, error) {
+func (pyHost) Text(p uintptr, how pyimpl.TextKind) (string, error) {
 	return textOf(obj(p), C.int(how))
 }
 

@@ -16,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
 )
 
 func main() {}
@@ -25,7 +26,7 @@ func raise(err error) C.int {
 	if raisePython(err) {
 		return -1
 	}
-	kind, msg := py.Classify(err)
+	kind, msg := pyimpl.Classify(err)
 	// A Python exception wrapped in an error with a class of its own is
 	// raised by that class: Go's reference to it goes now.
 	defer dropError(err)
@@ -46,7 +47,7 @@ func unraisable(err error) {
 // unpickleError is the error of an UnmarshalBinary that refused a pickled
 // state: its own class if it has one, else ValueError naming the class.
 func unpickleError(class string, err error) error {
-	if kind, _ := py.Classify(err); kind != py.KindRuntimeError {
+	if kind, _ := pyimpl.Classify(err); kind != py.KindRuntimeError {
 		return err
 	}
 	return py.ValueError("cannot unpickle %s: %w", class, err)
@@ -54,7 +55,7 @@ func unpickleError(class string, err error) error {
 
 // raisePanic turns a recovered panic of the Go function fn into an exception.
 func raisePanic(fn string, recovered any) C.int {
-	return raise(py.PanicError(fn, recovered))
+	return raise(pyimpl.PanicError(fn, recovered))
 }
 
 func goBool(v C.int) bool { return v != 0 }
@@ -124,14 +125,14 @@ func opt[T any](present C.int, v T) *T {
 	return &v
 }
 
-// The C descriptor and py.CView must agree (a compile error otherwise).
-var _ [unsafe.Sizeof(py.CView{}) - C.sizeof_pyspec_desc]byte
-var _ [C.sizeof_pyspec_desc - unsafe.Sizeof(py.CView{})]byte
+// The C descriptor and pyimpl.CView must agree (a compile error otherwise).
+var _ [unsafe.Sizeof(pyimpl.CView{}) - C.sizeof_pyspec_desc]byte
+var _ [C.sizeof_pyspec_desc - unsafe.Sizeof(pyimpl.CView{})]byte
 
 // goBuffer describes an acquired view without copying; it is valid until
 // the Go function returns.
 func goBuffer(d *C.pyspec_desc) py.Buffer {
-	return py.BufferOf((*py.CView)(unsafe.Pointer(d)))
+	return pyimpl.BufferOf((*pyimpl.CView)(unsafe.Pointer(d)))
 }
 
 func goView[T py.Elem](d *C.pyspec_desc) py.View[T] {
@@ -221,7 +222,7 @@ func describeExport(e py.Export, owner unsafe.Pointer, cls C.int32_t, hook int32
 	if err := e.Check(); err != nil {
 		return raise(err)
 	}
-	d.token = C.uintptr_t(py.PinExport(e, owner, int32(cls), hook))
+	d.token = C.uintptr_t(pyimpl.PinExport(e, owner, int32(cls), hook))
 	d.buf = e.Data()
 	d.len = C.pyspec_ssize(e.Len())
 	d.itemsize = C.pyspec_ssize(e.ItemSize())
@@ -393,7 +394,7 @@ func pyExport(e py.Export) *C.PyObject {
 	}
 	obj := C.host_new_buffer(&d)
 	if obj == nil {
-		py.ReleaseExport(uintptr(d.token))
+		pyimpl.ReleaseExport(uintptr(d.token))
 	}
 	return obj
 }
@@ -482,7 +483,7 @@ func ufuncLoop(fn string, n int, parallel bool, body func(lo, hi int) error) err
 func ufuncRange(fn string, body func(lo, hi int) error, lo, hi int) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = py.PanicError(fn, p)
+			err = pyimpl.PanicError(fn, p)
 		}
 	}()
 	return body(lo, hi)

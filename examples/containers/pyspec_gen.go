@@ -2,11 +2,14 @@
 
 package containers
 
-import "github.com/pyspec/pyspec/py"
+import (
+	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
+)
 
 // The exception classes of module containers. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// EmptyError is containers.EmptyError (a IndexError). Taking an item from an empty container.
-	EmptyError = py.NewException("containers", "EmptyError", py.KindIndexError)
+	EmptyError = pyimpl.NewException("containers", "EmptyError", py.KindIndexError)
 )

@@ -2,13 +2,16 @@
 
 package shapes
 
-import "github.com/pyspec/pyspec/py"
+import (
+	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
+)
 
 // The exception classes of module shapes. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// ShapeError is shapes.ShapeError (a ValueError). A shape that cannot exist, such as a circle of negative radius.
-	ShapeError = py.NewException("shapes", "ShapeError", py.KindValueError)
+	ShapeError = pyimpl.NewException("shapes", "ShapeError", py.KindValueError)
 	// DegenerateError is shapes.DegenerateError (a ShapeError). A shape of zero size.
-	DegenerateError = py.NewException("shapes", "DegenerateError", py.KindRuntimeError)
+	DegenerateError = pyimpl.NewException("shapes", "DegenerateError", py.KindRuntimeError)
 )

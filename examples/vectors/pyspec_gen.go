@@ -2,11 +2,14 @@
 
 package vectors
 
-import "github.com/pyspec/pyspec/py"
+import (
+	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
+)
 
 // The exception classes of module vectors. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// VectorError is vectors.VectorError (a ValueError). An operation that has no answer, such as normalising the zero vector.
-	VectorError = py.NewException("vectors", "VectorError", py.KindValueError)
+	VectorError = pyimpl.NewException("vectors", "VectorError", py.KindValueError)
 )

@@ -2,11 +2,14 @@
 
 package zstd
 
-import "github.com/pyspec/pyspec/py"
+import (
+	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
+)
 
 // The exception classes of module zstd. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// ZstdError is zstd.ZstdError (a ValueError). Data that is not a zstd frame, or a frame larger than allowed.
-	ZstdError = py.NewException("zstd", "ZstdError", py.KindValueError)
+	ZstdError = pyimpl.NewException("zstd", "ZstdError", py.KindValueError)
 )

@@ -2,11 +2,14 @@
 
 package procs
 
-import "github.com/pyspec/pyspec/py"
+import (
+	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
+)
 
 // The exception classes of module procs. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// Refused is procs.Refused (a ValueError). An async call that fails on purpose.
-	Refused = py.NewException("procs", "Refused", py.KindValueError)
+	Refused = pyimpl.NewException("procs", "Refused", py.KindValueError)
 )

@@ -2,11 +2,14 @@
 
 package safety
 
-import "github.com/pyspec/pyspec/py"
+import (
+	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/pyimpl"
+)
 
 // The exception classes of module safety. Return X.New("...") from a Go
 // function to raise X in Python; X.Is(err) tells an error of that class.
 var (
 	// ExportRefused is safety.ExportRefused (a Exception). Raised by an exporter that refuses every request.
-	ExportRefused = py.NewException("safety", "ExportRefused", py.KindRuntimeError)
+	ExportRefused = pyimpl.NewException("safety", "ExportRefused", py.KindRuntimeError)
 )

@@ -1,10 +1,13 @@
-package py
+package pyimpl
 
 import (
 	"errors"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pyspec/pyspec/py"
+	"github.com/pyspec/pyspec/py/internal/core"
 )
 
 // fakeHost counts references per "object" (any non-zero uintptr); a
@@ -72,7 +75,7 @@ func wantErr(t *testing.T, err error, text string) {
 	if err == nil || !strings.Contains(err.Error(), text) {
 		t.Fatalf("error %v, want one saying %q", err, text)
 	}
-	if k, _ := Classify(err); k != KindRuntimeError {
+	if k, _ := Classify(err); k != py.KindRuntimeError {
 		t.Fatalf("error %v is a %v, want a RuntimeError", err, k)
 	}
 }
@@ -80,16 +83,16 @@ func wantErr(t *testing.T, err error, text string) {
 func TestObjectOwnership(t *testing.T) {
 	h := newFakeHost()
 	SetHost(h)
-	defer host.Store(nil)
+	defer SetHost(nil)
 	const p = 100
 	h.refs[p] = 1 // Python's own reference
-	live0 := LiveObjects()
+	live0 := py.LiveObjects()
 
 	// A borrowed argument: a reference for the call, released at its end.
 	var s Scope
 	arg := s.Borrow(p)
-	if h.count(p) != 2 || LiveObjects() != live0+1 {
-		t.Fatalf("borrow: count %d, live %d", h.count(p), LiveObjects()-live0)
+	if h.count(p) != 2 || py.LiveObjects() != live0+1 {
+		t.Fatalf("borrow: count %d, live %d", h.count(p), py.LiveObjects()-live0)
 	}
 	kept := arg.Retain()
 	if n, err := arg.Len(); n != 3 || err != nil {
@@ -140,9 +143,9 @@ func TestObjectOwnership(t *testing.T) {
 	// A callable argument kept with RetainFunc outlives its call.
 	var s3 Scope
 	fn := s3.Borrow(p)
-	g := func() bool { return fn.Ptr() != 0 }
+	g := func() bool { return Ptr(fn) != 0 }
 	s3.LendFunc(g, fn)
-	if RetainFunc(g) == nil {
+	if py.RetainFunc(g) == nil {
 		t.Fatal("RetainFunc returned nil")
 	}
 	s3.End()
@@ -152,31 +155,13 @@ func TestObjectOwnership(t *testing.T) {
 	// Without RetainFunc, the call's end releases it.
 	var s4 Scope
 	fn2 := s4.Borrow(p)
-	g2 := func() bool { return fn2.Ptr() != 0 }
+	g2 := func() bool { return Ptr(fn2) != 0 }
 	s4.LendFunc(g2, fn2)
 	s4.End()
 	if g2() || h.count(p) != 2 || h.neg {
 		t.Fatalf("a borrowed callable after its call: live %v, count %d", g2(), h.count(p))
 	}
-	if len(funcs) != 0 {
-		t.Fatalf("%d callables still registered", len(funcs))
-	}
-}
-
-func TestCheckAlloc(t *testing.T) {
-	if err := CheckAlloc(1000, 8); err != nil {
-		t.Fatal(err)
-	}
-	if k, _ := Classify(CheckAlloc(-1, 8)); k != KindValueError {
-		t.Fatalf("negative size: %v", k)
-	}
-	for _, n := range []int64{1 << 62, 1 << 43} {
-		if k, _ := Classify(CheckAlloc(n, 16)); k != KindMemoryError {
-			t.Fatalf("%d values of 16 bytes: %v, want MemoryError", n, k)
-		}
-	}
-	err := PanicError("f", MemoryError("too big"))
-	if k, _ := Classify(err); k != KindMemoryError {
-		t.Fatalf("a MemoryError panic becomes a %v", k)
+	if n := core.Lent(); n != 0 {
+		t.Fatalf("%d callables still registered", n)
 	}
 }
