@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -24,6 +25,8 @@ type goSource struct {
 	// pyAlias is the name each declaration's file imports pyspec's package
 	// py as ("py" unless renamed).
 	pyAlias map[ast.Node]string
+	// oldImports are the imports of package py by its former path.
+	oldImports []token.Position
 	// The package type-checked (see gotypes.go), for aliases, named types
 	// and positions.
 	fset *token.FileSet
@@ -47,6 +50,13 @@ func (l *loader) bind(m *Module) {
 		return
 	}
 	m.Go.Name = name
+	if len(src.oldImports) > 0 {
+		// Every use of the package would be a mismatch too: say only this.
+		for _, p := range src.oldImports {
+			l.errorAtGo(p, "%s is now %s: change the import (and runtime.X to py.X)", oldPyPath, pyPath)
+		}
+		return
+	}
 	at := func(p Pos) *yaml.Node { return &yaml.Node{Line: p.Line, Column: p.Col} }
 	pkgDesc := fmt.Sprintf("package %s (%s)", m.Go.ImportPath, m.Go.Dir)
 
@@ -625,6 +635,16 @@ func locatePackage(g *GoPackage) error {
 	}
 }
 
+// The import path of pyspec's package py, and its former one.
+const (
+	pyPath    = "github.com/pyspec/pyspec/py"
+	oldPyPath = "github.com/pyspec/pyspec/runtime"
+)
+
+// generatedFile is the file pyspec writes into the author's package (see
+// codegen.AuthorFileName).
+const generatedFile = "pyspec_gen.go"
+
 func readGoPackage(dir string) (*goSource, string, error) {
 	fset := token.NewFileSet()
 	entries, err := os.ReadDir(dir)
@@ -639,7 +659,7 @@ func readGoPackage(dir string) (*goSource, string, error) {
 		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
 			continue
 		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.SkipObjectResolution)
+		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil {
 			return nil, "", fmt.Errorf("reading the Go package: %v", err)
 		}
@@ -647,8 +667,12 @@ func readGoPackage(dir string) (*goSource, string, error) {
 		files = append(files, f)
 		alias := "py"
 		for _, im := range f.Imports {
-			if im.Path.Value == `"github.com/pyspec/pyspec/py"` && im.Name != nil {
+			switch p, _ := strconv.Unquote(im.Path.Value); {
+			case p == pyPath && im.Name != nil:
 				alias = im.Name.Name
+			case p == oldPyPath && !(n == generatedFile && ast.IsGenerated(f)):
+				// (pyspec_gen.go is rewritten after binding.)
+				src.oldImports = append(src.oldImports, fset.Position(im.Path.Pos()))
 			}
 		}
 		for _, d := range f.Decls {

@@ -7,7 +7,9 @@ import (
 )
 
 // Diagnostic is one problem in a spec, at the line and column of the YAML
-// node that causes it.
+// node that causes it (or, for a problem of the Go package found before
+// binding, such as an import of pyspec's former package path, at its place
+// in the Go file).
 type Diagnostic struct {
 	File     string `json:"file"`
 	Line     int    `json:"line"`
@@ -36,6 +38,9 @@ func (ds Diagnostics) Error() string {
 func (ds Diagnostics) sorted() Diagnostics {
 	out := append(Diagnostics(nil), ds...)
 	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].File != out[j].File { // the spec's, or Go files'
+			return out[i].File < out[j].File
+		}
 		if out[i].Line != out[j].Line {
 			return out[i].Line < out[j].Line
 		}
@@ -44,7 +49,7 @@ func (ds Diagnostics) sorted() Diagnostics {
 	// The schema can report one cause through several keywords; keep one.
 	dedup := out[:0]
 	for i, d := range out {
-		if i > 0 && d.Line == out[i-1].Line && d.Col == out[i-1].Col && d.Message == out[i-1].Message {
+		if i > 0 && d.File == out[i-1].File && d.Line == out[i-1].Line && d.Col == out[i-1].Col && d.Message == out[i-1].Message {
 			continue
 		}
 		dedup = append(dedup, d)

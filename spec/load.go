@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"fmt"
+	"go/token"
 	"os"
 	"regexp"
 	"strconv"
@@ -116,6 +117,12 @@ func (l *loader) errorf(n *yaml.Node, format string, args ...any) {
 		d.Pointer = l.pointers[[2]int{n.Line, n.Column}]
 	}
 	l.diags = append(l.diags, d)
+}
+
+// errorAtGo records a problem found in the author's Go source, at its
+// position there.
+func (l *loader) errorAtGo(p token.Position, format string, args ...any) {
+	l.diags = append(l.diags, Diagnostic{File: p.Filename, Line: p.Line, Col: p.Column, Message: fmt.Sprintf(format, args...), Severity: "error"})
 }
 
 // indexPointers records the JSON pointer of every node by its position, so
