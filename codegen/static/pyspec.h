@@ -372,7 +372,7 @@ PyObject* pyspec_tuple_steal(PyObject** items, Py_ssize_t n);
 // The name of o's type as CPython's messages spell it (tp_name).
 const char* pyspec_type_name(PyObject* o, char* buf, size_t size);
 
-// Raise the Python exception of a runtime.ExcKind with a UTF-8 message.
+// Raise the Python exception of a py.ExcKind with a UTF-8 message.
 void pyspec_raise(int kind, const char* msg, Py_ssize_t len);
 
 // pyspec_fill_export fills view from what the Go part described. On a

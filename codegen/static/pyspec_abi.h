@@ -48,7 +48,7 @@ enum {
 	PYSPEC_SEQ_LIST, PYSPEC_SEQ_TUPLE, PYSPEC_SEQ_ITERABLE,
 };
 
-// runtime.ExcKind: the built-in exception classes a Go error is raised as.
+// py.ExcKind: the built-in exception classes a Go error is raised as.
 enum {
 	PYSPEC_EXC_RUNTIME, PYSPEC_EXC_VALUE, PYSPEC_EXC_TYPE, PYSPEC_EXC_BUFFER, PYSPEC_EXC_OVERFLOW,
 	PYSPEC_EXC_INDEX, PYSPEC_EXC_KEY, PYSPEC_EXC_NOT_IMPLEMENTED, PYSPEC_EXC_STOP_ITERATION,
@@ -92,7 +92,7 @@ typedef struct {
 	int32_t cls;
 } pyspec_ref;
 
-// What Go sees of an acquired buffer; the layout of runtime.CView (the Go
+// What Go sees of an acquired buffer; the layout of pyimpl.CView (the Go
 // part checks at compile time that the sizes agree).
 typedef struct {
 	void* buf;
@@ -155,7 +155,7 @@ typedef struct {
 	int32_t interrupt_fd; // read end of a pipe that gets a byte per Ctrl-C during a context call
 	pyspec_free_queue* frees;
 
-	// Raise the Python exception of a runtime.ExcKind, or a declared one.
+	// Raise the Python exception of a py.ExcKind, or a declared one.
 	void (*raise)(int kind, const char* msg, pyspec_ssize len);
 	void (*raise_declared)(int index, const char* msg, pyspec_ssize len);
 	// A new, uninitialized instance of class index cls.
@@ -198,7 +198,7 @@ typedef struct {
 	// GIL held. Called from any goroutine, without the GIL; does not block.
 	void (*async_ready)(PyObject* fut, uint64_t token);
 
-	// ---- Python objects in Go: runtime.Object and the conversions of
+	// ---- Python objects in Go: py.Object and the conversions of
 	// object, dict, set, struct, union, callable, enum and time types ----
 
 	// Take the GIL from any thread (the Go part locks the goroutine to its
@@ -211,7 +211,7 @@ typedef struct {
 	// by the interpreter's main thread.
 	void (*decref_later)(PyObject* o);
 	// Why the last conversion returned PYSPEC_MISMATCH ("must be int, not
-	// str"), and the runtime.ExcKind to raise it as.
+	// str"), and the py.ExcKind to raise it as.
 	const char* (*mismatch)(int* kind, pyspec_ssize* len);
 	// The pending exception, cleared (a new reference), or NULL if none;
 	// and raising one again, with its traceback.

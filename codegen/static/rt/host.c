@@ -14,7 +14,7 @@ static void host_write_unraisable(void) { PyErr_WriteUnraisable(NULL); }
 static void* host_save_thread(void) { return PyEval_SaveThread(); }
 static void host_restore_thread(void* ts) { PyEval_RestoreThread((PyThreadState*)ts); }
 static void host_raise(int kind, const char* msg, pyspec_ssize len) {
-	if (kind == 11) { // runtime.KindMemoryError, after pyspec_raise's table
+	if (kind == 11) { // py.KindMemoryError, after pyspec_raise's table
 		PyObject* text = PyUnicode_DecodeUTF8(msg, len, "replace");
 		if (text == NULL) return;
 		PyErr_SetObject(PyExc_MemoryError, text);
@@ -433,7 +433,7 @@ static void host_gil_release(int state) { PyGILState_Release((PyGILState_STATE)s
 static int host_gil_held(void) { return holds_gil(); }
 
 // References the Go part drops from threads without the GIL (a
-// runtime.Object nobody uses any more) wait here. A pending call drops
+// py.Object nobody uses any more) wait here. A pending call drops
 // them; since Python 3.11 runs a pending call added by a thread it does
 // not know only when the main thread next looks (a GIL switch, a signal),
 // every call into the Go part also drops them first (pyspec_objects_tick),

@@ -109,7 +109,7 @@ int pyspec_restore_dict(PyObject* self, PyObject* extra) {
 // ---- errors --------------------------------------------------------------
 
 void pyspec_raise(int kind, const char* msg, Py_ssize_t len) {
-	// The order of runtime.ExcKind.
+	// The order of py.ExcKind.
 	PyObject* types[] = {
 		PyExc_RuntimeError, PyExc_ValueError, PyExc_TypeError, PyExc_BufferError,
 		PyExc_OverflowError, PyExc_IndexError, PyExc_KeyError, PyExc_NotImplementedError,
