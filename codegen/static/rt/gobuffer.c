@@ -177,7 +177,7 @@ PyObject* pyspec_as_ndarray(PyObject* b, int elem, int ndim) {
 			return NULL;
 		}
 	}
-	PyObject* a = PyObject_CallOneArg(np_asarray, b);
+	PyObject* a = PyObject_CallFunctionObjArgs(np_asarray, b, NULL); // CallOneArg: not in 3.11's Limited API
 	Py_DECREF(b);
 	return a;
 }
