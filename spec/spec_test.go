@@ -23,6 +23,37 @@ func diagnose(t *testing.T, path string) []string {
 	return lines
 }
 
+// goModule is a temporary Go module, example.com/m, for a spec to bind to.
+func goModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// loadErrors is the text of the error loading dir/module.yaml gives;
+// the test fails if it loads.
+func loadErrors(t *testing.T, dir string) string {
+	t.Helper()
+	_, err := Load(dir + "/module.yaml")
+	if err == nil {
+		t.Fatal("module.yaml loaded, want errors")
+	}
+	return err.Error()
+}
+
+// wantContains fails the test for each of want that msg lacks.
+func wantContains(t *testing.T, msg string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("missing %q in:\n%s", w, msg)
+		}
+	}
+}
+
 func wantDiagnostics(t *testing.T, got, want []string) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -97,30 +128,20 @@ func TestDuplicateKeys(t *testing.T) {
 }
 
 func TestBindReportsMissingGoFunction(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	dir := goModule(t)
 	os.WriteFile(dir+"/m.go", []byte("package m\n\nfunc Add(a, b int64) int64 { return a + b }\n"), 0o644)
 	os.WriteFile(dir+"/module.yaml", []byte("module: m\nfunctions:\n  add:\n    args: {a: int64}\n    returns: int64\n  sub:\n    returns: int64\n"), 0o644)
-	_, err := Load(dir + "/module.yaml")
-	if err == nil {
-		t.Fatal("want binding errors")
-	}
-	msg := err.Error()
-	for _, want := range []string{
+	msg := loadErrors(t, dir)
+	wantContains(t, msg,
 		"module.yaml:3:3: function add: Go function Add (m.go:3:6) takes 2 parameters, the spec gives 1; expected func Add(a int64) (int64, error)",
 		"module.yaml:6:3: function sub: Go function Sub not found in package example.com/m",
-	} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("missing %q in:\n%s", want, msg)
-		}
-	}
+	)
 }
 
 // An ndarray[T] result's Go slice must be of T (or an export, checked
 // when called); an iterator[T] result an iter.Seq[T] or iter.Seq2[T, error].
 func TestBindResultShapes(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	dir := goModule(t)
 	os.WriteFile(dir+"/m.go", []byte(`package m
 
 import "iter"
@@ -140,19 +161,11 @@ functions:
   seq: {returns: "iterator[int64]"}
   seq_err: {returns: "iterator[int64]"}
 `), 0o644)
-	_, err := Load(dir + "/module.yaml")
-	if err == nil {
-		t.Fatal("want binding errors")
-	}
-	msg := err.Error()
-	for _, want := range []string{
+	msg := loadErrors(t, dir)
+	wantContains(t, msg,
 		"module.yaml:3:3: function ints: Go function Ints (m.go:5:6) result 1 is []int64, the spec needs []float64 or py.Export",
 		"module.yaml:5:3: function seq: Go function Seq (m.go:9:6) result 1 is iter.Seq[string], the spec needs iter.Seq[int64]",
-	} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("missing %q in:\n%s", want, msg)
-		}
-	}
+	)
 	for _, bad := range []string{"function floats", "function seq_err"} {
 		if strings.Contains(msg, bad) {
 			t.Errorf("%s is right, but:\n%s", bad, msg)
@@ -160,11 +173,21 @@ functions:
 	}
 }
 
+// goodAndPlain is a spec of two functions with lists of element types.
+const goodAndPlain = `module: m
+functions:
+  plain:
+    args: {x: {type: buffer, elem: [float32, float64]}}
+  good:
+    args:
+      x: {type: buffer, elem: [float32, float64]}
+      y: {type: "buffer | None", elem: [float32, float64], default: null}
+`
+
 // A list of element types needs a generic Go function, one list per
 // function, and no methods.
 func TestElementTypeLists(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	dir := goModule(t)
 	os.WriteFile(dir+"/m.go", []byte(`package m
 
 import "github.com/pyspec/pyspec/py"
@@ -179,15 +202,7 @@ func NewC() *C { return &C{} }
 
 func (c *C) M(x py.View[float64]) {}
 `), 0o644)
-	os.WriteFile(dir+"/module.yaml", []byte(`module: m
-functions:
-  plain:
-    args: {x: {type: buffer, elem: [float32, float64]}}
-  good:
-    args:
-      x: {type: buffer, elem: [float32, float64]}
-      y: {type: "buffer | None", elem: [float32, float64], default: null}
-  mixed:
+	os.WriteFile(dir+"/module.yaml", []byte(goodAndPlain+`  mixed:
     args:
       x: {type: buffer, elem: [float32, float64]}
       y: {type: buffer, elem: [int32, int64]}
@@ -198,35 +213,17 @@ classes:
       m:
         args: {x: {type: buffer, elem: [float32, float64]}}
 `), 0o644)
-	_, err := Load(dir + "/module.yaml")
-	if err == nil {
-		t.Fatal("want errors")
-	}
-	msg := err.Error()
-	for _, want := range []string{
+	msg := loadErrors(t, dir)
+	wantContains(t, msg,
 		`module.yaml:12:7: mixed(): parameter "y" lists the element types [int32, int64], and "x" lists [float32, float64]: they are the Go function's one type parameter, so list the same`,
 		`module.yaml:17:7: C.m(): a method cannot take a list of element types (Go methods have no type parameters); a module function can`,
-	} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("missing %q in:\n%s", want, msg)
-		}
-	}
+	)
 	// Binding runs once the spec itself is right.
-	os.WriteFile(dir+"/module.yaml", []byte(`module: m
-functions:
-  plain:
-    args: {x: {type: buffer, elem: [float32, float64]}}
-  good:
-    args:
-      x: {type: buffer, elem: [float32, float64]}
-      y: {type: "buffer | None", elem: [float32, float64], default: null}
-`), 0o644)
-	_, err = Load(dir + "/module.yaml")
-	if err == nil || !strings.Contains(err.Error(), "function plain: Go function Plain (m.go:5:6) has 0 type parameters, the spec's element types [float32, float64] need one: func Plain[T float32 | float64]") {
-		t.Errorf("got %v", err)
-	}
-	if err != nil && strings.Contains(err.Error(), "function good") {
-		t.Errorf("good is right, but: %v", err)
+	os.WriteFile(dir+"/module.yaml", []byte(goodAndPlain), 0o644)
+	msg = loadErrors(t, dir)
+	wantContains(t, msg, "function plain: Go function Plain (m.go:5:6) has 0 type parameters, the spec's element types [float32, float64] need one: func Plain[T float32 | float64]")
+	if strings.Contains(msg, "function good") {
+		t.Errorf("good is right, but: %v", msg)
 	}
 }
 
@@ -394,8 +391,7 @@ func TestSemanticPassSurvivesInvalidTrees(t *testing.T) {
 }
 
 func TestBindChecksGoTypes(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	dir := goModule(t)
 	os.WriteFile(dir+"/m.go", []byte(`package m
 
 import rt "github.com/pyspec/pyspec/py"
@@ -424,27 +420,18 @@ classes:
     attributes:
       x: float64
 `), 0o644)
-	_, err := Load(dir + "/module.yaml")
-	if err == nil {
-		t.Fatal("want type errors")
-	}
-	msg := err.Error()
-	for _, want := range []string{
+	msg := loadErrors(t, dir)
+	wantContains(t, msg,
 		"module.yaml:3:3: function scale: Go function Scale (m.go:5:6) parameter k is int, the spec needs int64; expected func Scale(x float64, k int64) (float64, error)",
 		"module.yaml:15:7: class Point: attribute x: field Point.X is float32, the spec needs float64",
-	} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("missing %q in:\n%s", want, msg)
-		}
-	}
+	)
 	if strings.Contains(msg, "function sum") {
 		t.Errorf("package py imported as rt is not recognised:\n%s", msg)
 	}
 }
 
 func TestBindPickle(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	dir := goModule(t)
 	os.WriteFile(dir+"/m.go", []byte(`package m
 
 type Auto struct{ n int }
@@ -475,14 +462,10 @@ classes:
 	if err != nil {
 		msg = err.Error()
 	}
-	for _, want := range []string{
+	wantContains(t, msg,
 		"module.yaml:6:13: class Half: pickle: binary needs the Go methods func (v *Half) MarshalBinary() ([]byte, error) and func (v *Half) UnmarshalBinary(data []byte) error",
 		"module.yaml:8:33: class Derived: pickle: attributes restores a new zero Derived, whose embedded *Base is nil",
-	} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("missing %q in:\n%s", want, msg)
-		}
-	}
+	)
 	if strings.Count(msg, "\n") != 1 {
 		t.Errorf("want exactly two problems:\n%s", msg)
 	}
@@ -559,8 +542,7 @@ func containsAny(s string, subs []string) bool {
 // Aliases and named types of the package bind where their underlying type
 // is the spec's; a mismatch shows where the Go type is declared.
 func TestBindSeesThroughAliasesAndNamedTypes(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	dir := goModule(t)
 	os.WriteFile(dir+"/m.go", []byte(`package m
 
 type Meters = float64
@@ -615,8 +597,7 @@ functions:
 // results as []byte, Go-style parameter names, and an async function's
 // context in the only place it may go.
 func TestSuggestedSignatures(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	dir := goModule(t)
 	os.WriteFile(dir+"/m.go", []byte(`package m
 
 import (
@@ -661,12 +642,8 @@ classes:
   Grid:
     buffer: {}
 `), 0o644)
-	_, err := Load(dir + "/module.yaml")
-	if err == nil {
-		t.Fatal("want binding errors")
-	}
-	msg := err.Error()
-	for _, want := range []string{
+	msg := loadErrors(t, dir)
+	wantContains(t, msg,
 		"module.yaml:3:3: function norms: Go function Norms (m.go:9:6) result 1 is py.Buffer, the spec needs []byte, []T (T an element type: int64, float32, ...) or py.Export; expected func Norms(xy py.View[float64]) ([]byte, error)",
 		"module.yaml:6:3: function slow: Go function Slow (m.go:11:6) parameter ctx is a context.Context: it must be the first parameter (the glue passes it); expected func Slow(points []int64, delayMs int64) (float64, error) (an async function may also take a ctx context.Context first, cancelled with its task)",
 		"expected func Missing(range_ int64, maxSize int64) ([]byte, error) (an async",
@@ -676,11 +653,7 @@ classes:
 		"; expected type Shape struct { Sides int64; Label string } (with any other fields it needs)",
 		"class Grid: Go method Grid.Buffer (m.go:17:16) parameter flags is int, the spec needs py.Flags; expected func (c *Grid) Buffer(flags py.Flags) (py.Export, error)",
 		"class Polygon: attribute name needs the field Name string in Go type Polygon (its field name is unexported: pyspec reaches exported fields only; rename it Name, or name another with `go:`)",
-	} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("missing %q in:\n%s", want, msg)
-		}
-	}
+	)
 }
 
 // A typo inside a list of flags is reported once, at the item: the branch
@@ -882,8 +855,7 @@ func TestFixedExport(t *testing.T) {
 // runtime, is told the new one, at the import; the pyspec_gen.go an older
 // pyspec wrote is not (it is rewritten after binding).
 func TestBindOldRuntimeImport(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(dir+"/go.mod", []byte("module example.com/m\n\ngo 1.24\n"), 0o644)
+	dir := goModule(t)
 	os.WriteFile(dir+"/m.go", []byte(`package m
 
 import (
