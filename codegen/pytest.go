@@ -309,6 +309,9 @@ func exampleTests(w *testWriter, id, target string, examples []*spec.Example, in
 		}
 		at := fmt.Sprintf("%s:%d:%d: example %d of %s", w.spec, ex.Pos.Line, ex.Pos.Col, i+1, name)
 		w.line("    # %s", at)
+		if ex.NeedsNumpy {
+			w.line("    pytest.importorskip(\"numpy\")  # the result is a numpy array")
+		}
 		args := append([]string(nil), ex.Args...)
 		for _, kv := range ex.Kwargs {
 			args = append(args, kv[0]+"="+kv[1])

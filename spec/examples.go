@@ -114,6 +114,7 @@ func (l *loader) examples(n *yaml.Node, owner string, sig *Signature, results []
 				break
 			}
 			if t.Kind == KindBuffer {
+				ex.NeedsNumpy = t.NDArray
 				// Compared as bytes, or as a list of its elements.
 				t = &Type{Kind: KindBuffer, Spec: "buffer", Elem: t.Elem, GoResult: "result"}
 				ex.BufferResult = "bytes"

@@ -139,8 +139,10 @@ type Example struct {
 	BufferResult string
 	// IteratorResult: the result is an iterator, compared as list() of it.
 	IteratorResult bool
-	Match          string // regular expression the message must match
-	Pos            Pos
+	// NeedsNumpy: the result is an ndarray, which needs numpy to be made.
+	NeedsNumpy bool
+	Match      string // regular expression the message must match
+	Pos        Pos
 }
 
 // ReturnType is the Python-facing return type: nil for None, the single
