@@ -21,68 +21,6 @@ var structFormats = map[string]string{
 	"uint8": "B", "uint16": "H", "uint32": "I", "uint64": "Q", "float16": "e", "float32": "f", "float64": "d",
 }
 
-// pySample is a Python expression of a value that converts to t, or "" when
-// the spec alone cannot make one.
-func pySample(t *spec.Type) string {
-	switch t.Kind {
-	case spec.KindBool:
-		return "False"
-	case spec.KindInt:
-		return "0"
-	case spec.KindFloat:
-		return "0.0"
-	case spec.KindStr:
-		return "''"
-	case spec.KindBytes:
-		return "b''"
-	case spec.KindList:
-		switch t.Seq {
-		case spec.SeqTuple:
-			return "()"
-		case spec.SeqIterable:
-			return "iter(())"
-		}
-		return "[]"
-	case spec.KindOptional:
-		return "None"
-	case spec.KindBuffer:
-		return sampleBuffer(t, sampleFormat(t))
-	case spec.KindObject:
-		return "_sample_" + t.Class.Name + "()"
-	case spec.KindAny:
-		return "None"
-	case spec.KindDict:
-		return "{}"
-	case spec.KindSet:
-		return "set()"
-	case spec.KindStruct:
-		var items []string
-		for _, p := range t.Struct.Params {
-			if p.Default == nil {
-				v := pySample(p.Type)
-				if v == "" {
-					return ""
-				}
-				items = append(items, fmt.Sprintf("%q: %s", p.Name, v))
-			}
-		}
-		return "{" + strings.Join(items, ", ") + "}"
-	case spec.KindEnum:
-		return "mod." + t.Enum.Name + "." + t.Enum.Members[0].Name
-	case spec.KindUnion:
-		return pySample(t.Items[0])
-	case spec.KindCallable:
-		return "(lambda *args: None)"
-	case spec.KindDatetime:
-		return "__import__('datetime').datetime(2000, 1, 1, tzinfo=__import__('datetime').timezone.utc)"
-	case spec.KindTimedelta:
-		return "__import__('datetime').timedelta(0)"
-	case spec.KindComplex:
-		return "0j"
-	}
-	return ""
-}
-
 type testWriter struct {
 	b     strings.Builder
 	names map[string]int

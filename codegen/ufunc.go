@@ -53,25 +53,8 @@ func (o ufuncOperand) Store(p, v string) string {
 }
 
 func newUfuncOperand(t *spec.Type) ufuncOperand {
-	switch t.Kind {
-	case spec.KindBool:
-		return ufuncOperand{NumpyType: "PYSPEC_NPY_BOOL", Char: "?", Dtype: "bool_", GoType: "bool", Size: 1, Bool: true}
-	case spec.KindInt:
-		name := fmt.Sprintf("int%d", t.Bits)
-		char := map[int]string{8: "b", 16: "h", 32: "i", 64: "l"}[t.Bits] // int64 is C long on Linux
-		if !t.Signed {
-			name, char = "u"+name, strings.ToUpper(char)
-		}
-		return ufuncOperand{NumpyType: "PYSPEC_NPY_" + strings.ToUpper(name), Char: char, Dtype: name, GoType: name, Size: t.Bits / 8}
-	case spec.KindFloat:
-		name := fmt.Sprintf("float%d", t.Bits)
-		o := ufuncOperand{NumpyType: "PYSPEC_NPY_" + strings.ToUpper(name), Char: map[int]string{16: "e", 32: "f", 64: "d"}[t.Bits], Dtype: name, GoType: name, Size: t.Bits / 8}
-		if t.Bits == 16 {
-			o.GoType = "py.Float16"
-		}
-		return o
-	case spec.KindComplex:
-		return ufuncOperand{NumpyType: "PYSPEC_NPY_COMPLEX128", Char: "D", Dtype: "complex128", GoType: "complex128", Size: 16}
+	if d, ok := familyOf(t).(numpyDtype); ok {
+		return d.ufuncOperand(t)
 	}
 	panic("codegen: a ufunc operand of type " + t.Spec + " passed spec's checks")
 }

@@ -541,10 +541,10 @@ func structConvertible(s *spec.Struct) bool {
 		if t == nil {
 			return true
 		}
-		switch t.Kind {
-		case spec.KindBuffer, spec.KindCallable:
+		if familyOf(t).argOnly(t) {
 			return false
-		case spec.KindStruct:
+		}
+		if t.Struct != nil {
 			if seen[t.Struct] {
 				return true
 			}
@@ -596,18 +596,7 @@ func (v *moduleView) AllFuncs() []*callView {
 func constantViews(cs []*spec.Constant) []*constantView {
 	var out []*constantView
 	for _, c := range cs {
-		var expr string
-		switch c.Type.Kind {
-		case spec.KindBool:
-			expr = "PyBool_FromLong(" + c.Value.C + ")"
-		case spec.KindInt:
-			expr = "PyLong_FromLongLong(" + c.Value.C + ")"
-		case spec.KindFloat:
-			expr = "PyFloat_FromDouble(" + c.Value.C + ")"
-		case spec.KindStr:
-			expr = fmt.Sprintf("PyUnicode_DecodeUTF8(%s, %d, NULL)", c.Value.C, c.Value.CLen)
-		}
-		out = append(out, &constantView{Name: c.Name, CNew: expr})
+		out = append(out, &constantView{Name: c.Name, CNew: familyOf(c.Type).cConstant(c.Type, c.Value)})
 	}
 	return out
 }
@@ -778,24 +767,11 @@ func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetVie
 		g.GoSet = "obj." + a.GoField + " = " + g.Setter.Params[0].GoExpr
 		g.Deletable = a.Type.Kind == spec.KindOptional
 	}
-	if t := a.Type; t.IsScalar() {
-		f := &fastField{Class: cl, Field: a.GoField, GoType: t.GoType(), ConvCT: t.CType(), Conv: "pyspec_conv_" + t.ID()}
-		switch t.Kind {
-		case spec.KindBool:
-			f.CType, f.Size, f.ToPy = "uint8_t", 1, "PyBool_FromLong(*(uint8_t*)p)"
-		case spec.KindFloat:
-			f.CType, f.Size, f.ToPy = t.CType(), t.Bits/8, "PyFloat_FromDouble(*("+t.CType()+"*)p)"
-			if t.Bits == 16 {
-				f.ToPy = "pyspec_from_float16(*(uint16_t*)p)"
-			}
-		case spec.KindInt:
-			f.CType, f.Size = t.CType(), t.Bits/8
-			if t.Signed {
-				f.ToPy = "PyLong_FromLongLong(*(" + t.CType() + "*)p)"
-			} else {
-				f.ToPy = "PyLong_FromUnsignedLongLong(*(" + t.CType() + "*)p)"
-			}
-		}
+	if fl, ok := familyOf(a.Type).(fieldLayout); ok {
+		// Read and written in C, straight from the Go object's memory.
+		t := a.Type
+		f := &fastField{Class: cl, Field: a.GoField, GoType: t.GoType(), ConvCT: cType(t), Conv: "pyspec_conv_" + t.ID()}
+		f.CType, f.Size, f.ToPy = fl.layout(t)
 		g.Fast = f
 	}
 	return g
@@ -893,7 +869,7 @@ func (v *moduleView) OffsetLines() []string {
 // setOut decides how a getter's value travels: scalars as C values (no
 // call back into C from Go), the rest as Python objects built in Go.
 func (g *getsetView) setOut(t *spec.Type) {
-	if t.Dynamic() {
+	if goConverts(t) {
 		g.outType = t
 	}
 	g.OutCType = cResultType(t, true)
@@ -1208,7 +1184,7 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 			Name:     p.Name,
 			Kind:     [...]string{"PYSPEC_POS_OR_KW", "PYSPEC_POS_ONLY", "PYSPEC_KW_ONLY", "PYSPEC_VAR_POS", "PYSPEC_VAR_KW"}[p.Kind],
 			Required: p.Default == nil && !p.Kind.IsVariadic(),
-			CType:    p.Type.CType(),
+			CType:    cType(p.Type),
 			Field:    "p_" + p.Name,
 			Optional: p.Type.Kind == spec.KindOptional,
 		}
@@ -1216,7 +1192,7 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 			pv.Present = "has_" + p.Name
 			pv.Zero = cZero(p.Type, "a."+pv.Field)
 		}
-		if p.Type.Dynamic() || p.Kind.IsVariadic() {
+		if goConverts(p.Type) || p.Kind.IsVariadic() {
 			c.dynamicParam(pv, p, sigVar)
 		} else {
 			pv.Conv = cConv(p.Type, fmt.Sprintf("argv[%d]", i), "a."+pv.Field, sigVar, i)
@@ -1253,13 +1229,13 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 		}
 	}
 	for i, t := range results {
-		if t.Dynamic() {
+		if goConverts(t) {
 			c.toTypes = append(c.toTypes, t)
 		}
 		if t.Kind == spec.KindIterator {
 			// Each batch converts as a list.
 			for _, e := range []*spec.Type{t.Key, t.Elem} {
-				if e != nil && batchList(e).Dynamic() {
+				if e != nil && goConverts(batchList(e)) {
 					c.toTypes = append(c.toTypes, batchList(e))
 				}
 			}
@@ -1398,10 +1374,10 @@ func holdsObjects(t *spec.Type, depth int) bool {
 	if t == nil || depth > 32 {
 		return false
 	}
-	switch t.Kind {
-	case spec.KindAny, spec.KindCallable:
+	if familyOf(t).isObject(t) {
 		return true
-	case spec.KindStruct:
+	}
+	if t.Struct != nil {
 		for _, p := range t.Struct.Params {
 			if holdsObjects(p.Type, depth+1) {
 				return true
@@ -1459,14 +1435,21 @@ func cLiteral(s string) string {
 	if s == "" {
 		return "NULL"
 	}
+	return cQuote(s, true)
+}
+
+// cQuote spells s as a C string literal, escaping every byte that is not
+// plain printable ASCII (and ?, against trigraphs); lines, when split
+// at newlines, continue on the next line of the C source.
+func cQuote(s string, lines bool) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '\n' && i+1 < len(s):
+		case lines && c == '\n' && i+1 < len(s):
 			b.WriteString("\\n\"\n\t\"")
-		case c == '\n':
+		case lines && c == '\n':
 			b.WriteString("\\n")
 		case c == '"' || c == '\\':
 			b.WriteByte('\\')

@@ -27,90 +27,7 @@ func makeDefault(t *Type, n *yaml.Node) (*Default, error) {
 		}
 		return &Default{Python: "None", IsNone: true}, nil
 	}
-	if t.Kind == KindOptional {
-		if n.Tag == "!!str" && n.Value == "None" && n.Style == 0 {
-			return nil, fmt.Errorf("write `default: null` for None (a plain None is YAML's string \"None\"; quote it for that)")
-		}
-		return makeDefault(t.Elem, n)
-	}
-	switch t.Kind {
-	case KindBool:
-		if n.Tag != "!!bool" {
-			return nil, fmt.Errorf("default %q is not a bool (true or false)", n.Value)
-		}
-		var b bool
-		_ = n.Decode(&b)
-		if b {
-			return &Default{Python: "True", C: "1", Go: "true"}, nil
-		}
-		return &Default{Python: "False", C: "0", Go: "false"}, nil
-	case KindInt:
-		if n.Tag != "!!int" {
-			return nil, fmt.Errorf("default %q is not an integer", n.Value)
-		}
-		if t.Signed {
-			v, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits)
-			if err != nil {
-				return nil, fmt.Errorf("default %s is out of range for %s", n.Value, t.Spec)
-			}
-			c := fmt.Sprintf("INT64_C(%d)", v)
-			if v == math.MinInt64 {
-				c = "INT64_MIN"
-			}
-			return &Default{Python: strconv.FormatInt(v, 10), C: c, Go: strconv.FormatInt(v, 10)}, nil
-		}
-		v, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits)
-		if err != nil {
-			return nil, fmt.Errorf("default %s is out of range for %s", n.Value, t.Spec)
-		}
-		return &Default{Python: strconv.FormatUint(v, 10), C: fmt.Sprintf("UINT64_C(%d)", v), Go: strconv.FormatUint(v, 10)}, nil
-	case KindFloat:
-		if n.Tag != "!!float" && n.Tag != "!!int" {
-			return nil, fmt.Errorf("default %q is not a number", n.Value)
-		}
-		var f float64
-		if err := n.Decode(&f); err != nil {
-			return nil, fmt.Errorf("default %q is not a number", n.Value)
-		}
-		return floatDefault(f, t.Bits)
-	case KindStr, KindBytes:
-		if n.Tag != "!!str" {
-			return nil, fmt.Errorf("default %s for %s must be a quoted string", n.Value, t.Spec)
-		}
-		d := &Default{Python: pyRepr(n.Value), C: cString(n.Value), CLen: len(n.Value), Go: strconv.Quote(n.Value)}
-		if t.Kind == KindBytes {
-			d.Python = pyBytesRepr(n.Value)
-			d.Go = "[]byte(" + d.Go + ")"
-		} else if shown := pyUnicodeRepr(n.Value); shown != d.Python {
-			d.Repr = shown
-		}
-		return d, nil
-	case KindList:
-		if n.Kind == yaml.SequenceNode {
-			if t.Seq != SeqList {
-				// Any iterable: the stub and the signature show ().
-				return &Default{Python: "()"}, nil
-			}
-			return &Default{Python: "[]"}, nil
-		}
-		return nil, fmt.Errorf("a list default can only be []")
-	case KindDict:
-		if n.Kind == yaml.MappingNode {
-			return &Default{Python: "{}"}, nil
-		}
-		return nil, fmt.Errorf("a dict default can only be {}")
-	case KindEnum:
-		for _, m := range t.Enum.Members {
-			if n.Value == m.Name {
-				return &Default{Python: t.Enum.Name + "." + m.Name, Repr: fmt.Sprintf("<%s.%s: %d>", t.Enum.Name, m.Name, m.Value), Member: m}, nil
-			}
-		}
-		return nil, fmt.Errorf("default %q is not a member of %s", n.Value, t.Enum.Name)
-	}
-	if t.Dynamic() {
-		return nil, fmt.Errorf("%s parameters cannot have a default (but None when optional)", t.Spec)
-	}
-	return nil, fmt.Errorf("%s parameters cannot have a default", t.Spec)
+	return familyOf(t).defaultOf(t, n)
 }
 
 func floatDefault(f float64, bits int) (*Default, error) {
@@ -129,15 +46,15 @@ func floatDefault(f float64, bits int) (*Default, error) {
 		case !strings.ContainsAny(lit, ".eE"):
 			lit += ".0"
 		}
-		return &Default{Python: lit, C: fmt.Sprintf("0x%04x", uint16(h)), Go: fmt.Sprintf("py.Float16(0x%04x)", uint16(h))}, nil
+		return &Default{Python: lit, Value: h, Go: fmt.Sprintf("py.Float16(0x%04x)", uint16(h))}, nil
 	}
 	switch {
 	case math.IsNaN(f):
-		return &Default{Python: "nan", C: "NAN", Go: "floatNaN"}, nil
+		return &Default{Python: "nan", Value: f, Go: "floatNaN"}, nil
 	case math.IsInf(f, 1):
-		return &Default{Python: "inf", C: "INFINITY", Go: "floatInf"}, nil
+		return &Default{Python: "inf", Value: f, Go: "floatInf"}, nil
 	case math.IsInf(f, -1):
-		return &Default{Python: "-inf", C: "(-INFINITY)", Go: "-floatInf"}, nil
+		return &Default{Python: "-inf", Value: f, Go: "-floatInf"}, nil
 	case bits == 32 && math.Abs(f) > math.MaxFloat32:
 		return nil, fmt.Errorf("default %v is out of range for float32", f)
 	}
@@ -145,32 +62,11 @@ func floatDefault(f float64, bits int) (*Default, error) {
 	if !strings.ContainsAny(py, ".eE") {
 		py += ".0"
 	}
-	c := strconv.FormatFloat(f, 'g', 17, 64)
-	if !strings.ContainsAny(c, ".eE") {
-		c += ".0"
+	g := strconv.FormatFloat(f, 'g', 17, 64)
+	if !strings.ContainsAny(g, ".eE") {
+		g += ".0"
 	}
-	return &Default{Python: py, C: c, Go: c}, nil
-}
-
-// cString spells s as a C string literal, escaping every byte that is not
-// plain printable ASCII.
-func cString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c >= 0x20 && c < 0x7f && c != '?':
-			b.WriteByte(c)
-		default:
-			fmt.Fprintf(&b, "\\%03o", c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
+	return &Default{Python: py, Value: f, Go: g}, nil
 }
 
 // pyRepr spells s as Python's ascii() would: a literal in plain ASCII,

@@ -3,7 +3,6 @@ package spec
 import (
 	"encoding/base64"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -141,27 +140,7 @@ func (l *loader) examples(n *yaml.Node, owner string, sig *Signature, results []
 	return out
 }
 
-func hasFloat(t *Type) bool {
-	switch t.Kind {
-	case KindFloat:
-		return true
-	case KindList, KindOptional, KindDict:
-		return hasFloat(t.Elem)
-	case KindStruct:
-		for _, p := range t.Struct.Params {
-			if hasFloat(p.Type) {
-				return true
-			}
-		}
-	case KindTuple:
-		for _, it := range t.Items {
-			if hasFloat(it) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func hasFloat(t *Type) bool { return familyOf(t).approx(t) }
 
 // pyValue spells a YAML value of type t as a Python expression.
 func pyValue(n *yaml.Node, t *Type) (string, error) {
@@ -174,143 +153,7 @@ func pyValue(n *yaml.Node, t *Type) (string, error) {
 		}
 		return "", fmt.Errorf("null for %s, which is not optional", t.Spec)
 	}
-	switch t.Kind {
-	case KindOptional:
-		return pyValue(n, t.Elem)
-	case KindBool:
-		if n.Tag != "!!bool" {
-			return "", fmt.Errorf("%q is not a bool", n.Value)
-		}
-		if n.Value == "true" || n.Value == "True" || n.Value == "TRUE" {
-			return "True", nil
-		}
-		return "False", nil
-	case KindInt:
-		if n.Tag != "!!int" {
-			return "", fmt.Errorf("%q is not an integer", n.Value)
-		}
-		return strings.ReplaceAll(n.Value, "_", ""), nil
-	case KindFloat:
-		var f float64
-		if (n.Tag != "!!float" && n.Tag != "!!int") || n.Decode(&f) != nil {
-			return "", fmt.Errorf("%q is not a number", n.Value)
-		}
-		switch {
-		case math.IsInf(f, 1):
-			return "float('inf')", nil
-		case math.IsInf(f, -1):
-			return "float('-inf')", nil
-		case math.IsNaN(f):
-			return "float('nan')", nil
-		}
-		return strconv.FormatFloat(f, 'g', -1, 64), nil
-	case KindStr:
-		if n.Kind != yaml.ScalarNode {
-			return "", fmt.Errorf("not a string")
-		}
-		return pyRepr(n.Value), nil
-	case KindBytes:
-		b, err := exampleBytes(n)
-		if err != nil {
-			return "", err
-		}
-		return pyBytesRepr(string(b)), nil
-	case KindList, KindTuple:
-		if n.Kind != yaml.SequenceNode {
-			return "", fmt.Errorf("not a list")
-		}
-		var items []string
-		for i, c := range n.Content {
-			it := t.Elem
-			if t.Kind == KindTuple {
-				if i >= len(t.Items) {
-					return "", fmt.Errorf("%d items for %s", len(n.Content), t.Spec)
-				}
-				it = t.Items[i]
-			}
-			v, err := pyValue(c, it)
-			if err != nil {
-				return "", err
-			}
-			items = append(items, v)
-		}
-		if t.Kind == KindTuple || t.Seq == SeqTuple {
-			if len(items) == 1 {
-				return "(" + items[0] + ",)", nil
-			}
-			return "(" + strings.Join(items, ", ") + ")", nil
-		}
-		return "[" + strings.Join(items, ", ") + "]", nil
-	case KindBuffer:
-		return pyBuffer(n, t)
-	case KindDict, KindStruct:
-		if n.Kind != yaml.MappingNode {
-			return "", fmt.Errorf("not a mapping")
-		}
-		keys, vals := pairs(n)
-		var items []string
-		for i, k := range keys {
-			var key string
-			var vt *Type
-			if t.Kind == KindDict {
-				kv, err := pyValue(k, t.Key)
-				if err != nil {
-					return "", fmt.Errorf("key %s: %v", k.Value, err)
-				}
-				key, vt = kv, t.Elem
-			} else {
-				p := t.Struct.param(k.Value)
-				if p == nil {
-					return "", fmt.Errorf("%s has no key %q", t.Spec, k.Value)
-				}
-				key, vt = pyRepr(k.Value), p.Type
-			}
-			v, err := pyValue(vals[i], vt)
-			if err != nil {
-				return "", fmt.Errorf("key %s: %v", k.Value, err)
-			}
-			items = append(items, key+": "+v)
-		}
-		return "{" + strings.Join(items, ", ") + "}", nil
-	case KindSet:
-		if n.Kind != yaml.SequenceNode {
-			return "", fmt.Errorf("not a list (a set is written as one)")
-		}
-		if len(n.Content) == 0 {
-			return "set()", nil
-		}
-		var items []string
-		for _, c := range n.Content {
-			v, err := pyValue(c, t.Elem)
-			if err != nil {
-				return "", err
-			}
-			items = append(items, v)
-		}
-		return "{" + strings.Join(items, ", ") + "}", nil
-	case KindEnum:
-		for _, m := range t.Enum.Members {
-			if n.Kind == yaml.ScalarNode && n.Value == m.Name {
-				return "mod." + t.Enum.Name + "." + m.Name, nil
-			}
-		}
-		return "", fmt.Errorf("%q is not a member of %s", n.Value, t.Enum.Name)
-	case KindComplex:
-		var f float64
-		if (n.Tag != "!!float" && n.Tag != "!!int") || n.Decode(&f) != nil {
-			return "", fmt.Errorf("%q is not a number (an example's complex128 is real)", n.Value)
-		}
-		return "complex(" + strconv.FormatFloat(f, 'g', -1, 64) + ")", nil
-	case KindUnion:
-		// The first alternative the value can be written as.
-		for _, alt := range t.Items {
-			if v, err := pyValue(n, alt); err == nil {
-				return v, nil
-			}
-		}
-		return "", fmt.Errorf("%q is none of %s", n.Value, t.Spec)
-	}
-	return "", fmt.Errorf("%s values cannot be written in an example", t.Spec)
+	return familyOf(t).example(n, t)
 }
 
 // pyNatural spells a YAML value for an object parameter: as the Python

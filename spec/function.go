@@ -406,11 +406,6 @@ func (l *loader) bufferType(elem, flags *yaml.Node) *Type {
 		t.Flags |= py.FORMAT
 		t.Spec = "buffer[" + elem.Value + "]"
 	}
-	parts := strings.Split(t.Flags.String(), "|")
-	for i, p := range parts {
-		parts[i] = "PyBUF_" + p
-	}
-	t.FlagsC = strings.Join(parts, " | ")
 	return t
 }
 

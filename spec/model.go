@@ -404,20 +404,16 @@ func (p *Param) GoType() string {
 
 // UfuncScalar reports whether t can be a ufunc's input or output: a
 // numeric scalar numpy has a dtype for.
-func (t *Type) UfuncScalar() bool {
-	switch t.Kind {
-	case KindBool, KindInt, KindFloat, KindComplex:
-		return true
-	}
-	return false
-}
+func (t *Type) UfuncScalar() bool { return familyOf(t).numeric() }
 
-// Default is a parameter's default value, spelled for C.
+// Default is a parameter's default value.
 type Default struct {
 	Python string // as a Python literal in ASCII, e.g. "3", "'abc'", "'\\xe9'", "None"
 	Repr   string // as repr() shows it, when that differs from Python ("'é'")
-	C      string // C expression of the converted value ("" for None)
-	CLen   int    // byte length, for str and bytes
+	// Value is the value itself, for the code generator to spell: a bool,
+	// int64, uint64, float64, py.Float16 or string (nil for None and the
+	// empty containers, and for enums: see Member).
+	Value  any
 	IsNone bool
 	Member *EnumMember // enums: the member
 	// Go is the value as a Go expression, where the Go part applies the
@@ -465,7 +461,13 @@ const (
 	// or iterator[K, V] (Go iter.Seq2[K, V], 2-tuples in Python): a result
 	// only. Python pulls the items in batches (see Type.Batch).
 	KindIterator
+
+	kindEnd // keep last: KindCount counts the kinds above
 )
+
+// KindCount is the number of TypeKinds: each has a family, in spec and in
+// the code generator.
+const KindCount = int(kindEnd)
 
 // SeqForm is the Python side of a KindList type, a Go []T in every form.
 // Its value is the mode the C and Go converters take.
@@ -491,7 +493,6 @@ type Type struct {
 	Items  []*Type
 	Seq    SeqForm  // KindList: which Python values it takes and gives
 	Flags  py.Flags // buffer request
-	FlagsC string   // the request as a C expression
 	Class  *Class   // KindObject
 	Key    *Type    // KindDict (Elem is the value type)
 	Struct *Struct  // KindStruct
@@ -558,31 +559,9 @@ const DefaultBatch = 1024
 // MaxBatch bounds `batch:`: the items of a batch are held at once.
 const MaxBatch = 1 << 16
 
-// Dynamic reports whether the Go part converts values of t from and to
-// Python objects itself (the C part passes the object through), rather
-// than the C part converting them to C values.
-func (t *Type) Dynamic() bool {
-	switch t.Kind {
-	case KindAny, KindDict, KindSet, KindStruct, KindUnion, KindCallable, KindEnum, KindDatetime, KindTimedelta, KindComplex:
-		return true
-	case KindList:
-		e := t.Elem
-		return e.Dynamic() || e.Kind == KindObject || e.Kind == KindOptional || e.Kind == KindList
-	case KindOptional:
-		return t.Elem.Dynamic()
-	}
-	return false
-}
-
 // Nilable reports whether the Go type of t has nil (None of an optional t
 // is then nil rather than a nil pointer).
-func (t *Type) Nilable() bool {
-	switch t.Kind {
-	case KindObject, KindAny, KindUnion, KindCallable:
-		return true
-	}
-	return false
-}
+func (t *Type) Nilable() bool { return familyOf(t).nilable() }
 
 // Enum is an enum.IntEnum (or IntFlag) the module defines, backed by a Go
 // named integer type with one constant per member.

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pyspec/pyspec/py"
 )
 
 func diagnose(t *testing.T, path string) []string {
@@ -240,12 +242,12 @@ func TestLoadExample(t *testing.T) {
 		t.Fatalf("sum = %+v", sum)
 	}
 	buf := sum.Sig.Params[0].Type
-	if buf.FlagsC != "PyBUF_ND | PyBUF_FORMAT" || buf.Elem.Spec != "int64" || buf.GoType() != "py.View[int64]" {
+	if buf.Flags != py.ND|py.FORMAT || buf.Elem.Spec != "int64" || buf.GoType() != "py.View[int64]" {
 		t.Fatalf("buf = %+v", buf)
 	}
 	rev := m.Functions[1].Sig.Params[0].Type
-	if rev.FlagsC != "PyBUF_ND | PyBUF_FORMAT | PyBUF_WRITABLE" {
-		t.Fatalf("reverse flags = %s", rev.FlagsC)
+	if rev.Flags != py.ND|py.FORMAT|py.WRITABLE {
+		t.Fatalf("reverse flags = %v", rev.Flags)
 	}
 	if c := m.Classes[0]; c.Init.GoName != "NewConstantBuffer" || c.Buffer == nil || !c.Init.ReturnsError {
 		t.Fatalf("class = %+v", c)
@@ -348,10 +350,10 @@ structs:
 		t.Fatal(l.diags)
 	}
 	ps := mod.Structs[0].Params
-	if ps[0].Default.Python != "1.0" || ps[0].Default.C != "1.0" {
+	if ps[0].Default.Python != "1.0" || ps[0].Default.Value != 1.0 {
 		t.Errorf("float default = %+v", ps[0].Default)
 	}
-	if ps[1].Default.Python != `'it\'s'` || ps[1].Default.C != `"it's"` || ps[1].Default.CLen != 4 {
+	if ps[1].Default.Python != `'it\'s'` || ps[1].Default.Value != "it's" {
 		t.Errorf("str default = %+v", ps[1].Default)
 	}
 	if !ps[2].Default.IsNone {

@@ -353,9 +353,16 @@ func (p *typeParser) parseCallable() (*Type, error) {
 	return &Type{Kind: KindCallable, Items: params, Elem: result, Spec: "callable[[" + strings.Join(specs, ", ") + "], " + rs + "]"}, nil
 }
 
+// knownOrder is the order in which messages list the kinds of types.
+var knownOrder = []TypeKind{KindBool, KindInt, KindFloat, KindComplex, KindStr, KindBytes, KindBuffer, KindAny,
+	KindDatetime, KindTimedelta, KindList, KindIterator, KindDict, KindSet, KindCallable, KindOptional, KindUnion, KindTuple}
+
 func (p *typeParser) known() string {
-	known := "bool, int8..int64, uint8..uint64, float16, float32, float64, complex128, str, bytes, buffer, object, datetime, timedelta, " +
-		"list[T], tuple[T, ...], iterable[T], iterator[T], ndarray[T], dict[K, V], set[T], callable[[A, B], R], optional[T], `A | B` and `T | None`"
+	var names []string
+	for _, k := range knownOrder {
+		names = append(names, families[k].spellings()...)
+	}
+	known := strings.Join(names, ", ")
 	for _, group := range []struct {
 		what  string
 		names []string
@@ -381,28 +388,10 @@ func keysOf[V any](m map[string]V) []string {
 }
 
 // checkKey refuses dict keys and set elements that a Go map cannot key.
-func checkKey(t *Type, what string) error {
-	switch t.Kind {
-	case KindBool, KindInt, KindFloat, KindStr, KindEnum, KindComplex:
-		return nil
-	case KindBytes:
-		return fmt.Errorf("a %s cannot be bytes (a Go []byte is not comparable); use str", what)
-	}
-	return fmt.Errorf("a %s must be bool, an int, a float, complex128, str or an enum, not %s", what, t.Spec)
-}
+func checkKey(t *Type, what string) error { return familyOf(t).asKey(t, what) }
 
 // checkElem refuses what cannot be inside a container.
-func checkElem(t *Type) error {
-	switch t.Kind {
-	case KindBuffer:
-		return fmt.Errorf("buffer cannot be an element type")
-	case KindTuple:
-		return fmt.Errorf("a fixed-size tuple cannot be an element type (Go has no tuples); use a struct")
-	case KindIterator:
-		return fmt.Errorf("%s cannot be an element type: an iterator is a whole result", t.Spec)
-	}
-	return nil
-}
+func checkElem(t *Type) error { return familyOf(t).asElem(t) }
 
 func listOf(elem *Type, form SeqForm) (*Type, error) {
 	if err := checkElem(elem); err != nil {
@@ -437,18 +426,11 @@ func iteratorOf(items []*Type) (*Type, error) {
 }
 
 func optionalOf(inner *Type, where typeContext) (*Type, error) {
-	switch inner.Kind {
-	case KindOptional:
+	if inner.Kind == KindOptional {
 		return inner, nil
-	case KindBuffer:
-		// A parameter may be None (out=None); a result is a buffer or not.
-		if where != ctxArg {
-			return nil, fmt.Errorf("buffer | None is a parameter type only")
-		}
-	case KindTuple, KindIterator:
-		return nil, fmt.Errorf("%s cannot be optional", inner.Spec)
-	case KindAny:
-		return nil, fmt.Errorf("object already includes None")
+	}
+	if err := familyOf(inner).asOptional(inner, where); err != nil {
+		return nil, err
 	}
 	return &Type{Kind: KindOptional, Elem: inner, Spec: inner.Spec + " | None"}, nil
 }
@@ -468,13 +450,8 @@ func unionOf(alts []*Type) (*Type, error) {
 	seenGo := map[string]string{}
 	specs := make([]string, len(flat))
 	for i, a := range flat {
-		switch a.Kind {
-		case KindBuffer, KindTuple, KindIterator:
-			return nil, fmt.Errorf("%s cannot be part of a union", a.Spec)
-		case KindAny:
-			return nil, fmt.Errorf("object in a union accepts everything: use object alone")
-		case KindOptional:
-			return nil, fmt.Errorf("write None once, at the end of the union")
+		if err := familyOf(a).inUnion(a); err != nil {
+			return nil, err
 		}
 		if seenSpec[a.Spec] {
 			return nil, fmt.Errorf("%s appears twice in the union", a.Spec)
