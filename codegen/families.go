@@ -10,7 +10,32 @@ import (
 	"github.com/pyspec/pyspec/spec"
 )
 
-// The families, one per spec.TypeKind: see family.go.
+// families holds the family of every spec.TypeKind, by kind.
+var families = map[spec.TypeKind]family{
+	spec.KindBool:      boolFamily{},
+	spec.KindInt:       intFamily{},
+	spec.KindFloat:     floatFamily{},
+	spec.KindComplex:   complexFamily{},
+	spec.KindStr:       textFamily{},
+	spec.KindBytes:     bytesFamily{},
+	spec.KindBuffer:    bufferFamily{},
+	spec.KindList:      listFamily{},
+	spec.KindTuple:     tupleFamily{},
+	spec.KindOptional:  optionalFamily{},
+	spec.KindObject:    classFamily{},
+	spec.KindAny:       anyFamily{},
+	spec.KindDict:      dictFamily{},
+	spec.KindSet:       setFamily{},
+	spec.KindStruct:    structFamily{},
+	spec.KindUnion:     unionFamily{},
+	spec.KindCallable:  callableFamily{},
+	spec.KindEnum:      enumFamily{},
+	spec.KindDatetime:  datetimeFamily{},
+	spec.KindTimedelta: timedeltaFamily{},
+	spec.KindIterator:  iteratorFamily{},
+}
+
+// The families: see family.go.
 
 // cValue spells a scalar or text default's value in C.
 func cValue(t *spec.Type, d *spec.Default) string {

@@ -12,7 +12,8 @@ import (
 // in each direction, how the .pyi stub spells it and what sample value the
 // generated tests pass. Every per-kind decision of code generation is a
 // method here, so a new kind of type is one family (families.go), its
-// runtime converters (the static C or gopart) and the spec's side of it.
+// runtime converters (the static C or gopart) and the spec's side of it
+// (spec/family.go lists the four files).
 //
 // The parts a kind does not have (a result-only kind has no conversion
 // from Python; the Go part converts what C passes through as an object)
@@ -129,31 +130,6 @@ type cResult interface {
 
 // lineWriter writes one line of generated code.
 type lineWriter func(format string, args ...any)
-
-// families holds the family of every spec.TypeKind, indexed by kind.
-var families = map[spec.TypeKind]family{
-	spec.KindBool:      boolFamily{},
-	spec.KindInt:       intFamily{},
-	spec.KindFloat:     floatFamily{},
-	spec.KindComplex:   complexFamily{},
-	spec.KindStr:       textFamily{},
-	spec.KindBytes:     bytesFamily{},
-	spec.KindBuffer:    bufferFamily{},
-	spec.KindList:      listFamily{},
-	spec.KindTuple:     tupleFamily{},
-	spec.KindOptional:  optionalFamily{},
-	spec.KindObject:    classFamily{},
-	spec.KindAny:       anyFamily{},
-	spec.KindDict:      dictFamily{},
-	spec.KindSet:       setFamily{},
-	spec.KindStruct:    structFamily{},
-	spec.KindUnion:     unionFamily{},
-	spec.KindCallable:  callableFamily{},
-	spec.KindEnum:      enumFamily{},
-	spec.KindDatetime:  datetimeFamily{},
-	spec.KindTimedelta: timedeltaFamily{},
-	spec.KindIterator:  iteratorFamily{},
-}
 
 // familyOf is the family of t.
 func familyOf(t *spec.Type) family {

@@ -9,7 +9,76 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The families, one per TypeKind: see family.go.
+// TypeKind classifies types.
+type TypeKind int
+
+const (
+	KindBool TypeKind = iota
+	KindInt
+	KindFloat
+	KindStr
+	KindBytes
+	KindBuffer
+	KindList
+	KindTuple // fixed tuple: return values only
+	KindOptional
+	KindObject // an instance of a spec class
+	// Converted by the Go part from the Python object (codegen's goConverts).
+	KindAny       // object: any Python object, Go py.Object
+	KindDict      // dict[K, V]: Go map[K]V
+	KindSet       // set[T]: Go map[T]struct{}
+	KindStruct    // a spec struct as a value: a dict with its keys, Go the struct
+	KindUnion     // A | B: Go any holding the alternative's Go value
+	KindCallable  // callable[[A, B], R]: Go func(A, B) (R, error)
+	KindEnum      // a spec enum: an IntEnum member, Go a named integer type
+	KindDatetime  // an aware datetime: Go time.Time
+	KindTimedelta // Go time.Duration
+	KindComplex   // complex: Go complex128
+	// KindIterator is iterator[T] (Go iter.Seq[T], or iter.Seq2[T, error])
+	// or iterator[K, V] (Go iter.Seq2[K, V], 2-tuples in Python): a result
+	// only. Python pulls the items in batches (see Type.Batch).
+	KindIterator
+
+	kindEnd // keep last: KindCount counts the kinds above
+)
+
+// KindCount is the number of TypeKinds: each has a family, in spec and in
+// the code generator.
+const KindCount = int(kindEnd)
+
+// families holds the family of every TypeKind.
+var families = map[TypeKind]family{
+	KindBool:      boolFamily{},
+	KindInt:       intFamily{},
+	KindFloat:     floatFamily{},
+	KindComplex:   complexFamily{},
+	KindStr:       strFamily{},
+	KindBytes:     bytesFamily{},
+	KindBuffer:    bufferFamily{},
+	KindList:      listFamily{},
+	KindTuple:     tupleFamily{},
+	KindOptional:  optionalFamily{},
+	KindObject:    classFamily{},
+	KindAny:       anyFamily{},
+	KindDict:      dictFamily{},
+	KindSet:       setFamily{},
+	KindStruct:    structFamily{},
+	KindUnion:     unionFamily{},
+	KindCallable:  callableFamily{},
+	KindEnum:      enumFamily{},
+	KindDatetime:  datetimeFamily{},
+	KindTimedelta: timedeltaFamily{},
+	KindIterator:  iteratorFamily{},
+}
+
+// simpleTypes are the named types that take no parameters besides the
+// scalars.
+var simpleTypes = map[string]TypeKind{
+	"str": KindStr, "bytes": KindBytes, "object": KindAny, "complex128": KindComplex,
+	"datetime": KindDatetime, "timedelta": KindTimedelta,
+}
+
+// The families: see family.go.
 
 // ---- bool.
 

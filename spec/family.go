@@ -10,9 +10,22 @@ import (
 // code spells it (the binder checks the Go package against that), its
 // identifier, where in a type expression it may stand, and how a YAML
 // value (an example or a default) becomes a Python value. Every per-kind
-// decision of the spec is a method here, so a new kind of type is one
-// family (families.go) on this side; the code generator has its own
-// families for C, the Go glue, stubs and tests (codegen/families.go).
+// decision of the spec is a method here; the code generator has its own
+// families for C, the Go glue, stubs and tests (codegen/family.go).
+//
+// A new kind of type is four files:
+//   - spec/families.go: its TypeKind, its family and, for a plain name,
+//     its entry in simpleTypes (a name with parameters, name[...], also
+//     needs its grammar in types.go);
+//   - codegen/families.go: its family there;
+//   - its runtime converters: gopart's objects.go for a kind the Go part
+//     converts, the static C (codegen/static/rt) for one C converts (a
+//     converter that needs a new call into Python's C API from Go adds
+//     it to the host table: rt/host.c, pyspec_abi.h, gopart/pyspec_go.h);
+//   - schema/pyspec.schema.json: its spelling in typeExpr's description.
+//
+// The tests fail until each is there: TestEveryKindHasAFamily,
+// TestSpellingsAreInTheSchema and codegen's TestEveryKindHasItsParts.
 type family interface {
 	// spellings are how a spec writes types of this kind, as error
 	// messages and the schema's description list them (none for the
@@ -47,31 +60,6 @@ type family interface {
 	approx(t *Type) bool
 	// defaultOf checks a plain YAML value (not null) as a default of t.
 	defaultOf(t *Type, n *yaml.Node) (*Default, error)
-}
-
-// families holds the family of every TypeKind.
-var families = map[TypeKind]family{
-	KindBool:      boolFamily{},
-	KindInt:       intFamily{},
-	KindFloat:     floatFamily{},
-	KindComplex:   complexFamily{},
-	KindStr:       strFamily{},
-	KindBytes:     bytesFamily{},
-	KindBuffer:    bufferFamily{},
-	KindList:      listFamily{},
-	KindTuple:     tupleFamily{},
-	KindOptional:  optionalFamily{},
-	KindObject:    classFamily{},
-	KindAny:       anyFamily{},
-	KindDict:      dictFamily{},
-	KindSet:       setFamily{},
-	KindStruct:    structFamily{},
-	KindUnion:     unionFamily{},
-	KindCallable:  callableFamily{},
-	KindEnum:      enumFamily{},
-	KindDatetime:  datetimeFamily{},
-	KindTimedelta: timedeltaFamily{},
-	KindIterator:  iteratorFamily{},
 }
 
 func familyOf(t *Type) family {

@@ -21,13 +21,6 @@ func init() {
 	scalarTypes["float64"] = &Type{Kind: KindFloat, Spec: "float64", Bits: 64}
 }
 
-// simpleTypes are the named types that take no parameters besides the
-// scalars.
-var simpleTypes = map[string]TypeKind{
-	"str": KindStr, "bytes": KindBytes, "object": KindAny, "complex128": KindComplex,
-	"datetime": KindDatetime, "timedelta": KindTimedelta,
-}
-
 // typeScope is what a type expression may name besides the built-in
 // types: the module's classes, structs and enums.
 type typeScope struct {
