@@ -61,9 +61,12 @@ func elemMask(es []*spec.Type) string {
 	return "(" + strings.Join(bits, " | ") + ")"
 }
 
-// elemField is the args field beside buffer field dst (a.p_x) that holds
-// its element code (a.e_x).
-func elemField(dst string) string { return strings.Replace(dst, ".p_", ".e_", 1) }
+// elemField is the args field beside buffer field f (p_x, or a.p_x in
+// C) that holds its element code (e_x, a.e_x): the one spelling of it.
+func elemField(f string) string {
+	dot := strings.LastIndexByte(f, '.') + 1
+	return f[:dot] + "e_" + strings.TrimPrefix(f[dot:], "p_")
+}
 
 // seqFormC names form as pyspec_abi.h does, for C and for Go's C.
 func seqFormC(form spec.SeqForm) string {
@@ -111,6 +114,15 @@ func cResultType(t *spec.Type, alone bool) string {
 func goToC(t *spec.Type, v string, alone bool) string {
 	if alone && resultInC(t) {
 		return familyOf(t).(cResult).goToCResult(t, v)
+	}
+	return goToPy(t, v)
+}
+
+// resultToPy is goToPy of a result of the Go function fn: some kinds
+// (iterators) name it in errors that come later.
+func resultToPy(t *spec.Type, v, fn string) string {
+	if n, ok := familyOf(t).(namedResult); ok {
+		return n.resultToPy(t, v, fn)
 	}
 	return goToPy(t, v)
 }

@@ -807,6 +807,9 @@ func (iteratorFamily) goConverts(*spec.Type) bool { return false }
 func (iteratorFamily) goToPy(t *spec.Type, v string) string {
 	return iteratorToPy(t, v, "")
 }
+func (iteratorFamily) resultToPy(t *spec.Type, v, fn string) string {
+	return iteratorToPy(t, v, fn)
+}
 func (iteratorFamily) toPy(_ *converterSet, t *spec.Type, _ lineWriter) {
 	noPart(t, "converter (each batch converts as a list)")
 }

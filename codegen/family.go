@@ -128,6 +128,13 @@ type cResult interface {
 	cResultToPy(t *spec.Type, field string) string
 }
 
+// namedResult is the part of the families whose Python value outlives
+// the call and names the Go function in its later errors (an iterator's
+// sequence panics at a later next()).
+type namedResult interface {
+	resultToPy(t *spec.Type, v, fn string) string
+}
+
 // lineWriter writes one line of generated code.
 type lineWriter func(format string, args ...any)
 

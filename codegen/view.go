@@ -466,23 +466,8 @@ func newModuleView(m *spec.Module) *moduleView {
 		v.StructsSource, v.StructNames = cLiteral(src), names
 	}
 	v.FastFields() // number the offset table's rows
-	v.nameIterators()
 	v.collectConverters()
 	return v
-}
-
-// nameIterators gives iterator results the name of their Go function,
-// which a panic of the sequence carries: known once every call's view is
-// made.
-func (v *moduleView) nameIterators() {
-	for _, c := range v.AllCalls() {
-		for _, r := range c.Results {
-			if r.typ.Kind == spec.KindIterator {
-				r.GoToPy = iteratorToPy(r.typ, r.val, c.GoName)
-				r.GoToC = r.GoToPy
-			}
-		}
-	}
 }
 
 // collectConverters generates the converters the calls and attributes
@@ -575,11 +560,10 @@ func origin(m *spec.Module, at spec.Pos, path string) string {
 }
 
 func functionView(m *spec.Module, f *spec.Function, path string) *callView {
-	c := newCallView(f.Name, f.CName, f.Sig, f.Results, f.ReturnsError, f.NoGIL)
+	c := newCallView(f.Name, m.Go.Name+"."+f.GoName, f.CName, f.Sig, f.Results, f.ReturnsError, f.NoGIL)
 	c.Origin = origin(m, f.Pos, path)
 	c.Async, c.TakesContext = f.Async, f.TakesContext
 	c.GoCall = implAlias + "." + f.GoName
-	c.GoName = m.Go.Name + "." + f.GoName
 	c.Doc = cLiteral(textSignature(f.Name, "$module", f.Sig) + documented(f.Doc, f.Sig))
 	return c
 }
@@ -608,10 +592,9 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 		cv.Flags += " | Py_TPFLAGS_BASETYPE"
 	}
 	if cl.Init != nil {
-		c := newCallView(cl.Name, cl.CName+"_init", cl.Init.Sig, nil, cl.Init.ReturnsError, false)
+		c := newCallView(cl.Name, m.Go.Name+"."+cl.Init.GoName, cl.CName+"_init", cl.Init.Sig, nil, cl.Init.ReturnsError, false)
 		c.Origin = origin(m, cl.Pos, "classes."+cl.Name+".init")
 		c.GoCall = implAlias + "." + cl.Init.GoName
-		c.GoName = m.Go.Name + "." + cl.Init.GoName
 		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
 		cv.Init = c
 		cv.Doc = cLiteral(textSignature(cl.Name, "", cl.Init.Sig) + documented(cl.Doc, cl.Init.Sig))
@@ -630,11 +613,14 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 	}
 	for _, meth := range cl.Methods {
 		pyName := cl.Name + "." + meth.Name
-		c := newCallView(pyName, cl.CName+"_"+methodCName(meth.Name), meth.Sig, meth.Results, meth.ReturnsError, meth.NoGIL)
+		goName := m.Go.Name + "." + cl.GoName + "." + meth.GoName
+		if meth.Kind != spec.InstanceMethod {
+			goName = m.Go.Name + "." + meth.GoName // a function of the package
+		}
+		c := newCallView(pyName, goName, cl.CName+"_"+methodCName(meth.Name), meth.Sig, meth.Results, meth.ReturnsError, meth.NoGIL)
 		c.Origin = origin(m, meth.Pos, "classes."+cl.Name+".methods."+meth.Name)
 		c.Async, c.TakesContext = meth.Async, meth.TakesContext
 		c.MethName = meth.Name
-		c.GoName = m.Go.Name + "." + cl.GoName + "." + meth.GoName
 		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
 		switch meth.Kind {
 		case spec.InstanceMethod:
@@ -645,13 +631,11 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 			c.Doc = cLiteral(textSignature(meth.Name, "$self", meth.Sig) + documented(meth.Doc, meth.Sig))
 		case spec.StaticMethod:
 			c.GoCall = implAlias + "." + meth.GoName
-			c.GoName = m.Go.Name + "." + meth.GoName
 			c.MethFlags = "METH_FASTCALL | METH_KEYWORDS | METH_STATIC"
 			c.Doc = cLiteral(textSignature(meth.Name, "", meth.Sig) + documented(meth.Doc, meth.Sig))
 		case spec.ClassMethod:
 			c.Self = "class"
 			c.GoCall = implAlias + "." + meth.GoName
-			c.GoName = m.Go.Name + "." + meth.GoName
 			c.MethFlags = "METH_FASTCALL | METH_KEYWORDS | METH_CLASS"
 			c.Doc = cLiteral(textSignature(meth.Name, "$type", meth.Sig) + documented(meth.Doc, meth.Sig))
 		}
@@ -691,7 +675,7 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 			}
 		}
 		sig.NPos = len(sig.Params)
-		r := newCallView(cl.Name+".__setstate__", cl.CName+"_restore", sig, nil, false, false)
+		r := newCallView(cl.Name+".__setstate__", "", cl.CName+"_restore", sig, nil, false, false)
 		r.Origin = origin(m, cl.PicklePos, "classes."+cl.Name+".pickle")
 		r.ClassIndex, r.ClassGoName, r.ClassCName = cl.Index, cl.GoName, cl.CName
 		cv.Restore = r
@@ -902,7 +886,7 @@ func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView 
 // parameter, named like the attribute, so errors name it.
 func setterView(cl *spec.Class, cname, name string, t *spec.Type) *callView {
 	sig := &spec.Signature{Params: []*spec.Param{{Name: name, Type: t}}, NPos: 1}
-	c := newCallView(cl.Name, cname+"_set", sig, nil, false, false)
+	c := newCallView(cl.Name, "", cname+"_set", sig, nil, false, false)
 	c.Self = "instance"
 	c.IsSetter = true
 	c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
@@ -1174,8 +1158,8 @@ func (v *moduleView) Imports() []string {
 // DocLiteral is the module docstring as a C literal.
 func (v *moduleView) DocLiteral() string { return cLiteral(v.Doc) }
 
-func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type, returnsError, nogil bool) *callView {
-	c := &callView{PyName: pyName, CName: cname, Sig: sig, ReturnsError: returnsError, NoGIL: nogil}
+func newCallView(pyName, goName, cname string, sig *spec.Signature, results []*spec.Type, returnsError, nogil bool) *callView {
+	c := &callView{PyName: pyName, GoName: goName, CName: cname, Sig: sig, ReturnsError: returnsError, NoGIL: nogil}
 	sigVar := cname + "_sig"
 	var exprs []string
 	for i, p := range sig.Params {
@@ -1203,7 +1187,7 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 			}
 			pv.GoExpr = goFromC(p.Type, "a."+pv.Field, "a."+pv.Present)
 			if bt := baseType(p.Type); bt.Kind == spec.KindBuffer && bt.Elems != nil {
-				pv.ElemField = "e_" + p.Name
+				pv.ElemField = elemField(pv.Field)
 				pv.elemType = p.Type
 			}
 		}
@@ -1247,7 +1231,10 @@ func newCallView(pyName, cname string, sig *spec.Signature, results []*spec.Type
 		}
 		r.val = val
 		r.GoToC = goToC(t, val, alone)
-		r.GoToPy = goToPy(t, val)
+		r.GoToPy = resultToPy(t, val, goName)
+		if !alone || !resultInC(t) {
+			r.GoToC = r.GoToPy
+		}
 		r.CToPy = cToPy(t, "r."+r.Field, alone)
 		c.Results = append(c.Results, r)
 	}
