@@ -31,6 +31,7 @@ type moduleView struct {
 	// literal of Python source, "" for none); StructNames are their names.
 	StructsSource string
 	StructNames   []string
+	entries       map[string]abiEntry // API by name, made on first use (Export)
 }
 
 type enumView struct {
@@ -166,23 +167,27 @@ func (c *callView) resultVars(op string) string {
 	return strings.Join(vars, ", ") + op
 }
 
-// GoParams is the parameter list of the exported Go function.
-func (c *callView) GoParams() string {
-	var ps []string
+// Entry is the call's entry point of the Go part. The C part passes the
+// instance's Go value and class index (instance methods) or the class
+// (class methods), its converted arguments, and the token of the future
+// (async calls) or where the results go.
+func (c *callView) Entry() abiEntry {
+	e := abiEntry{Name: c.CName, Result: statusResult}
 	switch c.Self {
 	case "instance":
-		ps = append(ps, "self unsafe.Pointer", "cls C.int32_t")
+		e.Params = append(e.Params,
+			abiParam{Name: "self", CType: "void*", Arg: "obj->goptr"},
+			abiParam{Name: "cls", CType: "int32_t", Arg: "obj->cls"})
 	case "class":
-		ps = append(ps, "cls *C.PyObject")
+		e.Params = append(e.Params, abiParam{Name: "cls", CType: "PyObject*", Arg: "self"})
 	}
-	ps = append(ps, fmt.Sprintf("a *C.struct_%s_args", c.CName))
+	e.Params = append(e.Params, abiParam{Name: "a", CType: "struct " + c.CName + "_args*", Arg: "&a"})
 	if c.Async {
-		return strings.Join(append(ps, "token C.uint64_t"), ", ")
+		e.Params = append(e.Params, abiParam{Name: "token", CType: "uint64_t", Arg: "token"})
+	} else if len(c.Results) > 0 {
+		e.Params = append(e.Params, abiParam{Name: "r", CType: "struct " + c.CName + "_result*", Arg: "&r"})
 	}
-	if len(c.Results) > 0 {
-		ps = append(ps, fmt.Sprintf("r *C.struct_%s_result", c.CName))
-	}
-	return strings.Join(ps, ", ")
+	return e
 }
 
 // GoCallArgs is the argument list of the author's Go function, with the
@@ -236,20 +241,7 @@ func (c *callView) AsyncResultDecls() []string {
 func (c *callView) AsyncAssign() string { return c.resultVars(" = ") }
 
 // CCallArgs is the argument list with which C calls the exported function.
-func (c *callView) CCallArgs() string {
-	var as []string
-	switch c.Self {
-	case "instance":
-		as = append(as, "obj->goptr", "obj->cls")
-	case "class":
-		as = append(as, "self")
-	}
-	as = append(as, "&a")
-	if len(c.Results) > 0 && !c.Async {
-		as = append(as, "&r")
-	}
-	return strings.Join(as, ", ")
-}
+func (c *callView) CCallArgs() string { return c.Entry().CCallArgs() }
 
 // GoSelf is the statement that gives an instance method its receiver.
 func (c *callView) GoSelf() string {
@@ -1007,92 +999,90 @@ func (v *moduleView) ReleaseHooks() bool {
 	return false
 }
 
-// apiEntry is one entry point of the Go part: a member of the API table the
-// C part calls through, and the exported Go function behind it.
-type apiEntry struct {
-	Name   string // table member; the Go function is Name + "_go"
-	Ret    string // C result type: "int" (0, or -1 with an exception set) or "void"
-	Params string // C parameter list
-	Args   string // the parameters' names, to forward a call
-	Fail   string // what a stub returns when the Go part cannot be loaded
-}
-
 // API is the Go part's entry points, in table order.
-func (v *moduleView) API() []apiEntry {
-	var out []apiEntry
-	call := func(c *callView) {
-		var ps, as []string
-		switch c.Self {
-		case "instance":
-			ps, as = append(ps, "void* self", "int32_t cls"), append(as, "self", "cls")
-		case "class":
-			ps, as = append(ps, "PyObject* cls"), append(as, "cls")
-		}
-		ps, as = append(ps, "struct "+c.CName+"_args* a"), append(as, "a")
-		if c.Async {
-			ps, as = append(ps, "uint64_t token"), append(as, "token")
-		} else if len(c.Results) > 0 {
-			ps, as = append(ps, "struct "+c.CName+"_result* r"), append(as, "r")
-		}
-		out = append(out, apiEntry{Name: c.CName, Ret: "int", Params: strings.Join(ps, ", "), Args: strings.Join(as, ", "), Fail: "-1"})
+func (v *moduleView) API() []abiEntry {
+	var out []abiEntry
+	// rebind entries give the Python object self a new Go value (from
+	// __init__'s arguments or a pickled state) and free the one it held:
+	// old, made by class index old_cls (nil for none).
+	rebind := func(name string, state abiParam) abiEntry {
+		return abiEntry{Name: name, Result: statusResult, Params: []abiParam{
+			param("PyObject*", "self"), param("void*", "old"),
+			{Name: "old_cls", CType: "int32_t", GoName: "oldCls"}, state}}
+	}
+	// method entries take an instance's Go value and its class index.
+	method := func(name string, ps ...abiParam) abiEntry {
+		return abiEntry{Name: name, Result: statusResult,
+			Params: append([]abiParam{param("void*", "self"), param("int32_t", "cls")}, ps...)}
 	}
 	for _, c := range v.GoCalls() {
-		call(c)
+		out = append(out, c.Entry())
 	}
 	for _, u := range v.Ufuncs {
-		out = append(out, apiEntry{Name: u.CName, Ret: "int", Params: "char** args, pyspec_ssize n, pyspec_ssize* steps", Args: "args, n, steps", Fail: "-1"})
+		out = append(out, abiEntry{Name: u.CName, Result: intResult, Params: []abiParam{
+			param("char**", "args"), param("pyspec_ssize", "n"),
+			{Name: "steps", CType: "pyspec_ssize*", GoName: "steps_"}}})
 	}
 	for _, cl := range v.Classes {
 		if cl.Init != nil {
-			out = append(out, apiEntry{Name: cl.Init.CName, Ret: "int",
-				Params: "PyObject* self, void* old, int32_t old_cls, struct " + cl.Init.CName + "_args* a",
-				Args:   "self, old, old_cls, a", Fail: "-1"})
+			out = append(out, rebind(cl.Init.CName, param("struct "+cl.Init.CName+"_args*", "a")))
 		}
 		for _, g := range cl.Getsets {
-			out = append(out, apiEntry{Name: g.CName + "_get", Ret: "int",
-				Params: "void* self, int32_t cls, " + g.OutCType + "* out", Args: "self, cls, out", Fail: "-1"})
+			out = append(out, method(g.CName+"_get", param(g.OutCType+"*", "out")))
 			if g.Setter != nil {
-				call(g.Setter)
+				out = append(out, g.Setter.Entry())
 			}
 		}
 		if cl.PickleBinary() {
 			out = append(out,
-				apiEntry{Name: cl.CName + "_getstate", Ret: "int", Params: "void* self, int32_t cls, PyObject** out", Args: "self, cls, out", Fail: "-1"},
-				apiEntry{Name: cl.CName + "_setstate", Ret: "int", Params: "PyObject* self, void* old, int32_t old_cls, pyspec_bytes* data",
-					Args: "self, old, old_cls, data", Fail: "-1"})
+				method(cl.CName+"_getstate", param("PyObject**", "out")),
+				rebind(cl.CName+"_setstate", param("pyspec_bytes*", "data")))
 		}
 		if cl.Restore != nil {
-			out = append(out, apiEntry{Name: cl.Restore.CName, Ret: "int",
-				Params: "PyObject* self, void* old, int32_t old_cls, struct " + cl.Restore.CName + "_args* a",
-				Args:   "self, old, old_cls, a", Fail: "-1"})
+			out = append(out, rebind(cl.Restore.CName, param("struct "+cl.Restore.CName+"_args*", "a")))
 		}
 		if cl.Buffer != nil {
-			out = append(out, apiEntry{Name: cl.CName + "_getbuffer", Ret: "int",
-				Params: "void* self, int32_t cls, pyspec_export_desc* d, int flags", Args: "self, cls, d, flags", Fail: "-1"})
+			out = append(out, method(cl.CName+"_getbuffer", param("pyspec_export_desc*", "d"), param("int", "flags")))
 		}
 	}
 	if len(v.Classes) > 0 {
-		out = append(out, apiEntry{Name: "drain_frees", Ret: "int", Params: "void", Fail: "-1"})
+		out = append(out, abiEntry{Name: "drain_frees", Result: intResult})
 	}
 	if len(v.FastFields()) > 0 {
-		out = append(out, apiEntry{Name: "field_offsets", Ret: "void", Params: "int64_t* out", Args: "out"})
+		out = append(out, abiEntry{Name: "field_offsets", Result: voidResult, Params: []abiParam{param("int64_t*", "out")}})
 	}
 	if v.Exports() || v.BufferResults() {
-		out = append(out, apiEntry{Name: "release_export", Ret: "int", Params: "uintptr_t token", Args: "token", Fail: "-1"})
+		out = append(out, abiEntry{Name: "release_export", Result: statusResult, Params: []abiParam{param("uintptr_t", "token")}})
 	}
 	if v.IteratorResults() {
-		out = append(out,
-			apiEntry{Name: "iter_next", Ret: "int", Params: "uintptr_t token, pyspec_iter_batch* b", Args: "token, b", Fail: "-1"},
-			apiEntry{Name: "iter_close", Ret: "void", Params: "uintptr_t token", Args: "token"})
+		out = append(out, iterNextEntry, iterCloseEntry)
 	}
 	if v.AnyAsync() {
+		token := param("uint64_t", "token")
 		out = append(out,
-			apiEntry{Name: "async_start", Ret: "int", Params: "PyObject* fut, uint64_t token", Args: "fut, token", Fail: "-1"},
-			apiEntry{Name: "async_discard", Ret: "void", Params: "uint64_t token", Args: "token"},
-			apiEntry{Name: "async_settle", Ret: "PyObject*", Params: "uint64_t token", Args: "token", Fail: "NULL"},
-			apiEntry{Name: "async_cancel", Ret: "void", Params: "uint64_t token", Args: "token"})
+			abiEntry{Name: "async_start", Result: intResult, Params: []abiParam{param("PyObject*", "fut"), token}},
+			abiEntry{Name: "async_discard", Result: voidResult, Params: []abiParam{token}},
+			abiEntry{Name: "async_settle", Result: objectResult, Params: []abiParam{token}},
+			abiEntry{Name: "async_cancel", Result: voidResult, Params: []abiParam{token}})
 	}
 	return out
+}
+
+// Export is the export directive and signature of the Go function behind
+// the entry point name, which must be one of API's: glue.go spells none
+// itself.
+func (v *moduleView) Export(name string) (string, error) {
+	if v.entries == nil {
+		v.entries = map[string]abiEntry{}
+		for _, e := range v.API() {
+			v.entries[e.Name] = e
+		}
+	}
+	e, ok := v.entries[name]
+	if !ok {
+		return "", fmt.Errorf("glue.go exports %s_go, which is no entry point of the API table", name)
+	}
+	return e.Export(), nil
 }
 
 // AnyAsync reports whether any call is async.

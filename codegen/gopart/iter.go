@@ -375,11 +375,11 @@ func pySeq2[K, V any](seq iter.Seq2[K, V], fn string, size int, convK func([]K) 
 }
 
 // iter_next_go gives the C part the next batch of token's iterator in
-// *out: 0, or 1 when the iterator is exhausted, or -1 with an exception
+// *b: 0, or 1 when the iterator is exhausted, or -1 with an exception
 // set (the iterator is then exhausted too). Called with the GIL.
 //
 //export iter_next_go
-func iter_next_go(token C.uintptr_t, out *C.pyspec_iter_batch) C.int {
+func iter_next_go(token C.uintptr_t, b *C.pyspec_iter_batch) C.int {
 	it := iters[uintptr(token)]
 	if it == nil {
 		raise(py.RuntimeError("the Go side of this iterator is gone"))
@@ -390,7 +390,7 @@ func iter_next_go(token C.uintptr_t, out *C.pyspec_iter_batch) C.int {
 		it.wait()
 		C.host_restore_thread(ts)
 	}
-	status := it.take(out)
+	status := it.take(b)
 	if status != iterItems {
 		delete(iters, uintptr(token))
 		it.stop()
