@@ -59,10 +59,10 @@ func newUfuncOperand(t *spec.Type) ufuncOperand {
 	panic("codegen: a ufunc operand of type " + t.Spec + " passed spec's checks")
 }
 
-func newUfuncView(m *spec.Module, f *spec.Function) *ufuncView {
+func newUfuncView(m *spec.Module, f *spec.Function, cname string) *ufuncView {
 	u := &ufuncView{
 		Name:         f.Name,
-		CName:        f.CName,
+		CName:        cname,
 		Origin:       origin(m, f.Pos, "functions."+f.Name),
 		GoCall:       implAlias + "." + f.GoName,
 		GoName:       m.Go.Name + "." + f.GoName,

@@ -41,6 +41,7 @@ type enumView struct {
 
 type submoduleView struct {
 	Name       string
+	CName      string // prefix of its C symbols
 	DocLiteral string
 	Funcs      []*callView
 	Constants  []*constantView
@@ -253,6 +254,7 @@ func (c *callView) GoSelf() string {
 
 type classView struct {
 	*spec.Class
+	CName      string // prefix of the class's C and Go symbols
 	Origin     string // the spec node, for comments
 	Doc        string
 	Init       *callView
@@ -422,21 +424,22 @@ const implAlias = "impl"
 
 func newModuleView(m *spec.Module) *moduleView {
 	v := &moduleView{Module: m, ImplAlias: implAlias}
+	syms := newModuleSymbols(m)
 	for _, f := range m.Functions {
-		v.Funcs = append(v.Funcs, functionView(m, f, "functions."+f.Name))
+		v.Funcs = append(v.Funcs, functionView(m, f, syms.functions[f], "functions."+f.Name))
 	}
 	for _, f := range m.Ufuncs {
-		v.Ufuncs = append(v.Ufuncs, newUfuncView(m, f))
+		v.Ufuncs = append(v.Ufuncs, newUfuncView(m, f, syms.functions[f]))
 	}
 	for _, sub := range m.Submodules {
-		sv := &submoduleView{Name: sub.Name, DocLiteral: cLiteral(sub.Doc), Constants: constantViews(sub.Constants)}
+		sv := &submoduleView{Name: sub.Name, CName: syms.submodules[sub], DocLiteral: cLiteral(sub.Doc), Constants: constantViews(sub.Constants)}
 		for _, f := range sub.Functions {
-			sv.Funcs = append(sv.Funcs, functionView(m, f, "submodules."+sub.Name+".functions."+f.Name))
+			sv.Funcs = append(sv.Funcs, functionView(m, f, syms.functions[f], "submodules."+sub.Name+".functions."+f.Name))
 		}
 		v.Submodules = append(v.Submodules, sv)
 	}
 	for _, cl := range m.Classes {
-		cv := newClassView(m, cl)
+		cv := newClassView(m, cl, syms.classes[cl])
 		cv.module = v
 		v.Classes = append(v.Classes, cv)
 	}
@@ -551,8 +554,8 @@ func origin(m *spec.Module, at spec.Pos, path string) string {
 	return fmt.Sprintf("%s:%d:%d %s", filepath.Base(m.SpecPath), at.Line, at.Col, path)
 }
 
-func functionView(m *spec.Module, f *spec.Function, path string) *callView {
-	c := newCallView(f.Name, m.Go.Name+"."+f.GoName, f.CName, f.Sig, f.Results, f.ReturnsError, f.NoGIL)
+func functionView(m *spec.Module, f *spec.Function, cname, path string) *callView {
+	c := newCallView(f.Name, m.Go.Name+"."+f.GoName, cname, f.Sig, f.Results, f.ReturnsError, f.NoGIL)
 	c.Origin = origin(m, f.Pos, path)
 	c.Async, c.TakesContext = f.Async, f.TakesContext
 	c.GoCall = implAlias + "." + f.GoName
@@ -577,17 +580,17 @@ func constantViews(cs []*spec.Constant) []*constantView {
 	return out
 }
 
-func newClassView(m *spec.Module, cl *spec.Class) *classView {
-	cv := &classView{Class: cl, GoType: implAlias + "." + cl.GoName, Doc: cLiteral(cl.Doc), Flags: "Py_TPFLAGS_DEFAULT",
+func newClassView(m *spec.Module, cl *spec.Class, syms *classSymbols) *classView {
+	cv := &classView{Class: cl, CName: syms.prefix, GoType: implAlias + "." + cl.GoName, Doc: cLiteral(cl.Doc), Flags: "Py_TPFLAGS_DEFAULT",
 		Origin: origin(m, cl.Pos, "classes."+cl.Name)}
 	if cl.Subclassable {
 		cv.Flags += " | Py_TPFLAGS_BASETYPE"
 	}
 	if cl.Init != nil {
-		c := newCallView(cl.Name, m.Go.Name+"."+cl.Init.GoName, cl.CName+"_init", cl.Init.Sig, nil, cl.Init.ReturnsError, false)
+		c := newCallView(cl.Name, m.Go.Name+"."+cl.Init.GoName, syms.init, cl.Init.Sig, nil, cl.Init.ReturnsError, false)
 		c.Origin = origin(m, cl.Pos, "classes."+cl.Name+".init")
 		c.GoCall = implAlias + "." + cl.Init.GoName
-		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
+		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cv.CName
 		cv.Init = c
 		cv.Doc = cLiteral(textSignature(cl.Name, "", cl.Init.Sig) + documented(cl.Doc, cl.Init.Sig))
 	} else {
@@ -609,11 +612,11 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 		if meth.Kind != spec.InstanceMethod {
 			goName = m.Go.Name + "." + meth.GoName // a function of the package
 		}
-		c := newCallView(pyName, goName, cl.CName+"_"+methodCName(meth.Name), meth.Sig, meth.Results, meth.ReturnsError, meth.NoGIL)
+		c := newCallView(pyName, goName, syms.methods[meth], meth.Sig, meth.Results, meth.ReturnsError, meth.NoGIL)
 		c.Origin = origin(m, meth.Pos, "classes."+cl.Name+".methods."+meth.Name)
 		c.Async, c.TakesContext = meth.Async, meth.TakesContext
 		c.MethName = meth.Name
-		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
+		c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cv.CName
 		switch meth.Kind {
 		case spec.InstanceMethod:
 			c.Self = "instance"
@@ -640,10 +643,10 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 	}
 	cv.Slots = cv.slots()
 	for _, a := range cl.Attributes {
-		cv.Getsets = append(cv.Getsets, attributeView(m, cl, a))
+		cv.Getsets = append(cv.Getsets, attributeView(m, cl, cv.CName, syms.attrs[a], a))
 	}
 	for _, p := range cl.Properties {
-		cv.Getsets = append(cv.Getsets, propertyView(m, cl, p))
+		cv.Getsets = append(cv.Getsets, propertyView(m, cl, cv.CName, syms.props[p], p))
 	}
 	for _, g := range cv.Getsets {
 		if g.Setter != nil {
@@ -667,9 +670,9 @@ func newClassView(m *spec.Module, cl *spec.Class) *classView {
 			}
 		}
 		sig.NPos = len(sig.Params)
-		r := newCallView(cl.Name+".__setstate__", "", cl.CName+"_restore", sig, nil, false, false)
+		r := newCallView(cl.Name+".__setstate__", "", syms.restore, sig, nil, false, false)
 		r.Origin = origin(m, cl.PicklePos, "classes."+cl.Name+".pickle")
-		r.ClassIndex, r.ClassGoName, r.ClassCName = cl.Index, cl.GoName, cl.CName
+		r.ClassIndex, r.ClassGoName, r.ClassCName = cl.Index, cl.GoName, cv.CName
 		cv.Restore = r
 	case spec.PickleNone:
 		cv.NoPickle = fmt.Sprintf("its Go type %s.%s does not implement encoding.BinaryMarshaler and encoding.BinaryUnmarshaler; "+
@@ -727,10 +730,10 @@ func (cv *classView) RecordAliases() bool {
 	return false
 }
 
-func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetView {
+func attributeView(m *spec.Module, cl *spec.Class, classCName, cname string, a *spec.Attribute) *getsetView {
 	g := &getsetView{
 		Name:      a.Name,
-		CName:     cl.CName + "_attr_" + a.Name,
+		CName:     cname,
 		Origin:    origin(m, a.Pos, "classes."+cl.Name+".attributes."+a.Name),
 		Doc:       cLiteral(a.Doc),
 		GoGet:     "obj." + a.GoField,
@@ -738,7 +741,7 @@ func attributeView(m *spec.Module, cl *spec.Class, a *spec.Attribute) *getsetVie
 	}
 	g.setOut(a.Type)
 	if !a.Readonly {
-		g.Setter = setterView(cl, g.CName, a.Name, a.Type)
+		g.Setter = setterView(cl, classCName, g.CName, a.Name, a.Type)
 		g.Setter.Origin = origin(m, a.Pos, "classes."+cl.Name+".attributes."+a.Name)
 		g.GoSet = "obj." + a.GoField + " = " + g.Setter.Params[0].GoExpr
 		g.Deletable = a.Type.Kind == spec.KindOptional
@@ -853,10 +856,10 @@ func (g *getsetView) setOut(t *spec.Type) {
 	g.OutToPy = cToPy(t, "r", true)
 }
 
-func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView {
+func propertyView(m *spec.Module, cl *spec.Class, classCName, cname string, p *spec.Property) *getsetView {
 	g := &getsetView{
 		Name:      p.Name,
-		CName:     cl.CName + "_prop_" + p.Name,
+		CName:     cname,
 		Origin:    origin(m, p.Pos, "classes."+cl.Name+".properties."+p.Name),
 		Doc:       cLiteral(p.Doc),
 		GoGet:     "obj." + p.Getter + "()",
@@ -865,7 +868,7 @@ func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView 
 	}
 	g.setOut(p.Type)
 	if p.Setter != "" {
-		g.Setter = setterView(cl, g.CName, p.Name, p.Type)
+		g.Setter = setterView(cl, classCName, g.CName, p.Name, p.Type)
 		g.Setter.Origin = origin(m, p.Pos, "classes."+cl.Name+".properties."+p.Name)
 		g.GoSet = "obj." + p.Setter + "(" + g.Setter.Params[0].GoExpr + ")"
 		g.SetErrors = p.SetterErrors
@@ -876,12 +879,12 @@ func propertyView(m *spec.Module, cl *spec.Class, p *spec.Property) *getsetView 
 
 // setterView is the conversion of an assigned value: a call of one
 // parameter, named like the attribute, so errors name it.
-func setterView(cl *spec.Class, cname, name string, t *spec.Type) *callView {
+func setterView(cl *spec.Class, classCName, cname, name string, t *spec.Type) *callView {
 	sig := &spec.Signature{Params: []*spec.Param{{Name: name, Type: t}}, NPos: 1}
 	c := newCallView(cl.Name, "", cname+"_set", sig, nil, false, false)
 	c.Self = "instance"
 	c.IsSetter = true
-	c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, cl.CName
+	c.ClassIndex, c.ClassGoName, c.ClassCName = cl.Index, cl.GoName, classCName
 	return c
 }
 

@@ -105,14 +105,13 @@ func (l *loader) returns(r *yaml.Node, owner string) []*Type {
 
 // function resolves a function of the module or of a submodule; goPrefix
 // starts the default Go name (a submodule's functions are SubF).
-func (l *loader) function(k, v *yaml.Node, cPrefix, goPrefix string, structs map[string]*Struct) *Function {
+func (l *loader) function(k, v *yaml.Node, goPrefix string, structs map[string]*Struct) *Function {
 	l.checkName(k, "function name")
 	problems := len(l.diags)
 	f := &Function{
 		Name:   k.Value,
 		Doc:    str(get(v, "doc")),
 		GoName: goPrefix + CamelCase(k.Value),
-		CName:  cPrefix + k.Value,
 		Pos:    pos(k),
 	}
 	if g := get(v, "go"); g != nil {

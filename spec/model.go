@@ -119,7 +119,6 @@ type Function struct {
 	// large loop is split across goroutines.
 	Vectorize bool
 	Parallel  bool
-	CName     string // prefix of every C and exported Go symbol of this function
 	Examples  []*Example
 	Pos       Pos
 }
@@ -162,9 +161,8 @@ type Class struct {
 	Name         string
 	Doc          string
 	GoName       string // the author's Go type; instances hold a *GoName
-	CName        string
-	Index        int   // the class's tag in instances of the module's types
-	Init         *Init // nil: not instantiable from Python (unless a base is)
+	Index        int    // the class's tag in instances of the module's types
+	Init         *Init  // nil: not instantiable from Python (unless a base is)
 	Buffer       *Export
 	Base         *Class // a spec class this one extends, or nil
 	BaseByPtr    bool   // the Go type embeds *Base rather than Base

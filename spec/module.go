@@ -109,7 +109,7 @@ func (l *loader) build(root *yaml.Node) *Module {
 	l.classes = map[string]*Class{}
 	classKeys, classVals := pairs(get(root, "classes"))
 	for i, k := range classKeys {
-		c := &Class{Name: k.Value, GoName: k.Value, CName: m.Name + "_" + k.Value, Index: i, Pos: pos(k)}
+		c := &Class{Name: k.Value, GoName: k.Value, Index: i, Pos: pos(k)}
 		if c.GoName[0] < 'A' || c.GoName[0] > 'Z' {
 			c.GoName = CamelCase(c.GoName)
 		}
@@ -164,7 +164,7 @@ func (l *loader) build(root *yaml.Node) *Module {
 	keys, vals = pairs(get(root, "functions"))
 	for i, k := range keys {
 		claim(k)
-		if f := l.function(k, vals[i], m.Name+"_", "", structs); f.Vectorize {
+		if f := l.function(k, vals[i], "", structs); f.Vectorize {
 			m.Ufuncs = append(m.Ufuncs, f)
 		} else {
 			m.Functions = append(m.Functions, f)
@@ -180,7 +180,7 @@ func (l *loader) build(root *yaml.Node) *Module {
 		fkeys, fvals := pairs(get(vals[i], "functions"))
 		for j, fk := range fkeys {
 			subNames[fk.Value] = fk
-			sub.Functions = append(sub.Functions, l.function(fk, fvals[j], m.Name+"_"+sub.Name+"_", CamelCase(sub.Name), structs))
+			sub.Functions = append(sub.Functions, l.function(fk, fvals[j], CamelCase(sub.Name), structs))
 		}
 		for _, c := range l.constants(get(vals[i], "constants"), "submodule "+sub.Name) {
 			if prev := subNames[c.Name]; prev != nil {

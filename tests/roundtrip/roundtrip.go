@@ -192,3 +192,15 @@ func ShapeOf(buf py.Buffer) []int64 {
 	}
 	return out
 }
+
+// Clear is roundtrip.clear.
+func Clear() string { return "clear" }
+
+// FieldsInGo is roundtrip.Fields_in_go.
+func FieldsInGo() string { return "Fields_in_go" }
+
+// Methods is Fields.methods.
+func (f *Fields) Methods() string { return "methods" }
+
+// InGoCore is Fields.in_go_core.
+func (f *Fields) InGoCore() string { return "in_go_core" }

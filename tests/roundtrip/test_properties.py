@@ -270,3 +270,14 @@ def test_scalar_attributes_refuse_out_of_range(name, data):
     with pytest.raises(OverflowError, match=f"out of range for {FIELDS[name]}"):
         setattr(f, name, bad)
     assert getattr(f, name) == 0
+
+
+def test_names_that_meet_in_c_stay_apart():
+    # Joined with _, these spec names would be one C symbol (or one's
+    # derived name another's); each must still reach its own Go function.
+    f = rt.Fields()
+    assert rt.clear() == "clear"
+    assert rt.Fields_in_go() == "Fields_in_go"
+    assert f.methods() == "methods"
+    assert f.in_go_core() == "in_go_core"
+    assert f.in_go().startswith("false 0 ")
