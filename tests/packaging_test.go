@@ -134,6 +134,10 @@ func sitePackages(t *testing.T, py string) []string {
 // against the installed copy from another directory, and checks RECORD,
 // the platform tag (auditwheel), abi3 compliance (abi3audit), that a
 // rebuild is byte-identical and that pip uninstall removes every file.
+// The rebuild is of two examples (zstd, with a Go module of its own, and
+// shapes, with submodules; the cross tests rebuild buffers) unless
+// PYSPEC_SOAK is set: each takes a build, and the bytes depend on the
+// build's inputs, not on the example.
 func TestWheels(t *testing.T) {
 	py := python()
 	tools := venvTools(t)
@@ -170,11 +174,13 @@ func TestWheels(t *testing.T) {
 					}
 				}
 				// The same inputs, another work directory: the same bytes.
-				again := lastLine(runIn(t, "", nil, bin, append(args, "-o", t.TempDir(), "--work", filepath.Join(t.TempDir(), "other", "w"))...))
-				a, _ := os.ReadFile(wheel)
-				b, _ := os.ReadFile(again)
-				if !bytes.Equal(a, b) {
-					t.Errorf("rebuilding %s gave different bytes", filepath.Base(wheel))
+				if mod == "zstd" || mod == "shapes" || os.Getenv("PYSPEC_SOAK") != "" {
+					again := lastLine(runIn(t, "", nil, bin, append(args, "-o", t.TempDir(), "--work", filepath.Join(t.TempDir(), "other", "w"))...))
+					a, _ := os.ReadFile(wheel)
+					b, _ := os.ReadFile(again)
+					if !bytes.Equal(a, b) {
+						t.Errorf("rebuilding %s gave different bytes", filepath.Base(wheel))
+					}
 				}
 				// auditwheel reads the same platform tag from the libraries.
 				out := strings.Join(strings.Fields(runIn(t, "", nil, tools, "-m", "auditwheel", "show", wheel)), " ")
