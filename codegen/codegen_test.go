@@ -5,9 +5,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/pyspec/pyspec/py"
 	"github.com/pyspec/pyspec/spec"
 )
 
@@ -267,5 +269,41 @@ func TestPruneImportsLeavesNoGap(t *testing.T) {
 	want := "import (\n\t\"context\"\n\t_ \"example.com/m\"\n\t\"unsafe\"\n)\n"
 	if !bytes.Contains(got, []byte(want)) {
 		t.Errorf("pruned imports:\n%s\nwant the block\n%s", got, want)
+	}
+}
+
+// TestExceptionKindsAgree holds the three lists of the built-in exception
+// classes a Go error becomes to one order: py.ExcKind, pyspec_abi.h's
+// PYSPEC_EXC_* and the classes pyspec_raise indexes by them. A kind one
+// list lacks would be raised as RuntimeError.
+func TestExceptionKindsAgree(t *testing.T) {
+	abi, _ := staticFS.ReadFile("static/pyspec_abi.h")
+	enum := regexp.MustCompile(`(?s)enum \{\s*(PYSPEC_EXC_[^}]*)\}`).FindSubmatch(abi)
+	raise, _ := staticFS.ReadFile("static/rt/objects.c")
+	table := regexp.MustCompile(`(?s)void pyspec_raise\(.*?\{(.*?)\};`).FindSubmatch(raise)
+	if enum == nil || table == nil {
+		t.Fatal("the PYSPEC_EXC_ enum or pyspec_raise's table is not where this test looks")
+	}
+	consts := regexp.MustCompile(`PYSPEC_EXC_([A-Z_]+)`).FindAllStringSubmatch(string(enum[1]), -1)
+	classes := regexp.MustCompile(`PyExc_(\w+)`).FindAllStringSubmatch(string(table[1]), -1)
+	for k := 0; ; k++ {
+		name := py.ExcKind(k).String()
+		if strings.HasPrefix(name, "ExcKind(") {
+			if k != len(consts) || k != len(classes) {
+				t.Errorf("py has %d kinds, pyspec_abi.h %d, pyspec_raise %d", k, len(consts), len(classes))
+			}
+			break
+		}
+		if k >= len(consts) || k >= len(classes) {
+			t.Errorf("%s (kind %d) is missing from pyspec_abi.h or pyspec_raise", name, k)
+			continue
+		}
+		if classes[k][1] != name {
+			t.Errorf("pyspec_raise raises kind %d as %s, py as %s", k, classes[k][1], name)
+		}
+		words := strings.ToUpper(strings.TrimSuffix(regexp.MustCompile(`([a-z])([A-Z])`).ReplaceAllString(name, "${1}_$2"), "_Error"))
+		if consts[k][1] != words {
+			t.Errorf("PYSPEC_EXC_%s is kind %d, py's is %s", consts[k][1], k, name)
+		}
 	}
 }

@@ -284,3 +284,13 @@ func (b *Bag) Getattr(name string) (int64, error) {
 	}
 	return v, nil
 }
+
+// RaiseKind returns the error of the kind whose Python class is name.
+func RaiseKind(name string) error {
+	for k := py.ExcKind(0); k < 64; k++ {
+		if k.String() == name {
+			return py.ErrorOf(k, "raised as %s", name)
+		}
+	}
+	return py.ValueError("no kind %q", name)
+}

@@ -13,16 +13,7 @@ static void host_decref(PyObject* o) { Py_DECREF(o); }
 static void host_write_unraisable(void) { PyErr_WriteUnraisable(NULL); }
 static void* host_save_thread(void) { return PyEval_SaveThread(); }
 static void host_restore_thread(void* ts) { PyEval_RestoreThread((PyThreadState*)ts); }
-static void host_raise(int kind, const char* msg, pyspec_ssize len) {
-	if (kind == 11) { // py.KindMemoryError, after pyspec_raise's table
-		PyObject* text = PyUnicode_DecodeUTF8(msg, len, "replace");
-		if (text == NULL) return;
-		PyErr_SetObject(PyExc_MemoryError, text);
-		Py_DECREF(text);
-		return;
-	}
-	pyspec_raise(kind, msg, len);
-}
+static void host_raise(int kind, const char* msg, pyspec_ssize len) { pyspec_raise(kind, msg, len); }
 static PyObject* host_text(const char* p, pyspec_ssize n, int code) { return pyspec_text_from(p, n, code); }
 static PyObject* host_list_of(const void* items, pyspec_ssize n, int code) { return pyspec_list_from(items, n, code); }
 static PyObject* host_list_new(pyspec_ssize n) { return PyList_New(n); }

@@ -109,11 +109,11 @@ int pyspec_restore_dict(PyObject* self, PyObject* extra) {
 // ---- errors --------------------------------------------------------------
 
 void pyspec_raise(int kind, const char* msg, Py_ssize_t len) {
-	// The order of py.ExcKind.
+	// The order of py.ExcKind and PYSPEC_EXC_* (TestExceptionKindsAgree).
 	PyObject* types[] = {
 		PyExc_RuntimeError, PyExc_ValueError, PyExc_TypeError, PyExc_BufferError,
 		PyExc_OverflowError, PyExc_IndexError, PyExc_KeyError, PyExc_NotImplementedError,
-		PyExc_StopIteration, PyExc_AttributeError, PyExc_ZeroDivisionError,
+		PyExc_StopIteration, PyExc_AttributeError, PyExc_ZeroDivisionError, PyExc_MemoryError,
 	};
 	PyObject* type = kind >= 0 && kind < (int)(sizeof types / sizeof types[0]) ? types[kind] : PyExc_RuntimeError;
 	PyObject* text = PyUnicode_DecodeUTF8(msg, len, "replace");
