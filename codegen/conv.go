@@ -61,12 +61,12 @@ func elemMask(es []*spec.Type) string {
 	return "(" + strings.Join(bits, " | ") + ")"
 }
 
-// elemField is the args field beside buffer field f (p_x, or a.p_x in
-// C) that holds its element code (e_x, a.e_x): the one spelling of it.
-func elemField(f string) string {
-	dot := strings.LastIndexByte(f, '.') + 1
-	return f[:dot] + "e_" + strings.TrimPrefix(f[dot:], "p_")
-}
+// elemAgreeField is the args field of a generic call that holds the
+// element type its buffers share (pyspec_elem_agree).
+const elemAgreeField = "elem"
+
+// beside is the field name of the same struct as field f (a.p_x): a.name.
+func beside(f, name string) string { return f[:strings.LastIndexByte(f, '.')+1] + name }
 
 // seqFormC names form as pyspec_abi.h does, for C and for Go's C.
 func seqFormC(form spec.SeqForm) string {

@@ -268,7 +268,7 @@ func (bufferFamily) cConv(t *spec.Type, src, dst, sig string, i int) string {
 			shape, named = "&"+shapeVar(sig, i), "named_dims"
 		}
 		return fmt.Sprintf("pyspec_conv_buffer_of(%s, &%s, &%s, %s, %s, &%s, %s, %s, &%s, %d)",
-			src, viewLocal(i), dst, flags, elemMask(t.Elems), elemField(dst), shape, named, sig, i)
+			src, viewLocal(i), dst, flags, elemMask(t.Elems), beside(dst, elemAgreeField), shape, named, sig, i)
 	}
 	elem := "-1"
 	if t.Elem != nil {

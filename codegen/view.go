@@ -70,19 +70,21 @@ type callView struct {
 	// A generic Go function over its buffers' element types: the
 	// statement finding the element type the arguments share, and one
 	// call per type (the first is the default).
-	ElemCheck   string
-	Dispatch    []dispatchCase
-	Origin      string   // the spec node it comes from, for comments
-	resultTypes []string // Go types of the results
-	Self        string   // "", "instance" or "class"
-	ClassIndex  int      // instance methods and constructors: the owner's index
-	ClassGoName string
-	ClassCName  string
-	ReturnSelf  bool   // in-place operators without a result return self
-	MethName    string // the Python name of a method
-	MethFlags   string // PyMethodDef flags of a plain method
-	IsSetter    bool   // converts a value assigned to an attribute
-	Lock        bool   // holds the object's lock around the Go call
+	// A generic call: the args field holding the element type its buffers
+	// share, and the C statement that starts it unset.
+	ElemField, ElemInit string
+	Dispatch            []dispatchCase
+	Origin              string   // the spec node it comes from, for comments
+	resultTypes         []string // Go types of the results
+	Self                string   // "", "instance" or "class"
+	ClassIndex          int      // instance methods and constructors: the owner's index
+	ClassGoName         string
+	ClassCName          string
+	ReturnSelf          bool   // in-place operators without a result return self
+	MethName            string // the Python name of a method
+	MethFlags           string // PyMethodDef flags of a plain method
+	IsSetter            bool   // converts a value assigned to an attribute
+	Lock                bool   // holds the object's lock around the Go call
 	// The types whose converters the call uses.
 	fromTypes, toTypes []*spec.Type
 }
@@ -102,9 +104,6 @@ type paramView struct {
 	Optional bool
 	Zero     string // clears the value of an absent optional
 	GoExpr   string
-	// A buffer with a list of element types: the args field the C part
-	// stores the argument's element code in.
-	ElemField string
 	// Arguments the Go part converts: the conversion, and the Go default
 	// when the argument is absent ("": the converter's own).
 	goConv, goDefault string
@@ -1180,7 +1179,6 @@ func newCallView(pyName, goName, cname string, sig *spec.Signature, results []*s
 			}
 			pv.GoExpr = goFromC(p.Type, "a."+pv.Field, "a."+pv.Present)
 			if bt := baseType(p.Type); bt.Kind == spec.KindBuffer && bt.Elems != nil {
-				pv.ElemField = elemField(pv.Field)
 				pv.elemType = p.Type
 			}
 		}
@@ -1448,18 +1446,9 @@ func cQuote(s string, lines bool) string {
 // type its buffer arguments share (exprs are the arguments' Go
 // expressions, by parameter).
 func (c *callView) genericCall(sig *spec.Signature, exprs []string) {
-	var args []string
-	for _, pv := range c.Params {
-		if pv.elemType == nil {
-			continue
-		}
-		given := "true"
-		if pv.Optional {
-			given = "a." + pv.Present + " != 0"
-		}
-		args = append(args, fmt.Sprintf("elemArg{%q, a.%s, %s}", pv.Name, pv.ElemField, given))
-	}
-	c.ElemCheck = fmt.Sprintf("elem, elemErr := sameElem(%q, %s)", c.PyName, strings.Join(args, ", "))
+	// The C part checked that the buffers agree, as it converted them.
+	c.ElemField = elemAgreeField
+	c.ElemInit = fmt.Sprintf("a.%s = (pyspec_elem_agree){.code = -1, .from = -1};", elemAgreeField)
 	for _, e := range sig.ElemTypes {
 		es := append([]string(nil), exprs...)
 		for i, pv := range c.Params {

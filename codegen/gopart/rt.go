@@ -399,42 +399,6 @@ func pyExport(e py.Export) *C.PyObject {
 	return obj
 }
 
-// elemArg is a buffer argument of a generic Go function: its name, the
-// element code the C part found, and whether it was given (not None).
-type elemArg struct {
-	name  string
-	code  C.int
-	given bool
-}
-
-// elemNames are the element types by code, for messages.
-var elemNames = map[C.int]string{
-	C.PYSPEC_T_BOOL: "bool", C.PYSPEC_T_INT8: "int8", C.PYSPEC_T_INT16: "int16", C.PYSPEC_T_INT32: "int32",
-	C.PYSPEC_T_INT64: "int64", C.PYSPEC_T_UINT8: "uint8", C.PYSPEC_T_UINT16: "uint16", C.PYSPEC_T_UINT32: "uint32",
-	C.PYSPEC_T_UINT64: "uint64", C.PYSPEC_T_FLOAT16: "float16", C.PYSPEC_T_FLOAT32: "float32", C.PYSPEC_T_FLOAT64: "float64",
-}
-
-// sameElem is the element code the given buffers of a call of function fn
-// share, the one type its Go function is instantiated with (-1 when none
-// is given); buffers of different element types are a TypeError.
-func sameElem(fn string, args ...elemArg) (C.int, error) {
-	first := -1
-	for i, a := range args {
-		switch {
-		case !a.given:
-		case first < 0:
-			first = i
-		case a.code != args[first].code:
-			return -1, py.TypeError("%s() argument '%s' must be a buffer of %s, as argument '%s' is, not %s",
-				fn, a.name, elemNames[args[first].code], args[first].name, elemNames[a.code])
-		}
-	}
-	if first < 0 {
-		return -1, nil
-	}
-	return args[first].code, nil
-}
-
 // pyNDArray is numpy.asarray of the GoBuffer b (nil: b's exception
 // stands), checked against the spec's element code and ndim (-1: any).
 func pyNDArray(b *C.PyObject, elem C.int, ndim int) *C.PyObject {

@@ -341,9 +341,10 @@ static inline int pyspec_conv_buffer(PyObject* o, pyspec_view* v, pyspec_desc* d
 }
 
 // pyspec_conv_buffer_of is pyspec_conv_buffer for a parameter that takes
-// buffers of several element types: the codes in mask (bit k: code k). It
-// stores the buffer's code in *code, and checks shape (if not NULL).
-int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, unsigned mask, int* code,
+// buffers of several element types: the codes in mask (bit k: code k).
+// The call's buffers must share one (agree: a TypeError names the one that
+// set it); it checks shape too (if not NULL).
+int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, unsigned mask, pyspec_elem_agree* agree,
 	const pyspec_shape* shape, pyspec_named_dim* named, const pyspec_sig* sig, int i);
 
 // pyspec_conv_shaped_buffer is pyspec_conv_buffer for a parameter with a

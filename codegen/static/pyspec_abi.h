@@ -48,6 +48,14 @@ enum {
 	PYSPEC_SEQ_LIST, PYSPEC_SEQ_TUPLE, PYSPEC_SEQ_ITERABLE,
 };
 
+// The element type the buffer arguments of a call of a generic Go
+// function share: its code (-1 until a buffer is given) and the parameter
+// that set it. C checks each buffer against it; Go switches on the code.
+typedef struct {
+	int code;
+	int from;
+} pyspec_elem_agree;
+
 // py.ExcKind: the built-in exception classes a Go error is raised as.
 enum {
 	PYSPEC_EXC_RUNTIME, PYSPEC_EXC_VALUE, PYSPEC_EXC_TYPE, PYSPEC_EXC_BUFFER, PYSPEC_EXC_OVERFLOW,

@@ -147,7 +147,7 @@ int pyspec_check_shape(pyspec_view* v, const pyspec_desc* d, const pyspec_shape*
 	return -1;
 }
 
-int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, unsigned mask, int* code,
+int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, unsigned mask, pyspec_elem_agree* agree,
 	const pyspec_shape* shape, pyspec_named_dim* named, const pyspec_sig* sig, int i) {
 	if (pyspec_conv_buffer(o, v, d, flags, -1, sig, i) < 0) return -1;
 	int c = pyspec_format_code(v->view.format);
@@ -171,6 +171,16 @@ int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags
 		v->acquired = 0;
 		return -1;
 	}
-	*code = c;
+	if (agree->code >= 0 && agree->code != c) {
+		char name[256];
+		argname(name, sizeof name, sig, i, -1);
+		PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, as argument '%s' is, not %s",
+			name, elem_names[agree->code], sig->params[agree->from].name, elem_names[c]);
+		PyBuffer_Release(&v->view);
+		v->acquired = 0;
+		return -1;
+	}
+	agree->code = c;
+	agree->from = i;
 	return shape == NULL ? 0 : pyspec_check_shape(v, d, shape, named, sig, i);
 }
