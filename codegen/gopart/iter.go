@@ -44,7 +44,10 @@ type batchIter[T any] struct {
 	emptied chan struct{}            // slot was emptied (a wake-up, buffered)
 	spare   chan []T                 // converted batches' slices, for reuse
 	quit    chan struct{}            // closed when Python drops the iterator
-	quitted atomic.Bool              // quit is closed
+	// quitted says quit is closed, for the producer's poll loop, which
+	// reads it between tries: a load, where a select on quit would cost
+	// a channel operation each time.
+	quitted atomic.Bool
 	started bool
 	ended   bool     // the last batch was taken
 	cur     batch[T] // the batch ready or wait took, for take
