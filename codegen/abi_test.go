@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/pyspec/pyspec/spec"
 )
 
 // goExports parses Go sources and returns the signature of each //export-ed
@@ -111,17 +109,7 @@ func TestGopartExportsMatchABI(t *testing.T) {
 // model, so this holds by construction there; the test also catches an
 // entry the glue does not define and an export outside the table.
 func TestBuildExportsMatchAPI(t *testing.T) {
-	specs, _ := filepath.Glob("../examples/*/module.yaml")
-	more, _ := filepath.Glob("../tests/*/module.yaml")
-	specs = append(specs, more...)
-	if len(specs) == 0 {
-		t.Fatal("no specs")
-	}
-	for _, path := range specs {
-		m, err := spec.Load(path)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for path, m := range allSpecs(t) {
 		files, err := Generate(m)
 		if err != nil {
 			t.Fatal(err)

@@ -138,6 +138,26 @@ func TestTextSignature(t *testing.T) {
 	}
 }
 
+// allSpecs are the specs of every example and test module, loaded.
+func allSpecs(t *testing.T) map[string]*spec.Module {
+	t.Helper()
+	paths, _ := filepath.Glob("../examples/*/module.yaml")
+	more, _ := filepath.Glob("../tests/*/module.yaml")
+	paths = append(paths, more...)
+	if len(paths) == 0 {
+		t.Fatal("no specs")
+	}
+	out := map[string]*spec.Module{}
+	for _, path := range paths {
+		m, err := spec.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[path] = m
+	}
+	return out
+}
+
 // TestAuthorFilesUpToDate checks that each example's committed
 // pyspec_gen.go is what pyspec generates from its spec.
 func TestAuthorFilesUpToDate(t *testing.T) {
