@@ -147,6 +147,18 @@ int pyspec_check_shape(pyspec_view* v, const pyspec_desc* d, const pyspec_shape*
 	return -1;
 }
 
+// elem_disagrees raises the TypeError of buffer argument i, of element
+// code c, where an earlier argument set another, and releases its view.
+static int elem_disagrees(pyspec_view* v, const pyspec_elem_agree* agree, int c, const pyspec_sig* sig, int i) {
+	char name[256];
+	argname(name, sizeof name, sig, i, -1);
+	PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, as argument '%s' is, not %s",
+		name, elem_names[agree->code], sig->params[agree->from].name, elem_names[c]);
+	PyBuffer_Release(&v->view);
+	v->acquired = 0;
+	return -1;
+}
+
 int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags, unsigned mask, pyspec_elem_agree* agree,
 	const pyspec_shape* shape, pyspec_named_dim* named, const pyspec_sig* sig, int i) {
 	if (pyspec_conv_buffer(o, v, d, flags, -1, sig, i) < 0) return -1;
@@ -171,15 +183,7 @@ int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags
 		v->acquired = 0;
 		return -1;
 	}
-	if (agree->code >= 0 && agree->code != c) {
-		char name[256];
-		argname(name, sizeof name, sig, i, -1);
-		PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, as argument '%s' is, not %s",
-			name, elem_names[agree->code], sig->params[agree->from].name, elem_names[c]);
-		PyBuffer_Release(&v->view);
-		v->acquired = 0;
-		return -1;
-	}
+	if (agree->code >= 0 && agree->code != c) return elem_disagrees(v, agree, c, sig, i);
 	agree->code = c;
 	agree->from = i;
 	return shape == NULL ? 0 : pyspec_check_shape(v, d, shape, named, sig, i);
