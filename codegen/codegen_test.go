@@ -327,3 +327,42 @@ func TestExceptionKindsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestHostTableIsFilledAndWrapped: every function of the host table (the
+// Go part's calls into Python, pyspec_abi.h) is set by the C part
+// (static/rt, or module.c for the module's own) and wrapped for Go
+// (gopart/pyspec_go.h), once. The C
+// compiler checks the types of both; a member left unset would be a NULL
+// call, found only when Go first makes it.
+func TestHostTableIsFilledAndWrapped(t *testing.T) {
+	abi, _ := staticFS.ReadFile("static/pyspec_abi.h")
+	table := regexp.MustCompile(`(?s)typedef struct \{\s*uint32_t abi;(.*?)\} pyspec_host;`).FindSubmatch(abi)
+	if table == nil {
+		t.Fatal("pyspec_host is not where this test looks")
+	}
+	members := regexp.MustCompile(`\(\*(\w+)\)\(`).FindAllSubmatch(table[1], -1)
+	if len(members) < 10 {
+		t.Fatalf("found %d host functions", len(members))
+	}
+	var host []byte // the C runtime's parts
+	parts, _ := staticFS.ReadDir("static/rt")
+	for _, p := range parts {
+		b, _ := staticFS.ReadFile("static/rt/" + p.Name())
+		host = append(host, b...)
+	}
+	module, _ := templateFS.ReadFile("templates/module.c.tmpl") // the module's own functions
+	wrap, _ := staticFS.ReadFile("gopart/pyspec_go.h")
+	seen := map[string]bool{}
+	for _, m := range members {
+		name := string(m[1])
+		seen[name] = true
+		n := len(regexp.MustCompile(`host->`+name+` = \w+;`).FindAll(host, -1)) +
+			len(regexp.MustCompile(`host\.`+name+` = \w+;`).FindAll(module, -1))
+		if n != 1 {
+			t.Errorf("static/rt and module.c.tmpl set %s %d times, want once", name, n)
+		}
+		if n := len(regexp.MustCompile(`pyspec_host_ptr->`+name+`\(`).FindAll(wrap, -1)); n != 1 {
+			t.Errorf("gopart/pyspec_go.h calls pyspec_host_ptr->%s %d times, want once (in its wrapper)", name, n)
+		}
+	}
+}
