@@ -151,25 +151,12 @@ func cgoType(ctype string) string {
 	case t == "void" && stars > 0:
 		stars--
 		base = "unsafe.Pointer"
-	case strings.HasPrefix(t, "struct ") && cIdent(strings.TrimPrefix(t, "struct ")):
+	case strings.HasPrefix(t, "struct ") && isIdentifier(strings.TrimPrefix(t, "struct ")):
 		base = "C.struct_" + strings.TrimPrefix(t, "struct ")
-	case cgoScalars[t], t == "PyObject", strings.HasPrefix(t, "pyspec_") && cIdent(t):
+	case cgoScalars[t], t == "PyObject", strings.HasPrefix(t, "pyspec_") && isIdentifier(t):
 		base = "C." + t
 	default:
 		panic(fmt.Sprintf("codegen: the ABI model does not know how cgo spells the C type %q", ctype))
 	}
 	return strings.Repeat("*", stars) + base
-}
-
-// cIdent reports whether s is a C identifier.
-func cIdent(s string) bool {
-	if s == "" || s[0] >= '0' && s[0] <= '9' {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
 }

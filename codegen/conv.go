@@ -85,14 +85,14 @@ func cZero(t *spec.Type, field string) string {
 
 // cDefault is the C statements giving field the parameter's default.
 func cDefault(p *spec.Param, field, present string) string {
-	d := p.Default
+	d, fam := p.Default, familyOf(p.Type)
 	switch {
 	case d.IsNone:
 		return present + " = 0; " + cZero(p.Type, field)
 	case p.Type.Kind == spec.KindOptional:
-		return present + " = 1; " + familyOf(p.Type.Elem).cDefault(p.Type.Elem, d, field)
+		return present + " = 1; " + fam.cDefault(p.Type, d, field) // the optional's own: its value's
 	}
-	return familyOf(p.Type).cDefault(p.Type, d, field)
+	return fam.cDefault(p.Type, d, field)
 }
 
 // resultInC reports whether a lone result travels as a C scalar (converted
@@ -110,12 +110,13 @@ func cResultType(t *spec.Type, alone bool) string {
 	return "PyObject*"
 }
 
-// goToC is the Go expression storing Go value v into a result field.
-func goToC(t *spec.Type, v string, alone bool) string {
+// goToC is the Go expression storing Go value v, a result of the Go
+// function fn, into a result field.
+func goToC(t *spec.Type, v, fn string, alone bool) string {
 	if alone && resultInC(t) {
 		return familyOf(t).(cResult).goToCResult(t, v)
 	}
-	return goToPy(t, v)
+	return resultToPy(t, v, fn)
 }
 
 // resultToPy is goToPy of a result of the Go function fn: some kinds

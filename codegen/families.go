@@ -323,7 +323,7 @@ func (bufferFamily) pyType(t *spec.Type, arg bool) string {
 				shape = "tuple[()]"
 			}
 		}
-		return "numpy.ndarray[" + shape + ", numpy.dtype[numpy." + numpyScalar(t.Elem) + "]]"
+		return "numpy.ndarray[" + shape + ", numpy.dtype[numpy." + newUfuncOperand(t.Elem).Dtype + "]]"
 	}
 	return "GoBuffer" // a buffer result: Go memory, lent
 }
@@ -411,7 +411,6 @@ func (listFamily) sample(t *spec.Type) string {
 
 type tupleFamily struct{ resultOnly }
 
-func (tupleFamily) goConverts(*spec.Type) bool { return false }
 func (tupleFamily) goToPy(t *spec.Type, _ string) string {
 	return noPart(t, "single Go value (each item is a result of its own)")
 }
@@ -803,7 +802,6 @@ func (timedeltaFamily) sample(*spec.Type) string       { return "__import__('dat
 
 type iteratorFamily struct{ resultOnly }
 
-func (iteratorFamily) goConverts(*spec.Type) bool { return false }
 func (iteratorFamily) goToPy(t *spec.Type, v string) string {
 	return iteratorToPy(t, v, "")
 }

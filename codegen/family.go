@@ -205,7 +205,8 @@ func (inRuntime) toPy(*converterSet, *spec.Type, lineWriter)   {}
 // builds the Python value; nothing converts one from Python.
 type resultOnly struct{ plain }
 
-func (resultOnly) cType(t *spec.Type) string { return noPart(t, "C field (it is a result only)") }
+func (resultOnly) goConverts(*spec.Type) bool { return false }
+func (resultOnly) cType(t *spec.Type) string  { return noPart(t, "C field (it is a result only)") }
 func (resultOnly) cConv(t *spec.Type, _, _, _ string, _ int) string {
 	return noPart(t, "conversion from Python (it is a result only)")
 }

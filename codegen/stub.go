@@ -522,14 +522,6 @@ func returnsKind(m *spec.Module, k spec.TypeKind) bool {
 	return anyResult(m, func(t *spec.Type) bool { return t.Kind == k })
 }
 
-// numpyScalar is numpy's scalar type of element type e.
-func numpyScalar(e *spec.Type) string {
-	if e.Kind == spec.KindBool {
-		return "bool_"
-	}
-	return e.Spec
-}
-
 // anyResult reports whether is holds for a result of a function or
 // method of m.
 func anyResult(m *spec.Module, is func(*spec.Type) bool) bool {

@@ -1,7 +1,6 @@
 package codegen
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -78,21 +77,18 @@ func (e symbolEntry) symbols() []string {
 	return out
 }
 
-var numberPattern = regexp.MustCompile(`#`)
-
 // meets reports whether symbol pattern p can be symbol pattern q.
 func meets(p, q string) bool {
-	if p == q {
-		return true
-	}
+	// match: pattern's one # stands for a number in s.
 	match := func(pattern, s string) bool {
-		if !strings.Contains(pattern, "#") || strings.Contains(s, "#") {
+		before, after, ok := strings.Cut(pattern, "#")
+		if !ok || strings.Contains(s, "#") || !strings.HasPrefix(s, before) || !strings.HasSuffix(s, after) ||
+			len(s) <= len(before)+len(after) {
 			return false
 		}
-		re := "^" + numberPattern.ReplaceAllString(regexp.QuoteMeta(pattern), "[0-9]+") + "$"
-		return regexp.MustCompile(re).MatchString(s)
+		return strings.Trim(s[len(before):len(s)-len(after)], "0123456789") == ""
 	}
-	return match(p, q) || match(q, p)
+	return p == q || match(p, q) || match(q, p)
 }
 
 // clash reports whether two entries of one scope make a symbol in common.

@@ -67,11 +67,9 @@ type callView struct {
 	// the call's named sizes ("" when no parameter has a shape).
 	ShapeDecls []string
 	NamedLocal string
-	// A generic Go function over its buffers' element types: the
-	// statement finding the element type the arguments share, and one
-	// call per type (the first is the default).
-	// A generic call: the args field holding the element type its buffers
-	// share, and the C statement that starts it unset.
+	// A generic Go function over its buffers' element types: the args
+	// field holding the element type they share, the C statement that
+	// starts it unset, and one call per type (the first is the default).
 	ElemField, ElemInit string
 	Dispatch            []dispatchCase
 	Origin              string   // the spec node it comes from, for comments
@@ -228,8 +226,9 @@ func (c *callView) AsyncArgs() string {
 	return s
 }
 
-// AsyncResultDecls declares the Go results an async call's goroutine sets.
-func (c *callView) AsyncResultDecls() []string {
+// ResultDecls declares the Go results a call sets later: in an async
+// call's goroutine, in a generic call's cases.
+func (c *callView) ResultDecls() []string {
 	var out []string
 	for i, r := range c.Results {
 		out = append(out, fmt.Sprintf("var %s %s", r.GoVar, c.resultTypes[i]))
@@ -237,8 +236,10 @@ func (c *callView) AsyncResultDecls() []string {
 	return out
 }
 
-// AsyncAssign is the left-hand side of the Go call in the goroutine.
-func (c *callView) AsyncAssign() string { return c.resultVars(" = ") }
+// ResultAssign is the left-hand side of a Go call whose results were
+// declared before it: in an async call's goroutine, in a generic call's
+// cases.
+func (c *callView) ResultAssign() string { return c.resultVars(" = ") }
 
 // CCallArgs is the argument list with which C calls the exported function.
 func (c *callView) CCallArgs() string { return c.Entry().CCallArgs() }
@@ -851,7 +852,7 @@ func (g *getsetView) setOut(t *spec.Type) {
 		g.outType = t
 	}
 	g.OutCType = cResultType(t, true)
-	g.GoToOut = goToC(t, "v", true)
+	g.GoToOut = goToC(t, "v", "", true)
 	g.OutToPy = cToPy(t, "r", true)
 }
 
@@ -1221,11 +1222,8 @@ func newCallView(pyName, goName, cname string, sig *spec.Signature, results []*s
 			val = "(" + t.GoTypeIn(implAlias) + ")(" + val + ")" // from the named type
 		}
 		r.val = val
-		r.GoToC = goToC(t, val, alone)
+		r.GoToC = goToC(t, val, goName, alone)
 		r.GoToPy = resultToPy(t, val, goName)
-		if !alone || !resultInC(t) {
-			r.GoToC = r.GoToPy
-		}
 		r.CToPy = cToPy(t, "r."+r.Field, alone)
 		c.Results = append(c.Results, r)
 	}
@@ -1473,10 +1471,7 @@ func withElem(t *spec.Type, e *spec.Type) *spec.Type {
 
 // DispatchDecls declares the results a generic call's cases assign.
 func (c *callView) DispatchDecls() []string {
-	var out []string
-	for i, r := range c.Results {
-		out = append(out, "var "+r.GoVar+" "+c.resultTypes[i])
-	}
+	out := c.ResultDecls()
 	if c.ReturnsError {
 		out = append(out, "var err error")
 	}
@@ -1490,6 +1485,3 @@ func (c *callView) InstanceArgs(d dispatchCase) string {
 	}
 	return strings.TrimSuffix("ctx, "+d.Args, ", ")
 }
-
-// DispatchAssign is the left-hand side of a generic call's instance.
-func (c *callView) DispatchAssign() string { return c.resultVars(" = ") }

@@ -394,7 +394,7 @@ func (src *goSource) bindBufferResult(decl *ast.FuncDecl, t *Type, got string) {
 		if t.NDArray {
 			// The spec's element type decides: the stub says it.
 			t.GoResult = "[]" + t.Elem.GoType()
-			if got != strings.ReplaceAll(t.GoResult, "py.", alias+".") {
+			if got != src.spell(decl, t.GoResult) {
 				t.GoResult += " or py.Export"
 			}
 			return
@@ -512,13 +512,7 @@ type goConv struct{ params, results []string }
 // otherwise may still be the spec's, through an alias or as a named type of
 // the package (then converted, and listed in conv).
 func (src *goSource) checkTypes(decl *ast.FuncDecl, params, results []string) (returnsError bool, conv *goConv, err error) {
-	alias := src.pyAlias[ast.Node(decl)]
-	spell := func(t string) string {
-		if alias != "py" {
-			t = strings.ReplaceAll(t, "py.", alias+".")
-		}
-		return t
-	}
+	spell := func(t string) string { return src.spell(decl, t) }
 	got := expand(decl.Type.Params)
 	if len(got) == len(params)+1 && isContext(got[0].typ) {
 		got = got[1:] // the glue passes the context

@@ -97,10 +97,9 @@ type key struct{ base }
 func (key) asKey(*Type, string) error { return nil }
 
 // whole is the base of the families that are a whole parameter or result,
-// never a part of another type.
+// never a part of another type (each says why not as an element).
 type whole struct{ base }
 
-func (whole) asElem(t *Type) error { return fmt.Errorf("%s cannot be an element type", t.Spec) }
 func (whole) inUnion(t *Type) error {
 	return fmt.Errorf("%s cannot be part of a union", t.Spec)
 }

@@ -96,17 +96,7 @@ func TestSpellingsAreInTheSchema(t *testing.T) {
 		t.Fatal("the schema has no typeExpr description")
 	}
 	known := (&typeParser{scope: &typeScope{}}).known()
-	listed := map[TypeKind]bool{}
-	for _, k := range knownOrder {
-		listed[k] = true
-	}
-	for k, f := range families {
-		if f.spellings() == nil {
-			continue // named by the module
-		}
-		if !listed[k] {
-			t.Errorf("kind %d is not in knownOrder: messages do not list it", k)
-		}
+	for _, f := range families {
 		for _, sp := range f.spellings() {
 			plain := strings.Trim(sp, "`")
 			if !strings.Contains(desc, plain) {

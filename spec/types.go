@@ -346,13 +346,9 @@ func (p *typeParser) parseCallable() (*Type, error) {
 	return &Type{Kind: KindCallable, Items: params, Elem: result, Spec: "callable[[" + strings.Join(specs, ", ") + "], " + rs + "]"}, nil
 }
 
-// knownOrder is the order in which messages list the kinds of types.
-var knownOrder = []TypeKind{KindBool, KindInt, KindFloat, KindComplex, KindStr, KindBytes, KindBuffer, KindAny,
-	KindDatetime, KindTimedelta, KindList, KindIterator, KindDict, KindSet, KindCallable, KindOptional, KindUnion, KindTuple}
-
 func (p *typeParser) known() string {
 	var names []string
-	for _, k := range knownOrder {
+	for k := TypeKind(0); int(k) < KindCount; k++ {
 		names = append(names, families[k].spellings()...)
 	}
 	known := strings.Join(names, ", ")

@@ -142,8 +142,7 @@ int pyspec_check_shape(pyspec_view* v, const pyspec_desc* d, const pyspec_shape*
 		argname(name, sizeof name, sig, i, -1);
 		PyErr_Format(PyExc_ValueError, "%s must have %d dimension%s, not %d", name, want->ndim, want->ndim == 1 ? "" : "s", ndim);
 	}
-	PyBuffer_Release(&v->view);
-	v->acquired = 0;
+	pyspec_view_release(v);
 	return -1;
 }
 
@@ -154,8 +153,7 @@ static int elem_disagrees(pyspec_view* v, const pyspec_elem_agree* agree, int c,
 	argname(name, sizeof name, sig, i, -1);
 	PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, as argument '%s' is, not %s",
 		name, elem_names[agree->code], sig->params[agree->from].name, elem_names[c]);
-	PyBuffer_Release(&v->view);
-	v->acquired = 0;
+	pyspec_view_release(v);
 	return -1;
 }
 
@@ -179,8 +177,7 @@ int pyspec_conv_buffer_of(PyObject* o, pyspec_view* v, pyspec_desc* d, int flags
 			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not %s (format '%s')", name, want, elem_names[c], f);
 		else
 			PyErr_Format(PyExc_TypeError, "%s must be a buffer of %s, not format '%s' of item size %zd", name, want, f, v->view.itemsize);
-		PyBuffer_Release(&v->view);
-		v->acquired = 0;
+		pyspec_view_release(v);
 		return -1;
 	}
 	if (agree->code >= 0 && agree->code != c) return elem_disagrees(v, agree, c, sig, i);
